@@ -1,0 +1,1 @@
+"""Pressroom: press releases into a DuckDB warehouse."""
