@@ -1,0 +1,148 @@
+"""DDL of the raw layer: the tables Python writes and dbt reads (see docs/architecture.md)."""
+
+from __future__ import annotations
+
+import duckdb
+
+RAW_TABLES: dict[str, str] = {
+    "http_responses": """
+        payload_sha256 varchar primary key,
+        url varchar not null,
+        final_url varchar,
+        status integer not null,
+        content_type varchar,
+        etag varchar,
+        last_modified varchar,
+        fetched_at timestamp not null,
+        source varchar not null,
+        body_zlib blob not null,
+        body_bytes bigint not null
+    """,
+    "payload_partitions": """
+        payload_sha256 varchar not null,
+        partition_date date not null,
+        primary key (payload_sha256, partition_date)
+    """,
+    "fetch_log": """
+        payload_sha256 varchar not null,
+        source varchar not null,
+        url varchar not null,
+        role varchar not null,
+        fetched_at timestamp not null,
+        parent_url varchar
+    """,
+    "releases": """
+        release_id varchar not null,
+        version integer not null,
+        source varchar not null,
+        source_name varchar not null,
+        native_id varchar not null,
+        url varchar,
+        title varchar not null,
+        summary varchar,
+        body_text varchar not null,
+        published_at timestamp,
+        partition_date date not null,
+        is_truncated boolean not null,
+        language varchar,
+        release_type_hint varchar,
+        metadata_json varchar,
+        content_hash varchar not null,
+        fetched_at timestamp not null,
+        payload_sha256 varchar,
+        primary key (release_id, version)
+    """,
+    "rejected_items": """
+        rejected_at timestamp not null,
+        source varchar not null,
+        locator varchar not null,
+        reason varchar not null,
+        detail varchar not null,
+        payload_sha256 varchar,
+        partition_date date
+    """,
+    "release_annotations": """
+        release_id varchar not null,
+        version integer not null,
+        release_type varchar not null,
+        reference_date date,
+        partition_date date not null,
+        extractor_version varchar not null
+    """,
+    "person_mentions": """
+        mention_id varchar not null,
+        release_id varchar not null,
+        start integer not null,
+        "end" integer not null,
+        surface_text varchar not null,
+        full_name varchar not null,
+        honorific varchar,
+        title varchar,
+        organisation varchar,
+        partition_date date not null,
+        extractor_version varchar not null
+    """,
+    "location_mentions": """
+        mention_id varchar not null,
+        release_id varchar not null,
+        start integer not null,
+        "end" integer not null,
+        surface_text varchar not null,
+        place_id varchar not null,
+        place_name varchar not null,
+        place_kind varchar not null,
+        country_code varchar,
+        latitude double,
+        longitude double,
+        geonames_id bigint,
+        parent_place_id varchar,
+        parent_place_name varchar,
+        parent_place_kind varchar,
+        partition_date date not null,
+        extractor_version varchar not null
+    """,
+    "event_mentions": """
+        event_mention_id varchar not null,
+        release_id varchar not null,
+        event_type varchar not null,
+        description varchar,
+        start_date date not null,
+        end_date date,
+        date_precision varchar not null,
+        local_time varchar,
+        timezone_label varchar,
+        timezone_name varchar,
+        starts_at_utc timestamp,
+        place_id varchar,
+        evidence_start integer not null,
+        evidence_end integer not null,
+        partition_date date not null,
+        extractor_version varchar not null
+    """,
+    "event_participants": """
+        event_mention_id varchar not null,
+        release_id varchar not null,
+        person_mention_id varchar,
+        full_name varchar not null,
+        role varchar not null,
+        evidence_start integer,
+        evidence_end integer,
+        partition_date date not null,
+        extractor_version varchar not null
+    """,
+}
+
+MENTION_TABLES = (
+    "release_annotations",
+    "person_mentions",
+    "location_mentions",
+    "event_mentions",
+    "event_participants",
+)
+
+
+def ensure_raw_schema(conn: duckdb.DuckDBPyConnection) -> None:
+    """Create the raw schema and its tables when missing (idempotent)."""
+    conn.execute("create schema if not exists raw")
+    for table, columns in RAW_TABLES.items():
+        conn.execute(f"create table if not exists raw.{table} ({columns})")
