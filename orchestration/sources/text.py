@@ -34,3 +34,25 @@ def normalised_title_key(title: str) -> str:
     folded = unicodedata.normalize("NFKD", title.casefold())
     folded = "".join(ch for ch in folded if ch.isalnum())
     return hashlib.sha256(folded.encode("utf-8")).hexdigest()[:16]
+
+
+_BLOCK_TAGS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "br", "section",
+               "article", "blockquote", "ul", "ol", "table")
+
+
+def html_to_text(fragment: str) -> str:
+    """Plain text of an HTML fragment: one paragraph per block element, scripts dropped."""
+    from lxml import html as lxml_html  # lxml is imported only where HTML is parsed
+
+    if not fragment or not fragment.strip():
+        return ""
+    if "<" not in fragment:
+        return clean_text(fragment)
+    root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    for element in root.iter("script", "style", "noscript"):
+        element.drop_tree()
+    for element in root.iter(*_BLOCK_TAGS):
+        element.tail = "\n\n" + (element.tail or "")
+        if element.tag == "li":
+            element.text = "  • " + (element.text or "")
+    return clean_text(root.text_content())

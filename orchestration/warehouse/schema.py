@@ -18,18 +18,18 @@ RAW_TABLES: dict[str, str] = {
         body_zlib blob not null,
         body_bytes bigint not null
     """,
-    "payload_partitions": """
-        payload_sha256 varchar not null,
-        partition_date date not null,
-        primary key (payload_sha256, partition_date)
-    """,
-    "fetch_log": """
-        payload_sha256 varchar not null,
-        source varchar not null,
-        url varchar not null,
-        role varchar not null,
+    "fetched_items": """
+        run_id varchar not null,
         fetched_at timestamp not null,
-        parent_url varchar
+        source varchar not null,
+        item_key varchar not null,
+        feed_payload_sha256 varchar,
+        detail_url varchar,
+        detail_payload_sha256 varchar,
+        detail_status integer,
+        context_json varchar,
+        release_id varchar not null,
+        partition_date date not null
     """,
     "releases": """
         release_id varchar not null,

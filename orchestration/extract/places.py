@@ -1,0 +1,187 @@
+"""Location mentions: gazetteer matches filtered by context, ambiguity resolved per release."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from orchestration.extract.gazetteer import Alias, Place, gazetteer
+
+# A country named inside a role or an organisation ("President of Hungary", "Government of
+# Germany", "Academy in Berlin") is not a place mention.
+_ROLE_BEFORE = re.compile(
+    r"\b(?:President|Vice[- ]President|Prime Minister|Minister|Chancellor|King|Queen|Emir|"
+    r"Prince|Princess|Sultan|Monarch|Head of State|Government|Ministry|Ministries|Embassy|"
+    r"Ambassador|Parliament|Armed Forces|Permanent Representative|Representative|Delegation|"
+    r"Mission|Chief of (?:Defence|Defense|the General Staff|Staff)|Police|Army|Navy|Air Force|"
+    r"Guard|University|Academy|Institute|Agency|Office|Secretary|Commissioner|Chief|Head|"
+    r"Director|Mayor|Governor|Speaker|Spokesperson|Consulate|Court|Prosecutor(?:'s|’s)? Office|"
+    r"Council|Senate|Assembly|Republic|Kingdom|Foreign Affairs|Defence|Defense|Interior|"
+    r"Justice|Home Affairs)"
+    r"(?:\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w’' ]{0,40}?)?\s+(?:of|for|in)\s+(?:the\s+)?$"
+)
+_ORG_AFTER = re.compile(
+    r"^(?:[’']s?)?\s*(?:State\s+|National\s+|Federal\s+)?(?:University|Police|Government|"
+    r"Ministry|Academy|Institute|Agency|Guard|Armed Forces|Army|Navy|Air Force|Border|Customs|"
+    r"Prosecut\w*|Court|Parliament|Embassy|Mission|Treaty|Declaration|Format|Process|"
+    r"Initiative|Compact|Club|Group|Team|Airport|Summit Declaration)\b"
+)
+_POSSESSIVE_TITLE = re.compile(
+    r"^[’']s\s+(?:(?:new|former|then)\s+)?(?:President|Prime Minister|Minister|Chancellor|King|"
+    r"Queen|Foreign Minister|Defence Minister|Defense Minister|Ambassador|Permanent Representative"
+    r"|Chief|Head)\b"
+)
+_LOCATIVE_BEFORE = re.compile(r"\b(?:in|to|from|at|near|outside|around|via)\s+$", re.IGNORECASE)
+_CAPITAL_ANAPHOR = re.compile(
+    r"\b(?:the country[’']s|its|the) capital(?: city)?(?! of)\b|\bthe capital city\b"
+)
+_FOLLOWED_BY_COUNTRY = re.compile(r"^,\s+(?:the\s+)?([A-Z][\w.’' -]{1,40}?)(?=[,.;:)\s]|$)")
+_US_CONTEXT = re.compile(r"^,?\s+(?:U\.?S\.?A?|United States|USA)\b")
+_WORD_CHAR = re.compile(r"\w")
+
+
+@dataclass(frozen=True)
+class PlaceMatch:
+    """A resolved place with the span that named it."""
+
+    start: int
+    end: int
+    surface: str
+    place: Place
+
+
+def _raw_matches(text: str) -> list[tuple[int, int, Alias]]:
+    """Longest non-overlapping alias matches at word boundaries."""
+    found: list[tuple[int, int, Alias]] = []
+    for end_index, alias in gazetteer().automaton.iter(text):
+        end = end_index + 1
+        start = end - len(alias.surface)
+        if start > 0 and _WORD_CHAR.match(text[start - 1]):
+            continue
+        if end < len(text) and _WORD_CHAR.match(text[end]):
+            continue
+        found.append((start, end, alias))
+    found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
+    kept: list[tuple[int, int, Alias]] = []
+    last_end = -1
+    for match in found:
+        if match[0] >= last_end:
+            kept.append(match)
+            last_end = match[1]
+    return kept
+
+
+def _is_role_or_org(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 90) : start]
+    after = text[end : end + 40]
+    return bool(
+        _ROLE_BEFORE.search(before) or _ORG_AFTER.match(after) or _POSSESSIVE_TITLE.match(after)
+    )
+
+
+def _context_countries(text: str, title: str) -> set[str]:
+    codes: set[str] = set()
+    for source in (title, text):
+        for _start, _end, alias in _raw_matches(source):
+            if alias.places[0].kind == "country" and len(alias.places) == 1:
+                codes.add(alias.places[0].country_code or "")
+    return codes
+
+
+def _choose(alias: Alias, text: str, end: int, countries: set[str]) -> Place | None:
+    candidates = alias.places
+    if len(candidates) == 1:
+        return candidates[0]
+    after = text[end : end + 45]
+    follow = _FOLLOWED_BY_COUNTRY.match(after)
+    if follow:
+        named = follow.group(1).strip()
+        country = gazetteer().countries_by_name.get(named)
+        if country is not None:
+            for place in candidates:
+                if place.country_code == country.country_code:
+                    return place
+        if named in gazetteer().us_states or _US_CONTEXT.match(after):
+            for place in candidates:
+                if place.country_code == "US":
+                    return place
+    for place in candidates:
+        if place.country_code in countries:
+            return place
+    return candidates[0]
+
+
+def _us_state(surface: str, text: str, start: int, end: int) -> Place | None:
+    """``Georgia`` is the US state after "Atlanta," / "state of" or before ", US"."""
+    if surface not in gazetteer().us_states:
+        return None
+    before = text[max(0, start - 40) : start]
+    after = text[end : end + 20]
+    if re.search(r"(?:U\.?S\.? state of|state of|[A-Z][a-z]+,)\s*$", before) or _US_CONTEXT.match(
+        after
+    ):
+        if re.search(r"[A-Z][a-z]+,\s*$", before) and not re.search(r"state of\s*$", before):
+            city = before.rstrip(", ").split()[-1]
+            aliases = [a for _s, _e, a in _raw_matches(city)]
+            if not any(p.country_code == "US" for a in aliases for p in a.places):
+                return None
+        return Place(
+            place_id=f"region:us-{surface.lower().replace(' ', '-')}",
+            name=surface,
+            kind="region",
+            country_code="US",
+            parent_id="country:US",
+            parent_name="United States",
+            parent_kind="country",
+        )
+    return None
+
+
+def find_places(
+    text: str,
+    *,
+    title: str = "",
+    exclude: Iterable[tuple[int, int]] = (),
+) -> list[PlaceMatch]:
+    """Place mentions in ``text``; spans in ``exclude`` (people, boilerplate) are skipped."""
+    excluded = list(exclude)
+    countries = _context_countries(text, title)
+    result: list[PlaceMatch] = []
+    last_country: str | None = None
+    anaphors = [(m.start(), m.end()) for m in _CAPITAL_ANAPHOR.finditer(text)]
+    events: list[tuple[int, int, Alias | None]] = [
+        *_raw_matches(text),
+        *((a, b, None) for a, b in anaphors),
+    ]
+    events.sort(key=lambda m: m[0])
+    for start, end, alias in events:
+        if any(a <= start < b or a < end <= b for a, b in excluded):
+            continue
+        if alias is None:
+            capital = gazetteer().capitals.get(last_country or "")
+            if capital is not None:
+                result.append(PlaceMatch(start, end, text[start:end], capital))
+            continue
+        if alias.needs_prefix:
+            words = text[max(0, start - 12) : start].split()
+            if not words or words[-1].lower() not in alias.needs_prefix:
+                continue
+        if alias.context_only and not (
+            _LOCATIVE_BEFORE.search(text[max(0, start - 10) : start])
+            or _FOLLOWED_BY_COUNTRY.match(text[end : end + 45])
+        ):
+            continue
+        place = _us_state(alias.surface, text, start, end) or _choose(alias, text, end, countries)
+        if place is None:
+            continue
+        if place.kind in ("country", "city") and _is_role_or_org(text, start, end):
+            if place.kind == "country":
+                last_country = place.country_code
+            continue
+        if place.kind == "country":
+            last_country = place.country_code
+        elif place.country_code:
+            last_country = place.country_code
+        result.append(PlaceMatch(start, end, alias.surface, place))
+    return result

@@ -1,0 +1,93 @@
+"""Splitting a body into paragraphs, lines and sentences (with offsets), and boilerplate."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_PARAGRAPH = re.compile(r"[^\n]+(?:\n(?![ \t]*\n)[^\n]*)*")
+_LINE = re.compile(r"[^\n]+")
+# A sentence ends at . ! ? or … followed by space and an upper-case letter, digit or quote;
+# abbreviations such as "Mr." or "Mar." and initials ("Henry A. Kissinger") do not end one.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9À-ÖØ-Þ])")
+_NO_BREAK_BEFORE = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|Gen|Lt|Col|Adm|No|Art|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept"
+    r"|Oct|Nov|Dec|H\.E|U\.S|U\.K|e\.g|i\.e|etc|vs|approx|ca)|\b[A-Z])\.$"
+)
+# Paragraphs that open one of these blocks, and everything after them in the same block.
+_BOILERPLATE_START = re.compile(
+    r"^\s*(?:For (?:more|further) information|Follow us on|Media coverage|Contact the NATO Press"
+    r"|Headquartered in The Hague|Photographs (?:of the event|will be available)|The video files"
+    r"|Note to editors|Notes to editors|About Europol|About Frontex|Press contacts?|Media contacts?"
+    r"|Europol's headquarters|Europol’s headquarters are)",
+    re.IGNORECASE,
+)
+_BOILERPLATE_BLOCK = re.compile(r"^\s*(?:For (?:more|further) information|Media coverage)", re.I)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of the body with its offsets."""
+
+    start: int
+    end: int
+    text: str
+
+
+def paragraphs(body: str) -> list[Span]:
+    """Blank-line separated paragraphs."""
+    return [Span(m.start(), m.end(), m.group()) for m in _PARAGRAPH.finditer(body)]
+
+
+def lines(body: str) -> list[Span]:
+    """Non-empty lines."""
+    return [Span(m.start(), m.end(), m.group()) for m in _LINE.finditer(body)]
+
+
+def sentences(paragraph: Span) -> list[Span]:
+    """Sentences of one paragraph (each line of a multi-line paragraph splits too)."""
+    result: list[Span] = []
+    for line in _LINE.finditer(paragraph.text):
+        base = paragraph.start + line.start()
+        text = line.group()
+        cut = 0
+        for match in _SENTENCE_END.finditer(text):
+            if _NO_BREAK_BEFORE.search(text, 0, match.start()):
+                continue
+            piece = text[cut : match.start()]
+            if piece.strip():
+                result.append(_trimmed(base + cut, piece))
+            cut = match.end()
+        if text[cut:].strip():
+            result.append(_trimmed(base + cut, text[cut:]))
+    return result
+
+
+def _trimmed(start: int, piece: str) -> Span:
+    lead = len(piece) - len(piece.lstrip())
+    stripped = piece.strip()
+    return Span(start + lead, start + lead + len(stripped), stripped)
+
+
+def boilerplate_start(body: str) -> int:
+    """Offset where trailing boilerplate (contacts, media coverage, about us) begins."""
+    for paragraph in paragraphs(body):
+        if _BOILERPLATE_BLOCK.match(paragraph.text):
+            return paragraph.start
+    return len(body)
+
+
+def boilerplate_spans(body: str) -> list[tuple[int, int]]:
+    """Spans of paragraphs that are boilerplate, plus everything after a closing block."""
+    spans = [
+        (p.start, p.end) for p in paragraphs(body) if _BOILERPLATE_START.match(p.text)
+    ]
+    tail = boilerplate_start(body)
+    if tail < len(body):
+        spans.append((tail, len(body)))
+    return spans
+
+
+def in_spans(start: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether offset ``start`` falls inside one of ``spans``."""
+    return any(a <= start < b for a, b in spans)

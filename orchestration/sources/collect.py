@@ -1,0 +1,204 @@
+"""Fetch every configured source through a transport and record what arrived.
+
+The result is three lists: payloads (kept byte for byte), item references (which payloads
+make up which release) and rejections. `rebuild.py` turns references back into releases
+from kept payloads, with the same functions used here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from orchestration.sources.config import DumpConfig, SourceConfig
+from orchestration.sources.dump import parse_dump
+from orchestration.sources.feeds import parse_feed
+from orchestration.sources.models import ParsedRelease, Rejection
+from orchestration.sources.releases import (
+    Detail,
+    ItemContext,
+    detail_url,
+    partition_date_of,
+    release_from_feed_item,
+    release_from_node,
+)
+from orchestration.sources.transport import Response, Transport, TransportError
+
+DUMP_SOURCE = "dump"
+
+
+def looks_like_xml(response: Response) -> str | None:
+    """Refuse HTML maintenance pages and other non-XML bodies served for a feed URL."""
+    head = response.body[:512].lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html")):
+        return "expected an XML feed but got an HTML page (maintenance or block page?)"
+    if not head.startswith(b"<"):
+        return "expected an XML feed but the body does not start with '<'"
+    return None
+
+
+def looks_like_json(response: Response) -> str | None:
+    head = response.body[:64].lstrip()
+    return None if head.startswith((b"{", b"[")) else "expected JSON but got something else"
+
+
+@dataclass(frozen=True)
+class ItemRef:
+    """Which kept payloads make up one release observed in one fetch."""
+
+    source: str
+    item_key: str
+    fetched_at: datetime
+    release_id: str
+    partition_date: date
+    feed_payload_sha256: str | None = None
+    detail_url: str | None = None
+    detail_payload_sha256: str | None = None
+    detail_status: int | None = None
+    context: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Collected:
+    payloads: dict[str, tuple[str, Response]] = field(default_factory=dict)  # sha -> (source, r)
+    items: list[ItemRef] = field(default_factory=list)
+    rejections: list[tuple[Rejection, str | None, date | None]] = field(default_factory=list)
+
+    def keep(self, source: str, response: Response) -> str:
+        self.payloads.setdefault(response.sha256, (source, response))
+        return response.sha256
+
+    def reject(self, rejection: Rejection, payload: str | None = None,
+               partition: date | None = None) -> None:
+        self.rejections.append((rejection, payload, partition))
+
+
+def _fetch(transport: Transport, url: str, validate=None) -> Response | TransportError:
+    try:
+        return transport.get(url, validate=validate)
+    except TransportError as error:
+        return error
+
+
+def _record(collected: Collected, release: ParsedRelease | Rejection, ref: dict,
+            fetched_at: datetime, payload: str | None) -> ParsedRelease | None:
+    if isinstance(release, Rejection):
+        collected.reject(release, payload, fetched_at.date())
+        return None
+    collected.items.append(ItemRef(
+        release_id=release.release_id, partition_date=partition_date_of(release, fetched_at),
+        fetched_at=fetched_at, **ref,
+    ))
+    return release
+
+
+def _collect_detail(collected: Collected, transport: Transport, source: SourceConfig,
+                    url: str) -> tuple[Detail, str | None]:
+    validate = looks_like_json if source.full_text.method == "json-api" else None
+    answer = _fetch(transport, url, validate)
+    if isinstance(answer, TransportError):
+        collected.reject(Rejection(source.name, url, answer.reason,
+                                   f"full text unavailable, kept the feed teaser: {answer.detail}"))
+        return Detail(url, None, None), None
+    sha = collected.keep(source.name, answer)
+    return Detail(url, answer.status, answer.body), sha
+
+
+def collect_source(
+    source: SourceConfig, transport: Transport, *, now: datetime | None = None,
+    known_release_ids: frozenset[str] = frozenset(),
+) -> Collected:
+    """Fetch a feed, then each item's full text, then (if configured) walk back the archive."""
+    collected = Collected()
+    feed_url = source.absolute(source.feed_url)
+    answer = _fetch(transport, feed_url, looks_like_xml)
+    if isinstance(answer, TransportError):
+        collected.reject(Rejection(source.name, feed_url, answer.reason, answer.detail))
+        return collected
+    if not answer.ok:
+        collected.reject(Rejection(source.name, feed_url, "http_status",
+                                   f"feed answered HTTP {answer.status}; nothing fetched"))
+        return collected
+    feed_sha = collected.keep(source.name, answer)
+    context = ItemContext(source, answer.fetched_at, now or datetime.now(UTC))
+    feed = parse_feed(answer.body, answer.content_type)
+    if feed.malformed:
+        collected.reject(Rejection(source.name, feed_url, "malformed_feed",
+                                   f"{feed.malformed}; kept the {len(feed.items)} entries "
+                                   "that could be recovered"), feed_sha, answer.fetched_at.date())
+    oldest: tuple[ParsedRelease, Detail] | None = None
+    for item in feed.items:
+        url = detail_url(source, item.link) if item.link else None
+        detail, detail_sha = (None, None)
+        if url and item.title:
+            detail, detail_sha = _collect_detail(collected, transport, source, url)
+        release = release_from_feed_item(item, detail, context)
+        ref = {"source": source.name, "item_key": item.key, "feed_payload_sha256": feed_sha,
+               "detail_url": url, "detail_payload_sha256": detail_sha,
+               "detail_status": detail.status if detail else None}
+        kept = _record(collected, release, ref, answer.fetched_at, feed_sha)
+        if kept is not None and detail is not None and detail.status == 200:
+            oldest = (kept, detail)
+    if source.backfill.method == "linked-list" and oldest is not None:
+        _walk_back(collected, transport, source, context, oldest[1], known_release_ids)
+    return collected
+
+
+def _walk_back(collected: Collected, transport: Transport, source: SourceConfig,
+               context: ItemContext, start: Detail, known: frozenset[str]) -> None:
+    """Follow ``navigation.previous`` from the oldest feed item until a known release."""
+    from orchestration.sources.europol import NodeError, parse_node
+
+    detail = start
+    for _ in range(source.backfill.max_items):
+        try:
+            previous = parse_node(detail.body or b"").previous_alias
+        except NodeError:
+            return
+        if not previous:
+            return
+        url = detail_url(source, previous)
+        if url is None:
+            return
+        detail, sha = _collect_detail(collected, transport, source, url)
+        if detail.status is None:
+            return
+        release = release_from_node(previous, detail, context)
+        ref = {"source": source.name, "item_key": previous, "detail_url": url,
+               "detail_payload_sha256": sha, "detail_status": detail.status}
+        kept = _record(collected, release, ref, context.fetched_at, sha)
+        if kept is None or kept.release_id in known:
+            return
+
+
+def collect_dump(path: Path, dump: DumpConfig, known_sources: dict[str, str],
+                 fetched_at: datetime | None = None) -> Collected:
+    """A text dump: the file is the payload, each item a release dated by the as-of day."""
+    collected = Collected()
+    body = path.read_bytes()
+    fetched_at = fetched_at or datetime.combine(dump.as_of, datetime.min.time(), UTC)
+    response = Response(path.as_uri(), path.as_uri(), 200, "text/plain; charset=utf-8", None,
+                        None, body, fetched_at)
+    sha = collected.keep(DUMP_SOURCE, response)
+    parsed = parse_dump(body.decode("utf-8", errors="replace"), dump.as_of,
+                        locator=path.name, known_sources=known_sources)
+    for rejection in parsed.rejections:
+        collected.reject(rejection, sha, dump.as_of)
+    context = {"as_of": dump.as_of.isoformat(), "known_sources": json.dumps(known_sources)}
+    for release in parsed.releases:
+        _record(collected, release, {"source": release.source, "item_key": release.native_id,
+                                     "feed_payload_sha256": sha, "context": context},
+                fetched_at, sha)
+    return collected
+
+
+def merge(results: Iterable[Collected]) -> Collected:
+    total = Collected()
+    for result in results:
+        total.payloads.update(result.payloads)
+        total.items.extend(result.items)
+        total.rejections.extend(result.rejections)
+    return total

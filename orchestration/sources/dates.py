@@ -1,0 +1,94 @@
+"""Publication dates as sources write them, to aware UTC datetimes (never "now")."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from zoneinfo import ZoneInfo
+
+EARLIEST_PLAUSIBLE = datetime(1995, 1, 1, tzinfo=UTC)
+
+_MONTH_DOT = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.", re.I)
+_NATO_FORMATS = ("%d %b %Y %H:%M:%S %Z", "%d %b %Y %H:%M:%S", "%d %b %Y %H:%M", "%d %b %Y")
+_DAY_FORMATS = ("%d %b %Y", "%d %B %Y", "%d.%m.%Y", "%Y-%m-%d")
+
+
+class DateParseError(ValueError):
+    """A date string that cannot be a real date; `reason` is a short code for rejections."""
+
+    def __init__(self, text: str, reason: str) -> None:
+        super().__init__(f"{reason}: {text!r}")
+        self.text = text
+        self.reason = reason
+
+
+def _strip_month_dot(text: str) -> str:
+    return _MONTH_DOT.sub(lambda match: match.group(1)[:3], text.strip())
+
+
+def _as_utc(value: datetime, zone: ZoneInfo | None = None) -> datetime:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=zone or UTC)
+    return value.astimezone(UTC)
+
+
+def _check_plausible(value: datetime, text: str, now: datetime | None) -> datetime:
+    ceiling = (now or datetime.now(UTC)) + timedelta(days=1)
+    if value < EARLIEST_PLAUSIBLE or value > ceiling:
+        raise DateParseError(text, "implausible_date")
+    return value
+
+
+def parse_published(
+    text: str | None, *, zone: ZoneInfo | None = None, now: datetime | None = None
+) -> datetime | None:
+    """Parse a feed/page publication date to UTC; None for empty input.
+
+    Accepts RFC 822 (with or without weekday), NATO's dotted months
+    (``19 Sep. 2025 12:00:00 GMT``), ISO 8601 (``2025-09-18T10:35:21Z``) and epoch seconds.
+    Naive values are read in ``zone`` (default UTC). Raises DateParseError when the text is not
+    a date, names an impossible one (31 Feb), or lies outside 1995..now+1 day.
+    """
+    if text is None or not str(text).strip():
+        return None
+    raw = str(text).strip()
+    if re.fullmatch(r"\d{9,11}", raw):
+        return _check_plausible(datetime.fromtimestamp(int(raw), UTC), raw, now)
+    iso = raw.replace("Z", "+00:00") if re.match(r"\d{4}-\d{2}-\d{2}", raw) else None
+    if iso:
+        try:
+            return _check_plausible(_as_utc(datetime.fromisoformat(iso), zone), raw, now)
+        except ValueError:
+            raise DateParseError(raw, "impossible_date") from None
+    cleaned = _strip_month_dot(raw)
+    try:
+        return _check_plausible(_as_utc(parsedate_to_datetime(cleaned), zone), raw, now)
+    except (TypeError, ValueError, IndexError):
+        pass
+    without_zone = re.sub(r"\s+(GMT|UTC|UT|Z)$", "", cleaned)
+    for pattern in (*_NATO_FORMATS, *_DAY_FORMATS):
+        try:
+            parsed = datetime.strptime(without_zone, pattern)
+        except ValueError:
+            continue
+        return _check_plausible(_as_utc(parsed, zone if without_zone == cleaned else UTC), raw, now)
+    if re.search(r"\d{1,2}\s+[A-Za-z]{3,9}\s+\d{4}", cleaned):
+        raise DateParseError(raw, "impossible_date")
+    raise DateParseError(raw, "unparseable_date")
+
+
+def parse_day(text: str) -> date | None:
+    """A calendar day such as ``24 Mar. 2015`` or ``8 November 2023``; None when not a date."""
+    cleaned = _strip_month_dot(text)
+    for pattern in _DAY_FORMATS:
+        try:
+            return datetime.strptime(cleaned, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def to_naive_utc(value: datetime | None) -> datetime | None:
+    """The warehouse stores UTC timestamps without a zone."""
+    return None if value is None else value.astimezone(UTC).replace(tzinfo=None)

@@ -1,0 +1,64 @@
+"""RSS 2.0 and Atom feeds, parsed from bytes with feedparser (never from a URL or str)."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import feedparser
+
+from orchestration.sources.text import html_to_text, one_line
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """One entry as the feed wrote it; `key` finds it again when the payload is re-parsed."""
+
+    key: str
+    index: int
+    title: str
+    link: str | None
+    guid: str | None
+    summary_text: str
+    content_text: str
+    published_raw: str | None
+
+
+@dataclass(frozen=True)
+class ParsedFeed:
+    items: list[FeedItem]
+    malformed: str | None  # the parser's complaint when the XML was not well formed
+
+
+def item_key(guid: str | None, link: str | None, index: int) -> str:
+    """Identify an entry within its payload: guid, else link, else its position."""
+    return (guid or link or f"#{index}").strip()
+
+
+def parse_feed(payload: bytes, content_type: str | None = None) -> ParsedFeed:
+    """Entries of an RSS/Atom payload; well-formedness problems are reported, not raised."""
+    headers = {"content-type": content_type} if content_type else {}
+    document = feedparser.parse(io.BytesIO(payload), response_headers=headers)
+    malformed = None
+    if document.bozo and not isinstance(
+        document.bozo_exception, feedparser.CharacterEncodingOverride
+    ):
+        malformed = f"{type(document.bozo_exception).__name__}: {document.bozo_exception}"
+    items = []
+    for index, entry in enumerate(document.entries):
+        link = entry.get("link") or None
+        guid = entry.get("id") or None
+        content = entry.get("content") or []
+        items.append(
+            FeedItem(
+                key=item_key(guid, link, index),
+                index=index,
+                title=one_line(entry.get("title", "")),
+                link=link.strip() if link else None,
+                guid=guid.strip() if guid else None,
+                summary_text=html_to_text(entry.get("summary", "")),
+                content_text=html_to_text(content[0].get("value", "")) if content else "",
+                published_raw=entry.get("published") or entry.get("updated") or None,
+            )
+        )
+    return ParsedFeed(items=items, malformed=malformed)

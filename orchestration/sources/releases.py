@@ -1,0 +1,159 @@
+"""Turn kept payloads into releases. The same function serves live fetches and re-parses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from orchestration.sources.config import SourceConfig
+from orchestration.sources.dates import DateParseError, parse_published
+from orchestration.sources.europol import NodeError, parse_node
+from orchestration.sources.feeds import FeedItem
+from orchestration.sources.ids import europol_id, native_id
+from orchestration.sources.models import ParsedRelease, Rejection
+from orchestration.sources.pages import parse_article
+
+
+@dataclass(frozen=True)
+class Detail:
+    """The article page or API answer fetched for one item (status None: no answer at all)."""
+
+    url: str
+    status: int | None
+    body: bytes | None
+
+
+@dataclass(frozen=True)
+class ItemContext:
+    source: SourceConfig
+    fetched_at: datetime
+    now: datetime
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def partition_date_of(release: ParsedRelease, fetched_at: datetime) -> date:
+    """Publication day (UTC), else the dump's as-of day, else the day it was fetched."""
+    if release.published_at is not None:
+        return release.published_at.date()
+    return release.default_partition_date or fetched_at.date()
+
+
+def detail_url(source: SourceConfig, link: str) -> str | None:
+    """Where the full text of an item lives, per the source's full_text method."""
+    method = source.full_text.method
+    if method == "html":
+        return link
+    if method == "json-api" and source.full_text.url_template:
+        path = urlsplit(link).path if "://" in link else link
+        return source.absolute(source.full_text.url_template.format(path=path, url=link))
+    return None
+
+
+def _reject(source: SourceConfig, locator: str, reason: str, detail: str) -> Rejection:
+    return Rejection(source.name, locator, reason, detail)
+
+
+def _published(raw: str | None, context: ItemContext, locator: str) -> datetime | Rejection | None:
+    try:
+        return parse_published(raw, zone=ZoneInfo(context.source.timezone), now=context.now)
+    except DateParseError as error:
+        return _reject(context.source, locator, error.reason,
+                       f"publication date {error.text!r} is not a real date; item skipped")
+
+
+def release_from_feed_item(
+    item: FeedItem, detail: Detail | None, context: ItemContext
+) -> ParsedRelease | Rejection:
+    """Combine a feed entry with its full text (page or API) when that could be fetched."""
+    source = context.source
+    locator = f"{source.absolute(source.feed_url)}#item{item.index}"
+    if not item.title:
+        return _reject(source, locator, "missing_title",
+                       f"feed item {item.index} ({item.link or 'no link'}) has no <title>")
+    published = _published(item.published_raw, context, locator)
+    if isinstance(published, Rejection):
+        return published
+    body, summary = item.content_text or item.summary_text, item.summary_text or None
+    truncated = not item.content_text and source.full_text.method != "none"
+    title, metadata, hint = item.title, dict(context.extra), None
+    if detail is not None and detail.status == 200 and detail.body:
+        if source.full_text.method == "json-api":
+            try:
+                node = parse_node(detail.body)
+            except NodeError as error:
+                metadata["full_text_error"] = str(error)
+            else:
+                body, truncated, hint = node.body_text, False, node.article_type
+                summary = summary or node.summary or None
+                if node.tags:
+                    metadata["tags"] = "; ".join(node.tags)
+                if published is None:
+                    published = _published(node.published_epoch, context, locator)
+                    if isinstance(published, Rejection):
+                        return published
+        else:
+            page = parse_article(detail.body.decode("utf-8", errors="replace"))
+            if page.body_text:
+                body, truncated = page.body_text, False
+                metadata.update(page.metadata)
+                title = page.title or title
+    elif detail is not None:
+        metadata["full_text_error"] = f"HTTP {detail.status or 'no answer'} for {detail.url}"
+    if not body:
+        return _reject(source, locator, "empty_body",
+                       f"feed item {item.title!r} has no text and its full text is unavailable")
+    if source.profile == "nato-legacy-cps" and item.link:
+        page_type = (native_id(source.profile, guid=None, link=item.link, title="",
+                               published=None) or "").split("_")[0]
+        hint = metadata.get("press_release_code") or page_type or None
+    return ParsedRelease(
+        source=source.name,
+        source_name=source.display_name,
+        native_id=native_id(source.profile, guid=item.guid, link=item.link, title=item.title,
+                            published=item.published_raw),
+        title=title,
+        body_text=body,
+        url=item.link,
+        summary=summary,
+        published_at=published,
+        is_truncated=truncated,
+        language=source.language,
+        release_type_hint=hint,
+        metadata=metadata,
+    )
+
+
+def release_from_node(alias: str, detail: Detail, context: ItemContext) -> ParsedRelease | Rejection:
+    """A Europol article reached only through the API's ``navigation.previous`` chain."""
+    source = context.source
+    if detail.status != 200 or not detail.body:
+        return _reject(source, detail.url, "http_error",
+                       f"HTTP {detail.status or 'no answer'} for {detail.url}; backfill stopped")
+    try:
+        node = parse_node(detail.body)
+    except NodeError as error:
+        return _reject(source, detail.url, "invalid_node", str(error))
+    published = _published(node.published_epoch, context, detail.url)
+    if isinstance(published, Rejection):
+        return published
+    link = source.absolute(node.alias or alias)
+    metadata = dict(context.extra)
+    if node.tags:
+        metadata["tags"] = "; ".join(node.tags)
+    return ParsedRelease(
+        source=source.name,
+        source_name=source.display_name,
+        native_id=europol_id(link) or native_id(source.profile, guid=None, link=link,
+                                                  title=node.title, published=None),
+        title=node.title,
+        body_text=node.body_text,
+        url=link,
+        summary=node.summary or None,
+        published_at=published,
+        is_truncated=False,
+        language=source.language,
+        release_type_hint=node.article_type,
+        metadata=metadata,
+    )
