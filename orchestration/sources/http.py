@@ -22,6 +22,7 @@ The client is not thread-safe: use one per thread.
 
 from __future__ import annotations
 
+import base64
 import contextvars
 import email.utils
 import json
@@ -31,11 +32,11 @@ import re
 import socket
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
 from xml.parsers import expat
 
 import requests
@@ -434,6 +435,20 @@ class _Transport(HTTPAdapter):
         return body, True
 
 
+def _split_userinfo(url: str) -> tuple[str, str | None]:
+    """Move `user:password@` out of the URL into a Basic Authorization header value, so the
+    credentials never reach the cache key, the stored URL, a result or a log line."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url, None
+    userinfo, host = parts.netloc.rsplit("@", 1)
+    user, _, password = userinfo.partition(":")
+    token = base64.b64encode(f"{unquote(user)}:{unquote(password)}".encode()).decode()
+    return urlunsplit(
+        (parts.scheme, host, parts.path, parts.query, parts.fragment)
+    ), f"Basic {token}"
+
+
 def _short(exc: BaseException) -> str:
     """The innermost cause's message, without request headers or long reprs."""
     while exc.__cause__ is not None or exc.__context__ is not None:
@@ -536,6 +551,9 @@ class HttpClient:
         FetchError(reason="invalid_body"). `settings` overrides the client's for this fetch.
         """
         s = settings or self.settings
+        url, basic_auth = _split_userinfo(url)
+        if basic_auth:
+            s = replace(s, extra_headers=(*s.extra_headers, ("Authorization", basic_auth)))
         ctx = _FetchContext(
             client=self,
             url=url,
@@ -611,8 +629,9 @@ class HttpClient:
         try:
             check_url(url, ctx.policy, self._resolver)
         except BlockedAddress as exc:
+            where = "" if url == ctx.url else f" (redirect to {redact_url(url)})"
             raise FetchError(
-                ctx.url, "blocked_address", f"{redact_url(url)}: {exc.detail}", attempts=ctx.attempt
+                ctx.url, "blocked_address", f"{exc.detail}{where}", attempts=ctx.attempt
             ) from exc
         except (socket.gaierror, UnicodeError) as exc:
             raise FetchError(
