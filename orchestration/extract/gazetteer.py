@@ -19,6 +19,26 @@ import yaml
 
 DATA_DIR = Path(__file__).with_name("data")
 MIN_CITY_NAME_LENGTH = 4
+# Local spellings with diacritics that English-language releases keep (Chișinău, Gdańsk,
+# Šiauliai), by country; other countries keep geonames' ASCII name (Berlin, Oslo, Paris).
+_LOCAL_LETTERS = {
+    "RO": "ăâîșțşţ",
+    "MD": "ăâîșțşţ",
+    "PL": "ąćęłńóśźż",
+    "CZ": "áčďéěíňóřšťúůýž",
+    "SK": "áäčďéíĺľňóôŕšťúýž",
+    "HU": "áéíóöőúüű",
+    "HR": "čćđšž",
+    "SI": "čšž",
+    "RS": "čćđšž",
+    "BA": "čćđšž",
+    "ME": "čćđšž",
+    "LV": "āčēģīķļņšūž",
+    "LT": "ąčęėįšųūž",
+    "EE": "äöõüšž",
+    "TR": "çğıöşüİ",
+    "IS": "áðéíóúýþæö",
+}
 
 
 @dataclass(frozen=True)
@@ -83,12 +103,16 @@ def _load_yaml(name: str) -> dict:
 def _accented_name(city: dict) -> str:
     """The accented spelling of a city's ASCII name when geonames lists one (``Chișinău``)."""
     name = city["name"]
-    if not name.isascii():
+    letters = _LOCAL_LETTERS.get(city["countrycode"], "")
+    if not name.isascii() or not letters:
         return name
     variants = [
         alt
         for alt in city.get("alternatenames", ())
-        if not alt.isascii() and fold(alt) == name and alt[0] == name[0]
+        if not alt.isascii()
+        and fold(alt) == name
+        and alt[0] == name[0]
+        and all(c.isascii() or c in letters for c in alt)
     ]
     if not variants:
         return name
@@ -181,7 +205,7 @@ def gazetteer() -> Gazetteer:
             continue
         if len(name) < MIN_CITY_NAME_LENGTH and place.place_id not in capital_ids:
             continue
-        for surface in {name, place.name}:
+        for surface in {name, place.name, fold(name)}:
             add(surface, place)
             if name in stopwords:
                 flags[surface] = ((), True)

@@ -179,9 +179,7 @@ def find_places(
             if place.kind == "country":
                 last_country = place.country_code
             continue
-        if place.kind == "country":
-            last_country = place.country_code
-        elif place.country_code:
+        if place.kind == "country" or place.country_code:
             last_country = place.country_code
         result.append(PlaceMatch(start, end, alias.surface, place))
     return result

@@ -25,17 +25,30 @@ def source_key(label: str, known: dict[str, str] | None = None) -> str:
     return re.sub(r"[^a-z0-9]+", "_", label.casefold()).strip("_") or "unknown"
 
 
-def _item_starts(lines: list[str]) -> list[tuple[int, int]]:
-    """(title line, source line) index pairs: a title, a blank line, then ``Source: X``."""
-    starts = []
+def looks_like_title(line: str) -> bool:
+    """A headline: one short line that does not end like a sentence."""
+    text = line.strip()
+    return 0 < len(text) <= 250 and not text.endswith((".", ",", ";", ":"))
+
+
+def _item_starts(lines: list[str]) -> list[tuple[int | None, int]]:
+    """(title line or None, source line) pairs: a title, a blank line, then ``Source: X``.
+
+    A ``Source:`` line whose preceding line is a paragraph, not a headline, starts an item
+    with no title: that paragraph stays with the item before it.
+    """
+    starts: list[tuple[int | None, int]] = []
     for index, line in enumerate(lines):
         if not _SOURCE_LINE.match(line):
             continue
         title_index = index - 1
         while title_index >= 0 and not lines[title_index].strip():
             title_index -= 1
-        if title_index >= 0:
+        previous_source = starts[-1][1] if starts else -1
+        if title_index > previous_source and looks_like_title(lines[title_index]):
             starts.append((title_index, index))
+        else:
+            starts.append((None, index))
     return starts
 
 
@@ -56,12 +69,19 @@ def parse_dump(
         )
         return result
     for number, (title_index, source_index) in enumerate(starts):
-        end = starts[number + 1][0] if number + 1 < len(starts) else len(lines)
+        following = starts[number + 1] if number + 1 < len(starts) else None
+        end = len(lines) if following is None else (
+            following[0] if following[0] is not None else following[1])
         label = _SOURCE_LINE.match(lines[source_index]).group("label")  # type: ignore[union-attr]
         key = source_key(label, known_sources)
-        title = one_line(lines[title_index])
+        where = f"{locator}:{(title_index if title_index is not None else source_index) + 1}"
         body = clean_text("\n".join(lines[source_index + 1 : end]))
-        where = f"{locator}:{title_index + 1}"
+        if title_index is None:
+            result.rejections.append(Rejection(
+                key, where, "missing_title",
+                f"'Source: {label}' item has no title line before it; item skipped"))
+            continue
+        title = one_line(lines[title_index])
         if not body:
             result.rejections.append(
                 Rejection(key, where, "empty_body", f"item {title!r} has a title but no body")

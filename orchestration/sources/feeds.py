@@ -22,6 +22,7 @@ class FeedItem:
     summary_text: str
     content_text: str
     published_raw: str | None
+    cut_off: bool = False  # last entry of a feed whose XML broke off: may be incomplete
 
 
 @dataclass(frozen=True)
@@ -61,4 +62,7 @@ def parse_feed(payload: bytes, content_type: str | None = None) -> ParsedFeed:
                 published_raw=entry.get("published") or entry.get("updated") or None,
             )
         )
+    if malformed and items:
+        last = items[-1]
+        items[-1] = FeedItem(**{**last.__dict__, "cut_off": True})
     return ParsedFeed(items=items, malformed=malformed)

@@ -60,7 +60,11 @@ def native_id(profile: str, *, guid: str | None, link: str | None, title: str,
             return found
     if guid and guid.strip():
         specific_guid = europol_id(guid) if profile == "europol" else None
-        return specific_guid or guid.strip()
+        if specific_guid:
+            return specific_guid
+        if guid.strip().startswith(("http://", "https://")):
+            return normalise_url(guid).split("://", 1)[1]
+        return guid.strip()
     if link:
-        return normalise_url(link)
+        return normalise_url(link).split("://", 1)[1]
     return fallback_id(title, published)

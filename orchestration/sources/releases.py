@@ -72,6 +72,10 @@ def release_from_feed_item(
     if not item.title:
         return _reject(source, locator, "missing_title",
                        f"feed item {item.index} ({item.link or 'no link'}) has no <title>")
+    if item.cut_off:
+        return _reject(source, locator, "cut_off_item",
+                       f"feed item {item.title!r} is the last entry before the XML broke off; "
+                       "it may be incomplete, so it was not loaded")
     published = _published(item.published_raw, context, locator)
     if isinstance(published, Rejection):
         return published

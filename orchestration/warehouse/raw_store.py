@@ -89,7 +89,6 @@ def store_collected(conn: duckdb.DuckDBPyConnection, collected: Collected, run_i
                 delete from raw.rejected_items as kept using incoming_rejections as incoming
                 where kept.source = incoming.source and kept.locator = incoming.locator
                   and kept.reason = incoming.reason
-                  and kept.payload_sha256 is not distinct from incoming.payload_sha256
             """)
             conn.unregister("incoming_rejections")
         _insert(conn, "raw.rejected_items", rejections)

@@ -1,0 +1,180 @@
+"""Date expressions with spans: single days, ranges, months, years and relative days.
+
+Year-less dates take the year that puts them nearest the reference date. Relative weeks
+("last week", "this week") are never turned into a day: they give month precision when the
+whole week lies in one month, and nothing otherwise (an event must not get a day it lacks).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+_MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+    "oct": 10, "nov": 11, "dec": 12,
+}
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+)
+_WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+_DAY = r"[0-3]?\d(?:st|nd|rd|th)?"
+_YEAR = r"(?:19|20)\d\d"
+_DASH = r"\s*(?:-|–|—|to|until|till|and|through)\s*"
+_WD = rf"(?:{_WEEKDAY},?\s+(?:the\s+)?\(?)?"
+
+_RANGE = re.compile(
+    rf"\b(?:from\s+)?{_WD}(?P<d1>{_DAY})(?:\s+(?:of\s+)?(?P<m1>{_MONTH})(?:,?\s+(?P<y1>{_YEAR}))?)?"
+    rf"{_DASH}{_WD}(?P<d2>{_DAY})\s+(?:of\s+)?(?P<m2>{_MONTH})(?:,?\s+(?P<y2>{_YEAR}))?\b\)?"
+)
+_US_RANGE = re.compile(
+    rf"\b(?P<m1>{_MONTH})\s+(?P<d1>{_DAY})\s*(?:-|–|—)\s*(?P<d2>{_DAY}),?\s+(?P<y2>{_YEAR})\b"
+)
+_SINGLE = re.compile(
+    rf"\b{_WD}(?:the\s+)?(?P<d1>{_DAY})\s+(?:of\s+)?(?P<m1>{_MONTH})(?:,?\s+(?P<y1>{_YEAR}))?\b\)?"
+)
+_US_SINGLE = re.compile(rf"\b(?:{_WEEKDAY},?\s+)?(?P<m1>{_MONTH})\s+(?P<d1>{_DAY})(?:,\s+(?P<y1>{_YEAR}))?\b")
+_MONTH_YEAR = re.compile(rf"\b(?:(?:early|mid|late|end of|beginning of)[\s-]+)?(?P<m1>{_MONTH})\s+(?P<y1>{_YEAR})\b")
+_YEAR_ONLY = re.compile(rf"\b(?:in|during|throughout)\s+(?P<y1>{_YEAR})\b(?![-–/]?\d)")
+_RELATIVE = re.compile(
+    r"\b(?P<rel>yesterday|today|tomorrow|(?:this|last|next) (?:week|month)|"
+    r"the day before yesterday|the day after tomorrow)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date (or date range) written in the text."""
+
+    start: int
+    end: int
+    start_date: date
+    end_date: date | None
+    precision: str  # day | month | year
+
+
+def _month(text: str) -> int:
+    return _MONTHS[text.rstrip(".").lower()]
+
+
+def _day(text: str) -> int:
+    return int(re.match(r"\d+", text).group())  # type: ignore[union-attr]
+
+
+def nearest_year(month: int, day: int, reference: date) -> int:
+    """The year that puts month/day nearest ``reference``."""
+    best_year, best_gap = reference.year, None
+    for year in (reference.year - 1, reference.year, reference.year + 1):
+        try:
+            gap = abs((date(year, month, day) - reference).days)
+        except ValueError:
+            continue
+        if best_gap is None or gap < best_gap:
+            best_year, best_gap = year, gap
+    return best_year
+
+
+def _make(year: int | None, month: int, day: int, reference: date) -> date | None:
+    try:
+        return date(year if year else nearest_year(month, day, reference), month, day)
+    except ValueError:
+        return None
+
+
+def _relative(word: str, reference: date) -> tuple[date, date | None, str] | None:
+    word = word.lower()
+    days = {"yesterday": -1, "today": 0, "tomorrow": 1, "the day before yesterday": -2,
+            "the day after tomorrow": 2}
+    if word in days:
+        return reference + timedelta(days=days[word]), None, "day"
+    which, unit = word.split()
+    shift = {"this": 0, "last": -1, "next": 1}[which]
+    if unit == "month":
+        month_index = reference.year * 12 + reference.month - 1 + shift
+        return date(month_index // 12, month_index % 12 + 1, 1), None, "month"
+    monday = reference - timedelta(days=reference.weekday()) + timedelta(weeks=shift)
+    sunday = monday + timedelta(days=6)
+    if monday.month != sunday.month:
+        return None
+    return monday.replace(day=1), None, "month"
+
+
+def find_dates(text: str, reference: date) -> list[DateMention]:
+    """All date mentions in ``text``, non-overlapping, in text order."""
+    found: list[DateMention] = []
+
+    def taken(start: int, end: int) -> bool:
+        return any(m.start < end and start < m.end for m in found)
+
+    for pattern in (_RANGE, _US_RANGE):
+        for match in pattern.finditer(text):
+            if taken(*match.span()):
+                continue
+            groups = match.groupdict()
+            m2 = _month(groups["m2"])
+            m1 = _month(groups["m1"]) if groups.get("m1") else m2
+            y2 = int(groups["y2"]) if groups.get("y2") else None
+            y1 = int(groups["y1"]) if groups.get("y1") else None
+            end_date = _make(y2, m2, _day(groups["d2"]), reference)
+            if end_date is None:
+                continue
+            if y1 is None:
+                y1 = end_date.year - 1 if m1 > m2 else end_date.year
+            start_date = _make(y1, m1, _day(groups["d1"]), reference)
+            if start_date is None or start_date > end_date:
+                continue
+            found.append(DateMention(*match.span(), start_date, end_date, "day"))
+    for pattern in (_SINGLE, _US_SINGLE):
+        for match in pattern.finditer(text):
+            if taken(*match.span()):
+                continue
+            year = int(match.group("y1")) if match.group("y1") else None
+            day = _make(year, _month(match.group("m1")), _day(match.group("d1")), reference)
+            if day is not None:
+                found.append(DateMention(*match.span(), day, None, "day"))
+    for match in _MONTH_YEAR.finditer(text):
+        if not taken(*match.span()):
+            found.append(DateMention(*match.span(),
+                                     date(int(match.group("y1")), _month(match.group("m1")), 1),
+                                     None, "month"))
+    for match in _YEAR_ONLY.finditer(text):
+        if not taken(*match.span()):
+            found.append(DateMention(*match.span(), date(int(match.group("y1")), 1, 1), None,
+                                     "year"))
+    for match in _RELATIVE.finditer(text):
+        if taken(*match.span()):
+            continue
+        resolved = _relative(match.group("rel"), reference)
+        if resolved is not None:
+            found.append(DateMention(*match.span(), *resolved))
+    found.sort(key=lambda m: m.start)
+    return [_balanced(text, m) for m in found]
+
+
+def _balanced(text: str, mention: DateMention) -> DateMention:
+    """Keep brackets in a span balanced: ``Tuesday (31 October 2023)``."""
+    piece = text[mention.start : mention.end]
+    end = mention.end
+    if piece.count("(") > piece.count(")") and text[end : end + 1] == ")":
+        end += 1
+    elif piece.endswith(")") and piece.count(")") > piece.count("("):
+        end -= 1
+    return DateMention(mention.start, end, mention.start_date, mention.end_date,
+                       mention.precision)
+
+
+def date_line(text: str, reference: date) -> DateMention | None:
+    """A line that is only a date ("Thursday   09 November 2023"): a day header."""
+    stripped = text.strip()
+    if not stripped or len(stripped) > 60:
+        return None
+    for mention in find_dates(stripped, reference):
+        rest = (stripped[: mention.start] + stripped[mention.end :]).strip(" ,–-:()")
+        if mention.precision == "day" and not re.sub(_WEEKDAY, "", rest).strip(" ,"):
+            return mention
+    return None

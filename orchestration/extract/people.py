@@ -1,0 +1,300 @@
+"""Person mentions: honorific/title/appositive anchored names, resolved within a release."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, replace
+
+import yaml
+
+from orchestration.extract.gazetteer import DATA_DIR, gazetteer
+from orchestration.extract.titles import (
+    HOUSE_TITLES,
+    ORG_PATTERN,
+    ROYAL_TITLES,
+    STATE_TITLES,
+    TITLE_PATTERN,
+    is_state,
+    organisation_name,
+    split_title,
+)
+
+_UPPER = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x250)) if c.isupper())
+_LETTER = r"[^\W\d_]"
+_TOKEN = rf"(?:(?:al-|el-|d[’'])?[{_UPPER}](?:{_LETTER}|[’'\-](?={_LETTER}))*|[{_UPPER}]\.)"
+_PARTICLES = frozenset(
+    ["de", "De", "van", "Van", "von", "Von", "der", "den", "ter", "du", "da", "di", "dos", "del", "della", "la", "le", "bin", "ibn", "bint", "al", "Al", "el", "El", "ben", "af", "zu", "y", "van", "der"]
+)
+_PARTICLE = "(?:" + "|".join(sorted(_PARTICLES, key=len, reverse=True)) + ")"
+_SEP = r"[ \u00a0]+"
+_NAME = rf"{_TOKEN}(?:{_SEP}(?:{_PARTICLE}{_SEP})*{_TOKEN})*"
+_NAME2 = rf"{_TOKEN}(?:{_SEP}(?:{_PARTICLE}{_SEP})*{_TOKEN})+"
+_OFSEQ = rf"{_TOKEN}(?:{_SEP}(?:(?:of|and|for|the){_SEP})*{_TOKEN})*"
+_HONORIFIC = (
+    r"(?:Mr|Mrs|Ms|Miss|Dr|Prof|Professor|Sir|Dame|Lord|Lady|H\.E\.|His Excellency|"
+    r"Her Excellency|His Majesty|Her Majesty|His Royal Highness|Her Royal Highness|His Highness|"
+    r"Her Highness)"
+)
+_ROYAL = "(?:" + "|".join(sorted(ROYAL_TITLES, key=len, reverse=True)) + ")"
+_ROMAN = frozenset(["II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"])
+_SAID_VERBS = (
+    "said|says|stated|added|explained|noted|stressed|underlined|commented|emphasised|"
+    "emphasized|declared|highlighted|remarked"
+)
+# Words that are never part of a person's name.
+_NON_NAME = frozenset(
+    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "The", "This", "That", "These", "Those", "He", "She", "They", "We", "It", "His", "Her", "Their", "Our", "On", "In", "At", "During", "After", "Before", "From", "With", "For", "To", "By", "As", "And", "Or", "But", "If", "When", "While", "Following", "Addressing", "Allies", "Ally", "Alliance", "Allied", "NATO", "Europol", "Frontex", "Eurojust", "EU", "UN", "OSCE", "Council", "Committee", "Commission", "Parliament", "Assembly", "Government", "Ministry", "Ministers", "Department", "Agency", "Office", "Police", "Guard", "Army", "Navy", "Force", "Forces", "Command", "Headquarters", "HQ", "Operation", "Operations", "Team", "Unit", "Centre", "Center", "Group", "Network", "Service", "Services", "Court", "Bank", "Foundation", "Treaty", "Strategy", "Republic", "Kingdom", "State", "States", "Federal", "National", "International", "European", "Union", "United", "Nations", "Annual", "Joint", "Global", "First", "Second", "Third", "Cyber", "Defence", "Defense", "Security", "Conference", "Summit", "Forum", "Day", "Days", "Programme", "Program", "Prize", "Award", "Academy", "University", "Institute", "College", "School", "Press", "Media", "Statement", "Statements", "Remarks", "Speech", "Meeting", "Session", "Minister", "Secretary", "General", "President", "Chancellor", "Director", "Executive", "Chair", "Chairman", "Head", "Chief", "Commander", "Ambassador", "Deputy", "Prime", "Vice", "Spokesperson", "Representative", "Permanent", "Excellency", "Majesty", "Highness", "Mr", "Mrs", "Ms", "Dr", "Sir", "Foreign", "Affairs", "Interior", "Justice", "Home", "Internal", "Public", "Prosecutor", "Prosecutors", "Office", "Officials", "Authorities", "Law", "Enforcement", "Member", "Members", "Partner", "Partners", "Science", "Peace", "Data", "Protection", "Regulation", "Action", "Plan", "Resolution", "Convention", "Declaration", "Report", "Agenda", "Initiative", "Mission", "Missions", "Task", "Taskforce", "Headquarter", "Capital", "City", "North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central", "Atlantic", "Nordic", "Baltic", "Arctic", "Black", "Sea", "Investigators", "Investigation", "Officers", "Officer", "Suspects", "Victims", "Europe", "Photo", "Photographs", "Video", "Contact", "Follow", "Note", "Editors", "Source", "Read", "Learn", "Watch", "See", "Also", "Today", "Q&A", "Commissioner", "Secretariat", "Staff", "Military", "Civil", "Civilian", "Organisation", "Organization"]
+)
+
+
+@dataclass(frozen=True)
+class PersonHit:
+    """A person found in the body, before mention ids are assigned."""
+
+    start: int
+    end: int
+    surface: str
+    full_name: str
+    honorific: str | None = None
+    title: str | None = None
+    organisation: str | None = None
+
+
+@functools.cache
+def _patterns() -> dict[str, re.Pattern[str]]:
+    demonyms = "|".join(sorted(gazetteer().demonyms, key=len, reverse=True))
+    owner = rf"(?:{ORG_PATTERN}|{demonyms}|{_TOKEN}[’']s)"
+    title_block = (
+        rf"(?:(?P<org1>{owner}){_SEP})?(?P<title>{TITLE_PATTERN})"
+        rf"(?:\s+of\s+(?:the\s+)?(?P<of>{_OFSEQ}))?"
+    )
+    known = yaml.safe_load((DATA_DIR / "people.yaml").read_text(encoding="utf-8"))["people"]
+    return {
+        "anchored": re.compile(
+            rf"(?:{title_block},?\s+)?(?:(?P<hon>{_HONORIFIC})\.?\s+)?(?:(?P<royal>{_ROYAL})\s+)?"
+            rf"(?(title)|(?(hon)|(?(royal)|(?!))))"
+            rf"(?P<name>{_NAME})(?:\s+of\s+(?:the\s+)?(?P<org2>{_OFSEQ}))?"
+        ),
+        "appositive": re.compile(
+            rf"(?P<name>{_NAME2}),\s+(?:the\s+|a\s+)?(?:(?P<org1>{owner}){_SEP})?"
+            rf"(?P<title>{TITLE_PATTERN})(?:\s+of\s+(?:the\s+)?(?P<of>{_OFSEQ}))?"
+        ),
+        "said_after": re.compile(rf"\b(?:said|says|according to)\s+(?P<name>{_NAME2})"),
+        "said_before": re.compile(rf"(?P<name>{_NAME2})\s+(?:{_SAID_VERBS})\b"),
+        "known": re.compile(
+            r"\b(?:" + "|".join(re.escape(k) for k in sorted(known, key=len, reverse=True)) + r")\b"
+        ),
+    }
+
+
+def _clean_tokens(text: str, offset: int) -> tuple[int, int, list[str]] | None:
+    """Trim non-name words off a candidate; returns (start, end, tokens) or None."""
+    tokens = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", text)]
+    gaz = gazetteer()
+    keep: list[tuple[int, int, str]] = []
+    for start, end, token in tokens:
+        bare = re.sub(r"[’']s$", "", token)
+        bad = (
+            bare in _NON_NAME
+            or bare in gaz.countries_by_name
+            or bare in gaz.demonyms
+            or (bare.isupper() and len(bare) > 1 and not keep and bare not in _ROMAN)
+        )
+        if bad:
+            if keep:
+                break
+            continue
+        keep.append((start, end, bare))
+        if bare != token:  # a possessive ends the name
+            break
+    while keep and keep[-1][2] in _PARTICLES:
+        keep.pop()
+    if not keep or all(t in _PARTICLES for _s, _e, t in keep):
+        return None
+    start, end = keep[0][0], keep[-1][0] + len(keep[-1][2])
+    return offset + start, offset + end, [t for _s, _e, t in keep]
+
+
+def _normalise(tokens: list[str]) -> str:
+    """Join tokens; upper-case surnames become title case (``GREGORI`` -> ``Gregori``)."""
+    out = []
+    for index, token in enumerate(tokens):
+        if index and token.isupper() and len(token) > 2 and token not in _ROMAN:
+            token = "-".join(part.capitalize() for part in token.split("-"))
+        out.append(token)
+    return " ".join(out)
+
+
+def _split_of_part(of_part: str) -> tuple[str, str] | None:
+    """``Latvia Andris`` -> (``Latvia``, ``Andris``): a country followed by a first name."""
+    words = of_part.split()
+    for cut in range(len(words) - 1, 0, -1):
+        head = " ".join(words[:cut])
+        if head in gazetteer().countries_by_name:
+            rest = words[cut:]
+            if all(w not in _NON_NAME for w in rest):
+                return head, " ".join(rest)
+            return None
+    return None
+
+
+def _title_org(
+    match: re.Match[str], source_name: str, of_override: str | None = None
+) -> tuple[str | None, str | None]:
+    title = match.group("title") if "title" in match.re.groupindex else None
+    if not title:
+        return None, None
+    title, org = split_title(title, of_override or match.group("of"))
+    owner = match.group("org1")
+    if owner and not org:
+        org = organisation_name(owner)
+    if not org and title in HOUSE_TITLES and source_name:
+        org = source_name
+    return title, org
+
+
+def _anchored(body: str, source_name: str) -> list[PersonHit]:
+    hits = []
+    for match in _patterns()["anchored"].finditer(body):
+        hon, royal, title = match.group("hon"), match.group("royal"), match.group("title")
+        if not (hon or royal or title):
+            continue
+        cleaned = _clean_tokens(match.group("name"), match.start("name"))
+        if cleaned is None:
+            continue
+        start, end, tokens = cleaned
+        if start != match.start("name"):
+            continue  # the anchor does not touch the name
+        of_part = match.group("of")
+        split = _split_of_part(of_part) if of_part else None
+        if split:
+            head, rest = split
+            rest_start = match.start("of") + len(of_part) - len(rest)
+            tokens = rest.split() + tokens
+            start = rest_start
+        generic_title = title in {"General", "Director", "Head", "Chair", "Commander", "Speaker",
+                                  "Governor", "Mayor", "Colonel", "Admiral", "Prince"}
+        if not hon and not royal and len(tokens) < 2 and (generic_title or title is None):
+            continue
+        title_text, org = _title_org(match, source_name, of_override=split[0] if split else None)
+        if royal:
+            start = match.start("royal")
+            title_text = royal
+            if match.group("org2"):
+                org = organisation_name(match.group("org2"))
+        elif match.group("org2") and end == match.end("name"):
+            org = org or organisation_name(match.group("org2"))
+        full = _normalise(tokens)
+        if royal:
+            full = f"{royal} {full}"
+        hits.append(
+            PersonHit(start, end, body[start:end], full, hon.rstrip(".") if hon else None,
+                      title_text, org)
+        )
+    return hits
+
+
+def _unanchored(body: str, source_name: str) -> list[PersonHit]:
+    hits = []
+    pats = _patterns()
+    for key in ("appositive", "said_after", "said_before"):
+        for match in pats[key].finditer(body):
+            cleaned = _clean_tokens(match.group("name"), match.start("name"))
+            if cleaned is None or len(cleaned[2]) < 2:
+                continue
+            start, end, tokens = cleaned
+            if key == "appositive" and end != match.end("name"):
+                continue
+            title, org = _title_org(match, source_name) if key == "appositive" else (None, None)
+            hits.append(PersonHit(start, end, body[start:end], _normalise(tokens), None, title, org))
+    return hits
+
+
+def _resolve(hits: list[PersonHit], body: str) -> list[PersonHit]:
+    """Surname-only mentions take the full name given in the release; fill titles/orgs."""
+    full_names = [h.full_name for h in hits if len(h.full_name.split()) >= 2]
+    by_name: dict[str, PersonHit] = {}
+    resolved: list[PersonHit] = []
+    for hit in hits:
+        name = hit.full_name
+        if len(name.split()) == 1:
+            for full in full_names:
+                if full.endswith(" " + name):
+                    name = full
+                    break
+        hit = replace(hit, full_name=name)
+        resolved.append(hit)
+    for hit in resolved:
+        best = by_name.get(hit.full_name)
+        if best is None or (not best.title and hit.title) or (not best.organisation and hit.organisation):
+            by_name[hit.full_name] = replace(
+                hit,
+                title=(best.title if best and best.title else hit.title),
+                organisation=(best.organisation if best and best.organisation else hit.organisation),
+                honorific=(best.honorific if best and best.honorific else hit.honorific),
+            )
+    # State offices without a country take the country of a colleague named just before.
+    final = []
+    for index, hit in enumerate(resolved):
+        entity = by_name[hit.full_name]
+        org = entity.organisation or hit.organisation
+        title = entity.title or hit.title
+        if title and not org and title.startswith(STATE_TITLES):
+            for previous in reversed(resolved[:index]):
+                gap = body[previous.end : hit.start]
+                if len(gap) > 200 or re.search(r"[.!?]\s", gap):
+                    break
+                prev_org = previous.organisation or by_name[previous.full_name].organisation
+                if is_state(prev_org):
+                    org = prev_org
+                    by_name[hit.full_name] = replace(entity, organisation=org)
+                    break
+        final.append(replace(hit, title=title, organisation=org,
+                             honorific=hit.honorific or entity.honorific))
+    return final
+
+
+def find_people(
+    body: str, *, source_name: str = "", exclude: list[tuple[int, int]] | None = None
+) -> list[PersonHit]:
+    """People named in ``body`` in text order, one hit per mention."""
+    excluded = exclude or []
+    candidates = _anchored(body, source_name) + _unanchored(body, source_name)
+    candidates.sort(key=lambda h: (h.start, -(h.end - h.start), h.title is None))
+    hits: list[PersonHit] = []
+    last_end = -1
+    for hit in candidates:
+        if hit.start < last_end or any(a <= hit.start < b for a, b in excluded):
+            continue
+        hits.append(hit)
+        last_end = hit.end
+    hits = _resolve(hits, body)
+    # Bare surnames of people named in full, and well-known figures named by surname.
+    surnames = {h.full_name.split()[-1]: h for h in hits if len(h.full_name.split()) >= 2}
+    extra: list[PersonHit] = []
+    taken = [(h.start, h.end) for h in hits]
+    patterns = [_patterns()["known"]]
+    if surnames:
+        patterns.append(re.compile(r"\b(?:" + "|".join(map(re.escape, surnames)) + r")\b"))
+    for pattern in patterns:
+        for match in pattern.finditer(body):
+            start, end = match.span()
+            if any(a < end and start < b for a, b in taken) or any(
+                a <= start < b for a, b in excluded
+            ):
+                continue
+            if start and body[start - 1] in "@#/":
+                continue
+            surname = match.group()
+            source = surnames.get(surname.split()[-1]) if surname in surnames else None
+            if source is None:
+                fuller = [h for h in hits if h.full_name.endswith(surname)]
+                source = fuller[0] if fuller else None
+            if source is not None:
+                extra.append(replace(source, start=start, end=end, surface=surname,
+                                     honorific=None))
+            else:
+                extra.append(PersonHit(start, end, surname, surname))
+            taken.append((start, end))
+    return sorted(hits + extra, key=lambda h: h.start)

@@ -1,0 +1,80 @@
+"""Clock times on media-advisory lines ("13:30 (CET)  Press conference ...") and time zones."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+_LABELS = {
+    "CET": "Europe/Brussels", "CEST": "Europe/Brussels", "BRUSSELS TIME": "Europe/Brussels",
+    "UTC": "UTC", "GMT": "UTC", "BST": "Europe/London", "EET": "Europe/Bucharest",
+    "EEST": "Europe/Bucharest", "WET": "Europe/Lisbon", "WEST": "Europe/Lisbon",
+    "CET/CEST": "Europe/Brussels",
+}
+_TZ = r"(?:CET/CEST|CEST|CET|UTC|GMT|BST|EEST|EET|WEST|WET|[Bb]russels time|[Ll]ocal time)"
+_CLOCK = r"(?:[01]?\d|2[0-3])(?:[:.h][0-5]\d)"
+_CLOCK4 = r"(?:[01]\d|2[0-3])[0-5]\d"
+_APPROX = r"(?:±|\+/-|\+-|\+|~|ca\.?|approx\.?|c\.)"
+ADVISORY_LINE = re.compile(
+    rf"^[ \t•*\-]*(?:{_APPROX}\s*)?"
+    rf"(?:(?P<h>{_CLOCK})(?:\s*(?:-|–|—|to)\s*(?P<h2>{_CLOCK}))?"
+    rf"|(?P<k>{_CLOCK4})\s*(?:-|–|—)\s*(?P<k2>{_CLOCK4})"
+    rf"|(?P<k1>{_CLOCK4})(?=\s*\(?{_TZ}))"
+    rf"\s*(?:hrs|h)?\s*(?:\(?(?P<tz>{_TZ})\)?)?\s*(?:-|–|—|:)?[ \t]*(?P<text>\S[^\n]*)?$",
+    re.MULTILINE,
+)
+TBC_LINE = re.compile(
+    r"^[ \t•*\-]*(?:Timing|Time|Times?)\s*(?:TBC|TBD|to be confirmed)\b[ \t:–-]*(?P<text>[^\n]*)$",
+    re.MULTILINE | re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class TimedLine:
+    """One advisory line: its span, local time (``HH:MM`` or None for TBC) and what happens."""
+
+    start: int
+    end: int
+    local_time: str | None
+    timezone_label: str | None
+    text: str
+
+
+def _hhmm(raw: str) -> str:
+    digits = re.sub(r"\D", "", raw)
+    return f"{int(digits[:-2]):02d}:{digits[-2:]}"
+
+
+def find_timed_lines(body: str) -> list[TimedLine]:
+    """Advisory lines that start with a clock time (or "Timing TBC")."""
+    lines = []
+    for match in ADVISORY_LINE.finditer(body):
+        raw = match.group("h") or match.group("k") or match.group("k1")
+        text = (match.group("text") or "").strip()
+        if not text or text[0].isdigit():
+            continue
+        lines.append(
+            TimedLine(match.start(), match.end(), _hhmm(raw), match.group("tz"), text)
+        )
+    for match in TBC_LINE.finditer(body):
+        lines.append(TimedLine(match.start(), match.end(), None, None, match.group("text").strip()))
+    lines.sort(key=lambda line: line.start)
+    return lines
+
+
+def timezone_name(label: str | None, local_zone: str | None = None) -> str | None:
+    """IANA zone for a label as written; "local time" needs the event location's zone."""
+    if not label:
+        return None
+    if label.lower() == "local time":
+        return local_zone
+    return _LABELS.get(label.upper())
+
+
+def to_utc(day: date, local_time: str, zone: str) -> datetime:
+    """Naive UTC datetime for a local wall-clock time in ``zone`` (DST-correct)."""
+    hour, minute = (int(part) for part in local_time.split(":"))
+    aware = datetime.combine(day, time(hour, minute), tzinfo=ZoneInfo(zone))
+    return aware.astimezone(UTC).replace(tzinfo=None)

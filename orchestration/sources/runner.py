@@ -1,0 +1,55 @@
+"""Run every enabled source and dump of a sources file through the right transport."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+from orchestration.sources.collect import Collected, collect_dump, collect_source
+from orchestration.sources.config import DumpConfig, SourcesFile, resolve_path
+from orchestration.sources.transport import ReplayTransport, Transport
+
+DEFAULT_LABELS = {"nato": "NATO", "europol": "Europol", "frontex": "Frontex"}
+
+
+def known_labels(sources_file: SourcesFile) -> dict[str, str]:
+    """Config key -> display name, so a dump's ``Source: NATO`` maps to ``nato``."""
+    return {**DEFAULT_LABELS, **{s.name: s.display_name for s in sources_file.sources}}
+
+
+def collect_sources(sources_file: SourcesFile, config_path: Path, *,
+                    live_transport: Transport | None = None,
+                    known_release_ids: frozenset[str] = frozenset(),
+                    now: datetime | None = None) -> Iterator[Collected]:
+    """One Collected per source per fetch. A replayed sample yields every recorded fetch."""
+    enabled = [source for source in sources_file.sources if source.enabled]
+    if not enabled:
+        return
+    if sources_file.replay_dir:
+        replay = ReplayTransport(resolve_path(config_path, sources_file.replay_dir))
+        known = set(known_release_ids)
+        while True:
+            for source in enabled:
+                collected = collect_source(source, replay, now=now,
+                                           known_release_ids=frozenset(known))
+                known.update(ref.release_id for ref in collected.items)
+                yield collected
+            if not replay.advance():
+                return
+    if live_transport is None:
+        raise ValueError("live sources need an HTTP transport")
+    for source in enabled:
+        yield collect_source(source, live_transport, now=now,
+                             known_release_ids=known_release_ids)
+
+
+def collect_dumps(dumps: list[DumpConfig], config_path: Path | None,
+                  labels: dict[str, str]) -> Iterator[Collected]:
+    for dump in dumps:
+        path = resolve_path(config_path, dump.path) if config_path else Path(dump.path)
+        yield collect_dump(path, dump, labels)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,67 @@
+"""Writing extraction results (raw mention tables) for a partition window."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date
+
+import duckdb
+import polars as pl
+
+from orchestration.warehouse.connection import transaction
+from orchestration.warehouse.schema import MENTION_TABLES, RAW_TABLES
+
+
+def latest_releases(conn: duckdb.DuckDBPyConnection, start: date, end: date,
+                    batch_size: int = 5000) -> Iterator[list[dict]]:
+    """Latest version of each release in [start, end), in batches (never the whole corpus).
+
+    Reads through its own cursor so the caller can write on ``conn`` meanwhile.
+    """
+    cursor = conn.cursor()
+    cursor.execute("""
+        select release_id, version, title, body_text, source_name, release_type_hint,
+               metadata_json, is_truncated, partition_date,
+               coalesce(cast(published_at as date), partition_date) as reference_date
+        from raw.releases
+        where partition_date >= ? and partition_date < ?
+        qualify row_number() over (partition by release_id order by version desc) = 1
+        order by release_id
+    """, [start, end])
+    columns = [column[0] for column in cursor.description]
+    while rows := cursor.fetchmany(batch_size):
+        yield [dict(zip(columns, row, strict=True)) for row in rows]
+
+
+def _table_columns(table: str) -> list[str]:
+    names = []
+    for line in RAW_TABLES[table].strip().splitlines():
+        name = line.strip().split()[0].strip('"')
+        if name not in {"primary"}:
+            names.append(name)
+    return names
+
+
+def replace_mentions(conn: duckdb.DuckDBPyConnection, start: date, end: date,
+                     batches: Iterable[dict[str, list[dict]]]) -> dict[str, int]:
+    """Delete the window's mention rows and insert the new ones, all in one transaction."""
+    counts = dict.fromkeys(MENTION_TABLES, 0)
+    with transaction(conn):
+        for table in MENTION_TABLES:
+            conn.execute(f"delete from raw.{table} where partition_date >= ? and partition_date < ?",
+                         [start, end])
+        for batch in batches:
+            for table in MENTION_TABLES:
+                rows = batch.get(table) or []
+                if not rows:
+                    continue
+                columns = _table_columns(table)
+                frame = pl.DataFrame([{name: row.get(name) for name in columns} for row in rows],
+                                     infer_schema_length=None)
+                conn.register("incoming_mentions", frame.to_arrow())
+                names = ", ".join(f'"{name}"' for name in columns)
+                conn.execute(f"insert into raw.{table} ({names}) "
+                             f"select {names} from incoming_mentions")
+                conn.unregister("incoming_mentions")
+                counts[table] += len(rows)
+    return counts
