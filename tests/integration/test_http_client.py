@@ -179,6 +179,7 @@ def test_second_fetch_revalidates_and_a_304_serves_the_cached_body(
     assert second.status == 200
     (req1, resp1), (req2, resp2) = httpserver.log
     assert conditional_header not in req1.headers
+    assert "Cache-Control" not in req1.headers  # requests-cache's internal expiry channel
     assert req2.headers.get(conditional_header) == value
     assert [resp1.status_code, resp2.status_code] == [200, 304]
 
