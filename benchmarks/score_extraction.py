@@ -12,13 +12,15 @@ Matching rules (the yaml header comments state the same):
 
 * people: full name, case- and accent-insensitive, punctuation and leading honorifics
   (Mr, Dr, His Majesty, King ...) ignored; a one-word label (``{name: Putin}``) matches a
-  found person whose last name token equals it. Found surname-only people are folded into a
-  found full name of the same release that ends with them. Labels may list ``aliases``.
+  found person whose last name token equals it. Found surname references (``Stoltenberg``,
+  ``de la Cruz Ortega``) fold into a found full name of the same release ending in them.
+  Labels may list ``aliases``.
 * places: name (same normalisation, ``aliases`` allowed) + ISO country code (null for
   regions); country-code accuracy is reported over found places whose name matches a label.
 * events: start_date, plus end_date / time / tz / location when the label gives them;
   type accuracy is reported over matched events.
-* appearances: (event, person) pairs on matched events only.
+* appearances: (event, person) pairs on matched events only; an event label's
+  ``acceptable_participants`` may be found without counting as errors.
 * release type: accuracy over labelled releases found in the dump.
 
 Recall counts ``required`` labels; a found item is correct when it is matched one-to-one to
@@ -351,25 +353,28 @@ def label_lists(section: Any) -> tuple[list[Any], list[Any]]:
     return list(section.get("required") or []), list(section.get("acceptable") or [])
 
 
+def full_name_ending_in(key: str, keys: Iterable[str]) -> str | None:
+    """The first longer key that ends with ``key`` as whole tokens (``rajoy brey``)."""
+    return next((other for other in keys if other.endswith(" " + key)), None)
+
+
 def dedupe_people(names: Iterable[str]) -> list[str]:
-    """Distinct people: same key once; a surname-only name folds into a full name ending in it."""
+    """Distinct people: same key once; a surname reference folds into a full name ending in it."""
     distinct: dict[str, str] = {}
     for name in names:
         key = person_key(name)
         if key and key not in distinct:
             distinct[key] = name
-    full_last_tokens = {key.split()[-1] for key in distinct if " " in key}
-    return [n for k, n in distinct.items() if " " in k or k not in full_last_tokens]
+    return [name for key, name in distinct.items() if full_name_ending_in(key, distinct) is None]
 
 
 def resolve_surnames(names: Iterable[str], people: Sequence[str]) -> list[str]:
-    """Replace surname-only participant names by the release's full name ending in them."""
-    by_last = {}
-    for person in people:
-        key = person_key(person)
-        if " " in key:
-            by_last.setdefault(key.split()[-1], person)
-    resolved = [by_last.get(person_key(name), name) for name in names]
+    """Replace surname references among participants by the release's full name ending in them."""
+    full_names = {person_key(person): person for person in people}
+    resolved = []
+    for name in names:
+        longer = full_name_ending_in(person_key(name), full_names)
+        resolved.append(full_names[longer] if longer else name)
     return dedupe_people(resolved)
 
 
@@ -444,10 +449,11 @@ def score_appearances(
     total, misses, extras = KindScore(), [], []
     for label, event, is_required in pairs:
         wanted = [{"name": name} for name in label.get("participants") or []]
+        optional = [{"name": name} for name in label.get("acceptable_participants") or []]
         got = resolve_surnames(event.participants, people)
         score, _, missed, extra = score_items(
             wanted if is_required else [],
-            [] if is_required else wanted,
+            optional if is_required else [*wanted, *optional],
             got,
             person_label_matches,
             lambda item: str(item["name"]),

@@ -12,10 +12,30 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 _MONTHS = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
-    "oct": 10, "nov": 11, "dec": 12,
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
 }
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
@@ -37,8 +57,12 @@ _US_RANGE = re.compile(
 _SINGLE = re.compile(
     rf"\b{_WD}(?:the\s+)?(?P<d1>{_DAY})\s+(?:of\s+)?(?P<m1>{_MONTH})(?:,?\s+(?P<y1>{_YEAR}))?\b\)?"
 )
-_US_SINGLE = re.compile(rf"\b(?:{_WEEKDAY},?\s+)?(?P<m1>{_MONTH})\s+(?P<d1>{_DAY})(?:,\s+(?P<y1>{_YEAR}))?\b")
-_MONTH_YEAR = re.compile(rf"\b(?:(?:early|mid|late|end of|beginning of)[\s-]+)?(?P<m1>{_MONTH})\s+(?P<y1>{_YEAR})\b")
+_US_SINGLE = re.compile(
+    rf"\b(?:{_WEEKDAY},?\s+)?(?P<m1>{_MONTH})\s+(?P<d1>{_DAY})(?:,\s+(?P<y1>{_YEAR}))?\b"
+)
+_MONTH_YEAR = re.compile(
+    rf"\b(?:(?:early|mid|late|end of|beginning of)[\s-]+)?(?P<m1>{_MONTH})\s+(?P<y1>{_YEAR})\b"
+)
 _YEAR_ONLY = re.compile(rf"\b(?:in|during|throughout)\s+(?P<y1>{_YEAR})\b(?![-–/]?\d)")
 _RELATIVE = re.compile(
     r"\b(?P<rel>yesterday|today|tomorrow|(?:this|last|next) (?:week|month)|"
@@ -88,8 +112,13 @@ def _make(year: int | None, month: int, day: int, reference: date) -> date | Non
 
 def _relative(word: str, reference: date) -> tuple[date, date | None, str] | None:
     word = word.lower()
-    days = {"yesterday": -1, "today": 0, "tomorrow": 1, "the day before yesterday": -2,
-            "the day after tomorrow": 2}
+    days = {
+        "yesterday": -1,
+        "today": 0,
+        "tomorrow": 1,
+        "the day before yesterday": -2,
+        "the day after tomorrow": 2,
+    }
     if word in days:
         return reference + timedelta(days=days[word]), None, "day"
     which, unit = word.split()
@@ -139,13 +168,19 @@ def find_dates(text: str, reference: date) -> list[DateMention]:
                 found.append(DateMention(*match.span(), day, None, "day"))
     for match in _MONTH_YEAR.finditer(text):
         if not taken(*match.span()):
-            found.append(DateMention(*match.span(),
-                                     date(int(match.group("y1")), _month(match.group("m1")), 1),
-                                     None, "month"))
+            found.append(
+                DateMention(
+                    *match.span(),
+                    date(int(match.group("y1")), _month(match.group("m1")), 1),
+                    None,
+                    "month",
+                )
+            )
     for match in _YEAR_ONLY.finditer(text):
         if not taken(*match.span()):
-            found.append(DateMention(*match.span(), date(int(match.group("y1")), 1, 1), None,
-                                     "year"))
+            found.append(
+                DateMention(*match.span(), date(int(match.group("y1")), 1, 1), None, "year")
+            )
     for match in _RELATIVE.finditer(text):
         if taken(*match.span()):
             continue
@@ -164,8 +199,7 @@ def _balanced(text: str, mention: DateMention) -> DateMention:
         end += 1
     elif piece.endswith(")") and piece.count(")") > piece.count("("):
         end -= 1
-    return DateMention(mention.start, end, mention.start_date, mention.end_date,
-                       mention.precision)
+    return DateMention(mention.start, end, mention.start_date, mention.end_date, mention.precision)
 
 
 def date_line(text: str, reference: date) -> DateMention | None:

@@ -86,9 +86,7 @@ class Gazetteer:
 
 def fold(text: str) -> str:
     """Strip accents: ``Chișinău`` -> ``Chisinau``."""
-    return "".join(
-        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
-    )
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def slug(text: str) -> str:

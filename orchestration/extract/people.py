@@ -24,7 +24,38 @@ _UPPER = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x250)) if c.isupper())
 _LETTER = r"[^\W\d_]"
 _TOKEN = rf"(?:(?:al-|el-|d[’'])?[{_UPPER}](?:{_LETTER}|[’'\-](?={_LETTER}))*|[{_UPPER}]\.)"
 _PARTICLES = frozenset(
-    ["de", "De", "van", "Van", "von", "Von", "der", "den", "ter", "du", "da", "di", "dos", "del", "della", "la", "le", "bin", "ibn", "bint", "al", "Al", "el", "El", "ben", "af", "zu", "y", "van", "der"]
+    [
+        "de",
+        "De",
+        "van",
+        "Van",
+        "von",
+        "Von",
+        "der",
+        "den",
+        "ter",
+        "du",
+        "da",
+        "di",
+        "dos",
+        "del",
+        "della",
+        "la",
+        "le",
+        "bin",
+        "ibn",
+        "bint",
+        "al",
+        "Al",
+        "el",
+        "El",
+        "ben",
+        "af",
+        "zu",
+        "y",
+        "van",
+        "der",
+    ]
 )
 _PARTICLE = "(?:" + "|".join(sorted(_PARTICLES, key=len, reverse=True)) + ")"
 _SEP = r"[ \u00a0]+"
@@ -44,7 +75,260 @@ _SAID_VERBS = (
 )
 # Words that are never part of a person's name.
 _NON_NAME = frozenset(
-    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "The", "This", "That", "These", "Those", "He", "She", "They", "We", "It", "His", "Her", "Their", "Our", "On", "In", "At", "During", "After", "Before", "From", "With", "For", "To", "By", "As", "And", "Or", "But", "If", "When", "While", "Following", "Addressing", "Allies", "Ally", "Alliance", "Allied", "NATO", "Europol", "Frontex", "Eurojust", "EU", "UN", "OSCE", "Council", "Committee", "Commission", "Parliament", "Assembly", "Government", "Ministry", "Ministers", "Department", "Agency", "Office", "Police", "Guard", "Army", "Navy", "Force", "Forces", "Command", "Headquarters", "HQ", "Operation", "Operations", "Team", "Unit", "Centre", "Center", "Group", "Network", "Service", "Services", "Court", "Bank", "Foundation", "Treaty", "Strategy", "Republic", "Kingdom", "State", "States", "Federal", "National", "International", "European", "Union", "United", "Nations", "Annual", "Joint", "Global", "First", "Second", "Third", "Cyber", "Defence", "Defense", "Security", "Conference", "Summit", "Forum", "Day", "Days", "Programme", "Program", "Prize", "Award", "Academy", "University", "Institute", "College", "School", "Press", "Media", "Statement", "Statements", "Remarks", "Speech", "Meeting", "Session", "Minister", "Secretary", "General", "President", "Chancellor", "Director", "Executive", "Chair", "Chairman", "Head", "Chief", "Commander", "Ambassador", "Deputy", "Prime", "Vice", "Spokesperson", "Representative", "Permanent", "Excellency", "Majesty", "Highness", "Mr", "Mrs", "Ms", "Dr", "Sir", "Foreign", "Affairs", "Interior", "Justice", "Home", "Internal", "Public", "Prosecutor", "Prosecutors", "Office", "Officials", "Authorities", "Law", "Enforcement", "Member", "Members", "Partner", "Partners", "Science", "Peace", "Data", "Protection", "Regulation", "Action", "Plan", "Resolution", "Convention", "Declaration", "Report", "Agenda", "Initiative", "Mission", "Missions", "Task", "Taskforce", "Headquarter", "Capital", "City", "North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central", "Atlantic", "Nordic", "Baltic", "Arctic", "Black", "Sea", "Investigators", "Investigation", "Officers", "Officer", "Suspects", "Victims", "Europe", "Photo", "Photographs", "Video", "Contact", "Follow", "Note", "Editors", "Source", "Read", "Learn", "Watch", "See", "Also", "Today", "Q&A", "Commissioner", "Secretariat", "Staff", "Military", "Civil", "Civilian", "Organisation", "Organization"]
+    [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "The",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "He",
+        "She",
+        "They",
+        "We",
+        "It",
+        "His",
+        "Her",
+        "Their",
+        "Our",
+        "On",
+        "In",
+        "At",
+        "During",
+        "After",
+        "Before",
+        "From",
+        "With",
+        "For",
+        "To",
+        "By",
+        "As",
+        "And",
+        "Or",
+        "But",
+        "If",
+        "When",
+        "While",
+        "Following",
+        "Addressing",
+        "Allies",
+        "Ally",
+        "Alliance",
+        "Allied",
+        "NATO",
+        "Europol",
+        "Frontex",
+        "Eurojust",
+        "EU",
+        "UN",
+        "OSCE",
+        "Council",
+        "Committee",
+        "Commission",
+        "Parliament",
+        "Assembly",
+        "Government",
+        "Ministry",
+        "Ministers",
+        "Department",
+        "Agency",
+        "Office",
+        "Police",
+        "Guard",
+        "Army",
+        "Navy",
+        "Force",
+        "Forces",
+        "Command",
+        "Headquarters",
+        "HQ",
+        "Operation",
+        "Operations",
+        "Team",
+        "Unit",
+        "Centre",
+        "Center",
+        "Group",
+        "Network",
+        "Service",
+        "Services",
+        "Court",
+        "Bank",
+        "Foundation",
+        "Treaty",
+        "Strategy",
+        "Republic",
+        "Kingdom",
+        "State",
+        "States",
+        "Federal",
+        "National",
+        "International",
+        "European",
+        "Union",
+        "United",
+        "Nations",
+        "Annual",
+        "Joint",
+        "Global",
+        "First",
+        "Second",
+        "Third",
+        "Cyber",
+        "Defence",
+        "Defense",
+        "Security",
+        "Conference",
+        "Summit",
+        "Forum",
+        "Day",
+        "Days",
+        "Programme",
+        "Program",
+        "Prize",
+        "Award",
+        "Academy",
+        "University",
+        "Institute",
+        "College",
+        "School",
+        "Press",
+        "Media",
+        "Statement",
+        "Statements",
+        "Remarks",
+        "Speech",
+        "Meeting",
+        "Session",
+        "Minister",
+        "Secretary",
+        "General",
+        "President",
+        "Chancellor",
+        "Director",
+        "Executive",
+        "Chair",
+        "Chairman",
+        "Head",
+        "Chief",
+        "Commander",
+        "Ambassador",
+        "Deputy",
+        "Prime",
+        "Vice",
+        "Spokesperson",
+        "Representative",
+        "Permanent",
+        "Excellency",
+        "Majesty",
+        "Highness",
+        "Mr",
+        "Mrs",
+        "Ms",
+        "Dr",
+        "Sir",
+        "Foreign",
+        "Affairs",
+        "Interior",
+        "Justice",
+        "Home",
+        "Internal",
+        "Public",
+        "Prosecutor",
+        "Prosecutors",
+        "Office",
+        "Officials",
+        "Authorities",
+        "Law",
+        "Enforcement",
+        "Member",
+        "Members",
+        "Partner",
+        "Partners",
+        "Science",
+        "Peace",
+        "Data",
+        "Protection",
+        "Regulation",
+        "Action",
+        "Plan",
+        "Resolution",
+        "Convention",
+        "Declaration",
+        "Report",
+        "Agenda",
+        "Initiative",
+        "Mission",
+        "Missions",
+        "Task",
+        "Taskforce",
+        "Headquarter",
+        "Capital",
+        "City",
+        "North",
+        "South",
+        "East",
+        "West",
+        "Northern",
+        "Southern",
+        "Eastern",
+        "Western",
+        "Central",
+        "Atlantic",
+        "Nordic",
+        "Baltic",
+        "Arctic",
+        "Black",
+        "Sea",
+        "Investigators",
+        "Investigation",
+        "Officers",
+        "Officer",
+        "Suspects",
+        "Victims",
+        "Europe",
+        "Photo",
+        "Photographs",
+        "Video",
+        "Contact",
+        "Follow",
+        "Note",
+        "Editors",
+        "Source",
+        "Read",
+        "Learn",
+        "Watch",
+        "See",
+        "Also",
+        "Today",
+        "Q&A",
+        "Commissioner",
+        "Secretariat",
+        "Staff",
+        "Military",
+        "Civil",
+        "Civilian",
+        "Organisation",
+        "Organization",
+    ]
 )
 
 
@@ -169,12 +453,23 @@ def _anchored(body: str, source_name: str) -> list[PersonHit]:
         of_part = match.group("of")
         split = _split_of_part(of_part) if of_part else None
         if split:
-            head, rest = split
+            _head, rest = split
             rest_start = match.start("of") + len(of_part) - len(rest)
             tokens = rest.split() + tokens
             start = rest_start
-        generic_title = title in {"General", "Director", "Head", "Chair", "Commander", "Speaker",
-                                  "Governor", "Mayor", "Colonel", "Admiral", "Prince"}
+        generic_title = title in {
+            "General",
+            "Director",
+            "Head",
+            "Chair",
+            "Commander",
+            "Speaker",
+            "Governor",
+            "Mayor",
+            "Colonel",
+            "Admiral",
+            "Prince",
+        }
         if not hon and not royal and len(tokens) < 2 and (generic_title or title is None):
             continue
         title_text, org = _title_org(match, source_name, of_override=split[0] if split else None)
@@ -189,8 +484,9 @@ def _anchored(body: str, source_name: str) -> list[PersonHit]:
         if royal:
             full = f"{royal} {full}"
         hits.append(
-            PersonHit(start, end, body[start:end], full, hon.rstrip(".") if hon else None,
-                      title_text, org)
+            PersonHit(
+                start, end, body[start:end], full, hon.rstrip(".") if hon else None, title_text, org
+            )
         )
     return hits
 
@@ -207,7 +503,9 @@ def _unanchored(body: str, source_name: str) -> list[PersonHit]:
             if key == "appositive" and end != match.end("name"):
                 continue
             title, org = _title_org(match, source_name) if key == "appositive" else (None, None)
-            hits.append(PersonHit(start, end, body[start:end], _normalise(tokens), None, title, org))
+            hits.append(
+                PersonHit(start, end, body[start:end], _normalise(tokens), None, title, org)
+            )
     return hits
 
 
@@ -227,11 +525,17 @@ def _resolve(hits: list[PersonHit], body: str) -> list[PersonHit]:
         resolved.append(hit)
     for hit in resolved:
         best = by_name.get(hit.full_name)
-        if best is None or (not best.title and hit.title) or (not best.organisation and hit.organisation):
+        if (
+            best is None
+            or (not best.title and hit.title)
+            or (not best.organisation and hit.organisation)
+        ):
             by_name[hit.full_name] = replace(
                 hit,
                 title=(best.title if best and best.title else hit.title),
-                organisation=(best.organisation if best and best.organisation else hit.organisation),
+                organisation=(
+                    best.organisation if best and best.organisation else hit.organisation
+                ),
                 honorific=(best.honorific if best and best.honorific else hit.honorific),
             )
     # State offices without a country take the country of a colleague named just before.
@@ -250,8 +554,9 @@ def _resolve(hits: list[PersonHit], body: str) -> list[PersonHit]:
                     org = prev_org
                     by_name[hit.full_name] = replace(entity, organisation=org)
                     break
-        final.append(replace(hit, title=title, organisation=org,
-                             honorific=hit.honorific or entity.honorific))
+        final.append(
+            replace(hit, title=title, organisation=org, honorific=hit.honorific or entity.honorific)
+        )
     return final
 
 
@@ -292,8 +597,7 @@ def find_people(
                 fuller = [h for h in hits if h.full_name.endswith(surname)]
                 source = fuller[0] if fuller else None
             if source is not None:
-                extra.append(replace(source, start=start, end=end, surface=surname,
-                                     honorific=None))
+                extra.append(replace(source, start=start, end=end, surface=surname, honorific=None))
             else:
                 extra.append(PersonHit(start, end, surname, surname))
             taken.append((start, end))

@@ -79,9 +79,7 @@ def boilerplate_start(body: str) -> int:
 
 def boilerplate_spans(body: str) -> list[tuple[int, int]]:
     """Spans of paragraphs that are boilerplate, plus everything after a closing block."""
-    spans = [
-        (p.start, p.end) for p in paragraphs(body) if _BOILERPLATE_START.match(p.text)
-    ]
+    spans = [(p.start, p.end) for p in paragraphs(body) if _BOILERPLATE_START.match(p.text)]
     tail = boilerplate_start(body)
     if tail < len(body):
         spans.append((tail, len(body)))

@@ -8,9 +8,16 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 _LABELS = {
-    "CET": "Europe/Brussels", "CEST": "Europe/Brussels", "BRUSSELS TIME": "Europe/Brussels",
-    "UTC": "UTC", "GMT": "UTC", "BST": "Europe/London", "EET": "Europe/Bucharest",
-    "EEST": "Europe/Bucharest", "WET": "Europe/Lisbon", "WEST": "Europe/Lisbon",
+    "CET": "Europe/Brussels",
+    "CEST": "Europe/Brussels",
+    "BRUSSELS TIME": "Europe/Brussels",
+    "UTC": "UTC",
+    "GMT": "UTC",
+    "BST": "Europe/London",
+    "EET": "Europe/Bucharest",
+    "EEST": "Europe/Bucharest",
+    "WET": "Europe/Lisbon",
+    "WEST": "Europe/Lisbon",
     "CET/CEST": "Europe/Brussels",
 }
 _TZ = r"(?:CET/CEST|CEST|CET|UTC|GMT|BST|EEST|EET|WEST|WET|[Bb]russels time|[Ll]ocal time)"
@@ -55,9 +62,7 @@ def find_timed_lines(body: str) -> list[TimedLine]:
         text = (match.group("text") or "").strip()
         if not text or text[0].isdigit():
             continue
-        lines.append(
-            TimedLine(match.start(), match.end(), _hhmm(raw), match.group("tz"), text)
-        )
+        lines.append(TimedLine(match.start(), match.end(), _hhmm(raw), match.group("tz"), text))
     for match in TBC_LINE.finditer(body):
         lines.append(TimedLine(match.start(), match.end(), None, None, match.group("text").strip()))
     lines.sort(key=lambda line: line.start)

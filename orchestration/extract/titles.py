@@ -1,4 +1,4 @@
-"""Titles and offices: the lexicon, and splitting "Chancellor of Germany" into title + organisation."""
+"""Titles and offices: the lexicon, and splitting "Chancellor of Germany" into parts."""
 
 from __future__ import annotations
 
@@ -8,47 +8,151 @@ from orchestration.extract.gazetteer import gazetteer
 
 # Longest first inside the alternation (the regex engine takes the first that matches).
 TITLES: tuple[str, ...] = (
-    "Deputy Secretary General", "Assistant Secretary General", "Secretary General",
-    "Secretary-General", "Deputy Executive Director", "Executive Director",
-    "Chair of the NATO Military Committee", "Supreme Allied Commander Europe",
-    "Supreme Allied Commander Transformation", "Deputy Prime Minister", "Prime Minister",
-    "Foreign Minister", "Defence Minister", "Defense Minister", "Interior Minister",
-    "Justice Minister", "Minister of Foreign Affairs", "Minister for Foreign Affairs",
-    "Minister of Defence", "Minister of Defense", "Minister for Defence", "Minister of the Interior",
-    "Minister of Interior", "Minister of Justice", "Minister of Home Affairs",
-    "Minister for Home Affairs", "Minister of Internal Affairs", "Minister for Europe",
-    "Minister", "Vice-President", "Vice President", "President-elect", "President", "Chancellor",
-    "Crown Prince", "King", "Queen", "Prince", "Princess", "Emir", "Sultan", "Grand Duke",
-    "Pope", "Permanent Representative", "Ambassador", "High Representative",
-    "European Commissioner", "Commissioner", "Chairman", "Chairwoman", "Chairperson", "Chair",
-    "Director General", "Director-General", "Director", "Commander", "Chief of Defence",
-    "Chief of the General Staff", "Chief of Staff", "Spokesperson", "Spokesman", "Spokeswoman",
-    "Lieutenant General", "Major General", "Brigadier General", "General", "Vice Admiral",
-    "Rear Admiral", "Admiral", "Air Marshal", "Air Chief Marshal", "Colonel",
-    "Lieutenant Colonel", "Senator", "Speaker", "Mayor", "Governor", "Chief Prosecutor",
-    "Prosecutor General", "Head of Unit", "Head", "Special Representative", "Special Envoy",
-    "Deputy Minister", "State Secretary", "Secretary of State", "Under-Secretary",
+    "Deputy Secretary General",
+    "Assistant Secretary General",
+    "Secretary General",
+    "Secretary-General",
+    "Deputy Executive Director",
+    "Executive Director",
+    "Chair of the NATO Military Committee",
+    "Supreme Allied Commander Europe",
+    "Supreme Allied Commander Transformation",
+    "Deputy Prime Minister",
+    "Prime Minister",
+    "Foreign Minister",
+    "Defence Minister",
+    "Defense Minister",
+    "Interior Minister",
+    "Justice Minister",
+    "Minister of Foreign Affairs",
+    "Minister for Foreign Affairs",
+    "Minister of Defence",
+    "Minister of Defense",
+    "Minister for Defence",
+    "Minister of the Interior",
+    "Minister of Interior",
+    "Minister of Justice",
+    "Minister of Home Affairs",
+    "Minister for Home Affairs",
+    "Minister of Internal Affairs",
+    "Minister for Europe",
+    "Minister",
+    "Vice-President",
+    "Vice President",
+    "President-elect",
+    "President",
+    "Chancellor",
+    "Crown Prince",
+    "King",
+    "Queen",
+    "Prince",
+    "Princess",
+    "Emir",
+    "Sultan",
+    "Grand Duke",
+    "Pope",
+    "Permanent Representative",
+    "Ambassador",
+    "High Representative",
+    "European Commissioner",
+    "Commissioner",
+    "Chairman",
+    "Chairwoman",
+    "Chairperson",
+    "Chair",
+    "Director General",
+    "Director-General",
+    "Director",
+    "Commander",
+    "Chief of Defence",
+    "Chief of the General Staff",
+    "Chief of Staff",
+    "Spokesperson",
+    "Spokesman",
+    "Spokeswoman",
+    "Lieutenant General",
+    "Major General",
+    "Brigadier General",
+    "General",
+    "Vice Admiral",
+    "Rear Admiral",
+    "Admiral",
+    "Air Marshal",
+    "Air Chief Marshal",
+    "Colonel",
+    "Lieutenant Colonel",
+    "Senator",
+    "Speaker",
+    "Mayor",
+    "Governor",
+    "Chief Prosecutor",
+    "Prosecutor General",
+    "Head of Unit",
+    "Head",
+    "Special Representative",
+    "Special Envoy",
+    "Deputy Minister",
+    "State Secretary",
+    "Secretary of State",
+    "Under-Secretary",
 )
 TITLE_PATTERN = "(?:" + "|".join(re.escape(t) for t in sorted(TITLES, key=len, reverse=True)) + ")"
-ROYAL_TITLES = frozenset({"King", "Queen", "Crown Prince", "Prince", "Princess", "Emir", "Sultan",
-                          "Grand Duke", "Pope"})
+ROYAL_TITLES = frozenset(
+    {"King", "Queen", "Crown Prince", "Prince", "Princess", "Emir", "Sultan", "Grand Duke", "Pope"}
+)
 # Offices that belong to the publishing institution when no organisation is written.
-HOUSE_TITLES = frozenset({"Secretary General", "Deputy Secretary General",
-                          "Assistant Secretary General", "Executive Director",
-                          "Deputy Executive Director", "Spokesperson"})
+HOUSE_TITLES = frozenset(
+    {
+        "Secretary General",
+        "Deputy Secretary General",
+        "Assistant Secretary General",
+        "Executive Director",
+        "Deputy Executive Director",
+        "Spokesperson",
+    }
+)
 # Offices held for a state: a missing organisation may be inherited from a colleague.
-STATE_TITLES = ("Minister", "President", "Chancellor", "Prime Minister", "Ambassador",
-                "Permanent Representative", "Secretary of State", "State Secretary")
+STATE_TITLES = (
+    "Minister",
+    "President",
+    "Chancellor",
+    "Prime Minister",
+    "Ambassador",
+    "Permanent Representative",
+    "Secretary of State",
+    "State Secretary",
+)
 
 ORGANISATIONS: tuple[str, ...] = (
-    "NATO", "Europol", "Frontex", "Eurojust", "EU", "UN", "OSCE", "European Union",
-    "European Commission", "European Council", "United Nations", "Interpol", "INTERPOL",
-    "European Parliament", "Council of Europe", "NATO Parliamentary Assembly", "CEPOL", "EMSA",
-    "OLAF", "EPPO", "ENISA",
+    "NATO",
+    "Europol",
+    "Frontex",
+    "Eurojust",
+    "EU",
+    "UN",
+    "OSCE",
+    "European Union",
+    "European Commission",
+    "European Council",
+    "United Nations",
+    "Interpol",
+    "INTERPOL",
+    "European Parliament",
+    "Council of Europe",
+    "NATO Parliamentary Assembly",
+    "CEPOL",
+    "EMSA",
+    "OLAF",
+    "EPPO",
+    "ENISA",
 )
-ORG_PATTERN = "(?:" + "|".join(re.escape(o) for o in sorted(ORGANISATIONS, key=len, reverse=True)) + ")"
-_KINGDOM = re.compile(r"^(?:the\s+)?(?:Hashemite\s+)?(?:Kingdom|Republic|State|Principality|"
-                      r"Grand Duchy|Sultanate)\s+of\s+(?:the\s+)?(.+)$")
+ORG_PATTERN = (
+    "(?:" + "|".join(re.escape(o) for o in sorted(ORGANISATIONS, key=len, reverse=True)) + ")"
+)
+_KINGDOM = re.compile(
+    r"^(?:the\s+)?(?:Hashemite\s+)?(?:Kingdom|Republic|State|Principality|"
+    r"Grand Duchy|Sultanate)\s+of\s+(?:the\s+)?(.+)$"
+)
 
 
 def organisation_name(raw: str) -> str:

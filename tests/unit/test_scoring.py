@@ -89,6 +89,12 @@ def test_honorifics_punctuation_hyphens_and_case_are_ignored() -> None:
     assert counts(one_release(label, found).kinds["people"]) == (4, 4, 4, 4)
 
 
+def test_multi_token_surname_reference_folds_into_full_name() -> None:
+    label = {"people": {"required": [{"name": "Ana María de la Cruz Ortega"}]}}
+    found = sc.FoundRelease(people=("Ana Maria de la Cruz Ortega", "de la Cruz Ortega", "Ortega"))
+    assert counts(one_release(label, found).kinds["people"]) == (1, 1, 1, 1)
+
+
 def test_person_alias_matches() -> None:
     label = {
         "people": {"required": [{"name": "Ursula von der Leyen", "aliases": ["von der Leyen"]}]}
@@ -217,6 +223,19 @@ def test_appearances_are_scored_on_matched_events_only() -> None:
     scores = one_release(label, found)
     assert counts(scores.kinds["events"]) == (2, 1, 3, 2)
     assert counts(scores.kinds["appearances"]) == (2, 2, 5, 3)
+
+
+def test_acceptable_participants_of_a_required_event_are_neither_required_nor_extras() -> None:
+    event = {**MEETING, "acceptable_participants": ["Annalena Baerbock"]}
+    label = {"events": {"required": [event]}}
+    found = sc.FoundRelease(
+        events=(
+            sc.FoundEvent(
+                "meeting", D("2023-11-09"), participants=("Annalena Baerbock", "Boris Pistorius")
+            ),
+        )
+    )
+    assert counts(one_release(label, found).kinds["appearances"]) == (1, 0, 2, 1)
 
 
 # ---------------------------------------------------------------- releases and seed rule

@@ -1,0 +1,308 @@
+"""Events: dated sentences with an event trigger, and timed media-advisory lines.
+
+One event per distinct happening: a prose event and an advisory line of the same type on the
+same day are one event (the line, which carries the time). No date, no event.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from orchestration.extract.dates import DateMention, date_line
+from orchestration.extract.gazetteer import gazetteer
+from orchestration.extract.models import LocationMention, PersonMention
+from orchestration.extract.text import Span, in_spans, paragraphs, sentences
+from orchestration.extract.times import TimedLine, timezone_name, to_utc
+
+# First matching family wins: a "press conference" is not a conference, "addressing a
+# session" is a speech.
+_TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern, re.IGNORECASE))
+    for kind, pattern in (
+        (
+            "press_conference",
+            r"press conference|press statements?|doorstep|press point|"
+            r"media availability|press briefing|news conference|joint statements? to the press",
+        ),
+        (
+            "ceremony",
+            r"\bprize\b|\baward(?:s|ed)?\b|wreath|ceremony|\bsigning\b|inaugurat|"
+            r"commemorat|flag[- ]raising",
+        ),
+        (
+            "speech",
+            r"\bremarks\b|\bspeech\b|\baddress(?:es|ed|ing)?\b(?! the media)|keynote|"
+            r"\blecture\b|\bdeliver(?:s|ed)?\b",
+        ),
+        ("meeting", r"\bmeet(?:s|ing|ings)?\b|\bmet\b|\btalks with\b|\bbilateral\b"),
+        ("visit", r"\bvisit(?:s|ed|ing)?\b|\btravel(?:s|led)? to\b|\btrip to\b"),
+        (
+            "conference",
+            r"conference|\bforum\b|\bsummit\b|\bsession\b|NATO Day|symposium|"
+            r"seminar|workshop|\bministerial\b|\bexercise\b|\battend(?:s|ed|ing)?\b|\bhackathon\b",
+        ),
+        (
+            "operation",
+            r"action days?|\boperation\b|\braids?\b|house searches|\bsearches\b|"
+            r"crackdown|dismantled|takedown|\bseized\b",
+        ),
+        ("arrest", r"\barrest(?:ed|s)?\b|\bdetained\b|\bapprehended\b"),
+    )
+)
+_PRONOUN = re.compile(r"^(?:He|She|They)\b")
+_SKIP_LINE = re.compile(r"^\s*(?:Media advisory|Programme|Program|Agenda)\s*$", re.I)
+_OF_BEFORE = re.compile(r"\bof (?:the )?$")
+_KIND_RANK = {"venue": 0, "city": 1, "region": 2, "country": 3}
+_ROLE_BY_TYPE = {"press_conference": "speaker", "speech": "speaker"}
+
+
+@dataclass
+class Draft:
+    """An event being assembled."""
+
+    event_type: str
+    description: str
+    start_date: date
+    end_date: date | None
+    precision: str
+    evidence: Span
+    local_time: str | None = None
+    timezone_label: str | None = None
+    timezone_name: str | None = None
+    starts_at_utc: datetime | None = None
+    place: LocationMention | None = None
+    people: list[tuple[str, str | None]] = field(default_factory=list)  # (full name, mention id)
+
+
+def classify(text: str) -> str | None:
+    """Event type named by a sentence or advisory line, or None."""
+    for kind, pattern in _TRIGGERS:
+        if pattern.search(text):
+            return kind
+    return None
+
+
+def _best_place(places: list[LocationMention], body: str | None = None) -> LocationMention | None:
+    """Most specific place; with ``body``, places that qualify a name ("X of Jordan") are not
+    where an event happens."""
+    if body is not None:
+        places = [p for p in places if not _OF_BEFORE.search(body, max(0, p.start - 8), p.start)]
+    return min(places, key=lambda p: _KIND_RANK.get(p.place_kind, 9)) if places else None
+
+
+def _role_refs(persons: list[PersonMention]) -> list[tuple[re.Pattern[str], str, str]]:
+    """Patterns for people named by office ("the German Chancellor", "His Majesty")."""
+    refs: list[tuple[re.Pattern[str], str, str]] = []
+    seen: set[str] = set()
+    demonym_of = {}
+    for name, code in gazetteer().demonyms.items():
+        country = gazetteer().country(code)
+        if country is not None:
+            demonym_of.setdefault(country.name, name)
+    for person in persons:
+        if person.full_name in seen:
+            continue
+        seen.add(person.full_name)
+        forms = []
+        if person.title:
+            title = re.escape(person.title)
+            if person.organisation:
+                org = re.escape(person.organisation)
+                forms += [rf"{org}(?:[’']s)? {title}", rf"{title} of (?:the )?{org}"]
+                if person.organisation in demonym_of:
+                    forms.append(rf"{demonym_of[person.organisation]} {title}")
+            holders = {p.full_name for p in persons if p.title == person.title}
+            if len(holders) == 1:
+                forms.append(rf"\b[Tt]he {title}\b")
+        if person.honorific in ("His Majesty", "Her Majesty"):
+            forms.append(person.honorific)
+        if forms:
+            refs.append((re.compile("|".join(forms)), person.full_name, person.mention_id))
+    return refs
+
+
+def _participants(
+    span: Span,
+    persons: list[PersonMention],
+    refs: list[tuple[re.Pattern[str], str, str]],
+    previous: list[tuple[str, str | None]],
+) -> list[tuple[str, str | None]]:
+    found: list[tuple[int, str, str | None]] = []
+    for person in persons:
+        if span.start <= person.start < span.end:
+            found.append((person.start, person.full_name, person.mention_id))
+    for pattern, full_name, mention_id in refs:
+        match = pattern.search(span.text)
+        if match:
+            found.append((span.start + match.start(), full_name, mention_id))
+    if _PRONOUN.match(span.text) and previous:
+        found.append((span.start, *previous[0]))
+    found.sort()
+    result: list[tuple[str, str | None]] = []
+    for _pos, name, mention_id in found:
+        if name not in [n for n, _m in result]:
+            result.append((name, mention_id))
+    return result
+
+
+def build_events(
+    body: str,
+    *,
+    reference_date: date,
+    dates: list[DateMention],
+    persons: list[PersonMention],
+    places: list[LocationMention],
+    timed: list[TimedLine],
+    boilerplate: list[tuple[int, int]],
+    is_advisory: bool,
+    fallback_date: DateMention | None = None,
+) -> list[Draft]:
+    """Event drafts in text order."""
+    refs = _role_refs(persons)
+    line_starts = {line.start for line in timed}
+    headers: list[tuple[int, DateMention]] = []
+    prose: list[Draft] = []
+    last_date: DateMention | None = None
+    last_people: list[tuple[str, str | None]] = []
+    main_date: DateMention | None = None
+    for paragraph in paragraphs(body):
+        if in_spans(paragraph.start, boilerplate):
+            continue
+        paragraph_date: DateMention | None = None
+        for sentence in sentences(paragraph):
+            if sentence.start in line_starts or _SKIP_LINE.match(sentence.text):
+                continue
+            header = date_line(sentence.text, reference_date)
+            if header is not None:
+                headers.append((sentence.start, header))
+                continue
+            inside = [
+                d
+                for d in dates
+                if sentence.start <= d.start < sentence.end and d.precision in ("day", "month")
+            ]
+            kind = classify(sentence.text)
+            when = inside[0] if inside else None
+            if when is not None:
+                if main_date is None and when.precision == "day":
+                    main_date = when
+                paragraph_date = when
+                last_date = when
+            elif kind is not None:
+                when = paragraph_date or (last_date if is_advisory else None)
+                if when is not None and when.end_date is not None:
+                    when = None  # a follow-up sentence is not the whole multi-day visit
+            if kind is None or when is None:
+                continue
+            people = _participants(sentence, persons, refs, last_people)
+            last_people = people or last_people
+            prose.append(
+                Draft(
+                    event_type=kind,
+                    description=sentence.text[:200],
+                    start_date=when.start_date,
+                    end_date=when.end_date,
+                    precision=when.precision,
+                    evidence=sentence,
+                    place=_best_place(
+                        [p for p in places if sentence.start <= p.start < sentence.end], body
+                    ),
+                    people=people,
+                )
+            )
+    main_date = main_date or fallback_date
+    labels = [line.timezone_label for line in timed if line.timezone_label]
+    default_label = labels[0] if labels and len(set(labels)) == 1 else None
+    release_place = _best_place(places)
+    advisory: list[Draft] = []
+    for line in timed:
+        day_header = [h for pos, h in headers if pos < line.start]
+        when = day_header[-1] if day_header else main_date
+        if when is None:
+            continue
+        span = Span(line.start, line.end, body[line.start : line.end])
+        place = _best_place([p for p in places if line.start <= p.start < line.end])
+        label = line.timezone_label or default_label
+        zone_place = place or release_place
+        zone = timezone_name(label, _zone_of(zone_place))
+        starts = (
+            to_utc(when.start_date, line.local_time, zone) if zone and line.local_time else None
+        )
+        advisory.append(
+            Draft(
+                event_type=classify(line.text) or "other",
+                description=line.text[:200],
+                start_date=when.start_date,
+                end_date=None,
+                precision="day",
+                evidence=span,
+                local_time=line.local_time,
+                timezone_label=label,
+                timezone_name=zone,
+                starts_at_utc=starts,
+                place=place,
+                people=_participants(span, persons, refs, []),
+            )
+        )
+    return _merge(prose, advisory)
+
+
+def _zone_of(place: LocationMention | None) -> str | None:
+    if place is None:
+        return None
+    gaz = gazetteer()
+    entry = gaz.places.get(place.place_id)
+    if entry is None:
+        return None
+    if entry.timezone:
+        return entry.timezone
+    capital = gaz.capitals.get(entry.country_code or "")
+    return capital.timezone if capital else None
+
+
+def _merge(prose: list[Draft], advisory: list[Draft]) -> list[Draft]:
+    """Fold prose events into the advisory line for the same happening; drop duplicates."""
+    kept: list[Draft] = []
+    for draft in prose:
+        twin = next(
+            (
+                a
+                for a in advisory
+                if a.event_type == draft.event_type
+                and a.start_date == draft.start_date
+                and draft.end_date is None
+            ),
+            None,
+        )
+        if twin is None:
+            twin = next(
+                (
+                    k
+                    for k in kept
+                    if k.event_type == draft.event_type
+                    and k.start_date == draft.start_date
+                    and k.end_date == draft.end_date
+                ),
+                None,
+            )
+            if twin is None:
+                kept.append(draft)
+                continue
+        twin.place = twin.place or draft.place
+        for person in draft.people:
+            if person[0] not in [n for n, _m in twin.people]:
+                twin.people.append(person)
+    return sorted(kept + advisory, key=lambda d: d.evidence.start)
+
+
+def role_for(event_type: str, index: int) -> str:
+    """Participant role: speakers at speeches/press events; host then guests at meetings."""
+    if event_type in _ROLE_BY_TYPE:
+        return _ROLE_BY_TYPE[event_type]
+    if event_type == "meeting":
+        return "host" if index == 0 else "guest"
+    if event_type == "visit":
+        return "guest"
+    return "participant"

@@ -1,0 +1,221 @@
+"""extract_release / extract_many / extraction_rows: the public entry points."""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+from collections.abc import Iterable, Iterator
+
+from orchestration.extract.dates import find_dates
+from orchestration.extract.events import build_events, role_for
+from orchestration.extract.gazetteer import gazetteer
+from orchestration.extract.models import (
+    EventMention,
+    EventParticipant,
+    LocationMention,
+    PersonMention,
+    ReleaseExtraction,
+    ReleaseInput,
+)
+from orchestration.extract.people import find_people
+from orchestration.extract.places import find_places
+from orchestration.extract.release_type import classify_release
+from orchestration.extract.text import boilerplate_spans
+from orchestration.extract.times import find_timed_lines
+
+EXTRACTOR_VERSION = "1.0.0"
+# Below this many releases a process pool costs more than it saves.
+MIN_PARALLEL_BATCH = 200
+CHUNK_SIZE = 64
+
+
+def extract_release(release: ReleaseInput) -> ReleaseExtraction:
+    """Extract people, places, events and the release type from one release (deterministic)."""
+    body = release.body_text
+    rid = release.release_id
+    boilerplate = boilerplate_spans(body)
+    release_type = classify_release(release.title, body, release.release_type_hint)
+
+    persons = [
+        PersonMention(
+            f"{rid}#p{n}",
+            h.start,
+            h.end,
+            h.surface,
+            h.full_name,
+            h.honorific,
+            h.title,
+            h.organisation,
+        )
+        for n, h in enumerate(
+            find_people(body, source_name=release.source_name, exclude=boilerplate), start=1
+        )
+    ]
+    exclude = [(p.start, p.end) for p in persons] + boilerplate
+    locations = []
+    for n, match in enumerate(find_places(body, title=release.title, exclude=exclude), start=1):
+        place = match.place
+        locations.append(
+            LocationMention(
+                f"{rid}#l{n}",
+                match.start,
+                match.end,
+                match.surface,
+                place.place_id,
+                place.name,
+                place.kind,
+                place.country_code,
+                place.latitude,
+                place.longitude,
+                place.geonames_id,
+                place.parent_id,
+                place.parent_name,
+                place.parent_kind,
+            )
+        )
+    dates = find_dates(body, release.reference_date)
+    hinted = release.metadata.get("event_dates") if release.metadata else None
+    fallback = next(iter(find_dates(hinted, release.reference_date)), None) if hinted else None
+    drafts = build_events(
+        body,
+        reference_date=release.reference_date,
+        dates=dates,
+        persons=persons,
+        places=locations,
+        timed=find_timed_lines(body),
+        boilerplate=boilerplate,
+        is_advisory=release_type == "media_advisory",
+        fallback_date=fallback,
+    )
+    events, participants = [], []
+    for n, draft in enumerate(drafts, start=1):
+        event_id = f"{rid}#e{n}"
+        events.append(
+            EventMention(
+                event_id,
+                draft.event_type,
+                draft.description,
+                draft.start_date,
+                draft.end_date,
+                draft.precision,
+                draft.local_time,
+                draft.timezone_label,
+                draft.timezone_name,
+                draft.starts_at_utc,
+                draft.place.place_id if draft.place else None,
+                draft.evidence.start,
+                draft.evidence.end,
+            )
+        )
+        for index, (name, mention_id) in enumerate(draft.people):
+            participants.append(
+                EventParticipant(
+                    event_id,
+                    mention_id,
+                    name,
+                    role_for(draft.event_type, index),
+                    draft.evidence.start,
+                    draft.evidence.end,
+                )
+            )
+    return ReleaseExtraction(
+        rid, release_type, release.reference_date, persons, locations, events, participants
+    )
+
+
+def extract_many(
+    releases: Iterable[ReleaseInput], processes: int | None = None
+) -> Iterator[ReleaseExtraction]:
+    """Extract a stream of releases in input order, with a forked pool for big batches."""
+    iterator = iter(releases)
+    head = list(itertools.islice(iterator, MIN_PARALLEL_BATCH))
+    if not processes or processes <= 1 or len(head) < MIN_PARALLEL_BATCH:
+        yield from map(extract_release, itertools.chain(head, iterator))
+        return
+    gazetteer()  # build once in the parent; forked workers share it
+    context = multiprocessing.get_context("fork")
+    with context.Pool(processes) as pool:
+        yield from pool.imap(extract_release, itertools.chain(head, iterator), CHUNK_SIZE)
+
+
+def extraction_rows(extraction: ReleaseExtraction) -> dict[str, list[dict]]:
+    """Rows for the raw mention tables (without partition_date and extractor_version)."""
+    rid = extraction.release_id
+    person_rows = [
+        {
+            "mention_id": p.mention_id,
+            "release_id": rid,
+            "start": p.start,
+            "end": p.end,
+            "surface_text": p.surface_text,
+            "full_name": p.full_name,
+            "honorific": p.honorific,
+            "title": p.title,
+            "organisation": p.organisation,
+        }
+        for p in extraction.persons
+    ]
+    location_rows = [
+        {
+            "mention_id": m.mention_id,
+            "release_id": rid,
+            "start": m.start,
+            "end": m.end,
+            "surface_text": m.surface_text,
+            "place_id": m.place_id,
+            "place_name": m.place_name,
+            "place_kind": m.place_kind,
+            "country_code": m.country_code,
+            "latitude": m.latitude,
+            "longitude": m.longitude,
+            "geonames_id": m.geonames_id,
+            "parent_place_id": m.parent_place_id,
+            "parent_place_name": m.parent_place_name,
+            "parent_place_kind": m.parent_place_kind,
+        }
+        for m in extraction.locations
+    ]
+    event_rows = [
+        {
+            "event_mention_id": e.event_mention_id,
+            "release_id": rid,
+            "event_type": e.event_type,
+            "description": e.description,
+            "start_date": e.start_date,
+            "end_date": e.end_date,
+            "date_precision": e.date_precision,
+            "local_time": e.local_time,
+            "timezone_label": e.timezone_label,
+            "timezone_name": e.timezone_name,
+            "starts_at_utc": e.starts_at_utc,
+            "place_id": e.place_id,
+            "evidence_start": e.evidence_start,
+            "evidence_end": e.evidence_end,
+        }
+        for e in extraction.events
+    ]
+    participant_rows = [
+        {
+            "event_mention_id": p.event_mention_id,
+            "release_id": rid,
+            "person_mention_id": p.person_mention_id,
+            "full_name": p.full_name,
+            "role": p.role,
+            "evidence_start": p.evidence_start,
+            "evidence_end": p.evidence_end,
+        }
+        for p in extraction.participants
+    ]
+    return {
+        "release_annotations": [
+            {
+                "release_id": rid,
+                "release_type": extraction.release_type,
+                "reference_date": extraction.reference_date,
+            }
+        ],
+        "person_mentions": person_rows,
+        "location_mentions": location_rows,
+        "event_mentions": event_rows,
+        "event_participants": participant_rows,
+    }
