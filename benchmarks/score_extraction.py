@@ -257,7 +257,28 @@ def as_date(value: Any) -> date | None:
 
 
 def country(value: Any) -> str | None:
+    """Upper-case ISO code; ``False`` is YAML 1.1's reading of an unquoted ``NO`` (Norway)."""
+    if value is False:
+        return "NO"
     return str(value).upper() if value else None
+
+
+class LabelLoader(yaml.SafeLoader):
+    """SafeLoader whose booleans are only true/false: ``country: NO`` stays the string "NO"."""
+
+
+LabelLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+LabelLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+def load_expected(text: str) -> dict[str, Any]:
+    """Parse an expected.yaml document (Norway-safe)."""
+    return yaml.load(text, Loader=LabelLoader)  # a SafeLoader subclass: no arbitrary objects
 
 
 # ---------------------------------------------------------------- matching rules
@@ -720,7 +741,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     try:
-        expected = yaml.safe_load(args.expected.read_text(encoding="utf-8"))
+        expected = load_expected(args.expected.read_text(encoding="utf-8"))
         dump_text = args.dump.read_text(encoding="utf-8")
     except (OSError, yaml.YAMLError) as exc:
         print(f"error: cannot read inputs: {exc}", file=sys.stderr)

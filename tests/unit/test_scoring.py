@@ -127,6 +127,18 @@ def test_places_match_on_name_and_country_and_report_country_accuracy() -> None:
     assert (scores.country_code.total, scores.country_code.correct) == (3, 2)
 
 
+def test_unquoted_no_country_code_is_norway_not_false() -> None:
+    # regression: yaml.safe_load read `country: NO` as False, so Oslo (NO) never matched
+    label = sc.load_expected(
+        "releases: [{title: T, locations: {required: [{name: Oslo, country: NO}]}}]"
+    )
+    assert label["releases"][0]["locations"]["required"][0]["country"] == "NO"
+    assert sc.load_expected("a: true\nb: off\nc: 2023-11-08")["b"] == "off"
+    scores = sc.score(label, {"T": sc.FoundRelease(places=(("Oslo", "NO"),))})
+    assert counts(scores.kinds["places"]) == (1, 1, 1, 1)
+    assert sc.country(False) == "NO"
+
+
 def test_region_with_null_country_does_not_match_a_country_code() -> None:
     label = {"locations": {"required": [{"name": "Nordic region", "country": None}]}}
     scores = one_release(label, sc.FoundRelease(places=(("Nordic region", "NO"),)))
