@@ -6,13 +6,13 @@ import dagster as dg
 
 from orchestration.defs.automation import ingest_job, poll_live_sources, warehouse_job
 from orchestration.defs.checks import asset_checks
-from orchestration.defs.extraction.assets import raw_mentions
-from orchestration.defs.ingestion.assets import raw_http_responses, raw_releases
+from orchestration.defs.extraction.assets import extract_mentions
+from orchestration.defs.ingestion.assets import fetch_sources, raw_releases
 from orchestration.defs.resources import build_resources
 from orchestration.defs.transform.dbt import pressroom_dbt_models
 
 defs = dg.Definitions(
-    assets=[raw_http_responses, raw_releases, raw_mentions, pressroom_dbt_models],
+    assets=[fetch_sources, raw_releases, extract_mentions, pressroom_dbt_models],
     asset_checks=asset_checks,
     jobs=[ingest_job, warehouse_job],
     schedules=[poll_live_sources],

@@ -49,7 +49,7 @@ def run_pipeline(settings: Settings, *, fetch_config: dict | None = None,
     if window is None:
         ingest = defs.get_job_def("ingest_job").execute_in_process(
             instance=instance, raise_on_error=False,
-            run_config={"ops": {"raw__http_responses": {"config": fetch_config or {}}}},
+            run_config={"ops": {"fetch_sources": {"config": fetch_config or {}}}},
         )
         if not ingest.success:
             print("fetch failed:\n  " + "\n  ".join(_failures(ingest)))

@@ -1,21 +1,20 @@
 """Jobs and the live polling schedule (stopped by default: nothing here reaches the web)."""
 
-from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.defs.ingestion.assets import RAW_HTTP_RESPONSES
+from orchestration.defs.ingestion.assets import FETCH_ASSETS
 from orchestration.defs.partitions import daily_partitions
 
 ingest_job = dg.define_asset_job(
     "ingest_job",
-    selection=dg.AssetSelection.assets(RAW_HTTP_RESPONSES),
+    selection=dg.AssetSelection.assets(*FETCH_ASSETS),
     description="Fetch every enabled source (or replay the sample) and keep the payloads.",
 )
 
 warehouse_job = dg.define_asset_job(
     "warehouse_job",
-    selection=dg.AssetSelection.all() - dg.AssetSelection.assets(RAW_HTTP_RESPONSES),
+    selection=dg.AssetSelection.all() - dg.AssetSelection.assets(*FETCH_ASSETS),
     partitions_def=daily_partitions,
     description=(
         "Build raw.releases, the mentions and every dbt model for a partition or a range of "

@@ -1,11 +1,14 @@
 """Blocking checks on what Python writes: cheap invariants, evaluated per partition window."""
 
-from __future__ import annotations
 
 import dagster as dg
 import pycountry
 
-from orchestration.defs.extraction.assets import RAW_MENTIONS
+from orchestration.defs.extraction.assets import (
+    RAW_EVENT_MENTIONS,
+    RAW_LOCATION_MENTIONS,
+    RAW_PERSON_MENTIONS,
+)
 from orchestration.defs.ingestion.assets import RAW_RELEASES
 from orchestration.defs.partitions import daily_partitions, window_of
 from orchestration.defs.resources import WarehouseResource
@@ -54,16 +57,13 @@ asset_checks = [
               where partition_date >= ? and partition_date < ?
                 and published_at is not null
                 and cast(published_at as date) <> partition_date"""),
-    _check(RAW_MENTIONS, "spans_inside_text",
+    _check(RAW_PERSON_MENTIONS, "person_spans_inside_text",
            "every mention span lies inside its release's body and matches its surface text",
            """with latest as (
                   select release_id, body_text from raw.releases
                   qualify row_number() over (partition by release_id order by version desc) = 1
               ), spans as (
                   select release_id, start, "end", surface_text from raw.person_mentions
-                  where partition_date >= $1 and partition_date < $2
-                  union all
-                  select release_id, start, "end", surface_text from raw.location_mentions
                   where partition_date >= $1 and partition_date < $2
               )
               select spans.release_id, spans.start, spans."end", spans.surface_text
@@ -72,7 +72,7 @@ asset_checks = [
                  or spans."end" > length(latest.body_text)
                  or substring(latest.body_text, spans.start + 1, spans."end" - spans.start)
                     <> spans.surface_text"""),
-    _check(RAW_MENTIONS, "event_dates_valid",
+    _check(RAW_EVENT_MENTIONS, "event_dates_valid",
            "events have a start date in 1990..2100, end >= start, known precision",
            """select event_mention_id, start_date, end_date, date_precision
               from raw.event_mentions
@@ -80,7 +80,7 @@ asset_checks = [
                 and (start_date is null or year(start_date) not between 1990 and 2100
                      or (end_date is not null and end_date < start_date)
                      or date_precision not in ('day', 'month', 'year'))"""),
-    _check(RAW_MENTIONS, "country_codes_valid",
+    _check(RAW_LOCATION_MENTIONS, "country_codes_valid",
            "country codes are ISO 3166-1 alpha-2 (or null for supranational regions)",
            f"""select mention_id, place_name, country_code from raw.location_mentions
                where partition_date >= ? and partition_date < ?

@@ -1,6 +1,5 @@
 """Daily partitions by UTC publication date, and the window arithmetic around them."""
 
-from __future__ import annotations
 
 from datetime import date, timedelta
 

@@ -40,8 +40,9 @@ def collect_sources(sources_file: SourcesFile, config_path: Path, *,
     if live_transport is None:
         raise ValueError("live sources need an HTTP transport")
     for source in enabled:
-        yield collect_source(source, live_transport, now=now,
-                             known_release_ids=known_release_ids)
+        transport = (live_transport.for_source(source)
+                     if hasattr(live_transport, "for_source") else live_transport)
+        yield collect_source(source, transport, now=now, known_release_ids=known_release_ids)
 
 
 def collect_dumps(dumps: list[DumpConfig], config_path: Path | None,

@@ -1,6 +1,5 @@
 """Extraction asset: people, places, events and participants for each daily partition."""
 
-from __future__ import annotations
 
 import json
 from collections.abc import Iterator
@@ -11,8 +10,12 @@ from orchestration.defs.ingestion.assets import RAW_RELEASES
 from orchestration.defs.partitions import DUCKDB_POOL, daily_partitions, window_of
 from orchestration.defs.resources import WarehouseResource
 from orchestration.warehouse.mentions import latest_releases, replace_mentions
+from orchestration.warehouse.schema import MENTION_TABLES
 
-RAW_MENTIONS = dg.AssetKey(["raw", "mentions"])
+MENTION_KEYS = {table: dg.AssetKey(["raw", table]) for table in MENTION_TABLES}
+RAW_PERSON_MENTIONS = MENTION_KEYS["person_mentions"]
+RAW_LOCATION_MENTIONS = MENTION_KEYS["location_mentions"]
+RAW_EVENT_MENTIONS = MENTION_KEYS["event_mentions"]
 
 
 def _extracted_rows(batches: Iterator[list[dict]], tally: dict[str, int]
@@ -55,24 +58,31 @@ def _extracted_rows(batches: Iterator[list[dict]], tally: dict[str, int]
         yield out
 
 
-@dg.asset(
-    key=RAW_MENTIONS,
-    deps=[RAW_RELEASES],
+_GRAINS = {
+    "release_annotations": "one row per release (latest version): its release type",
+    "person_mentions": "one row per person mention, with its span into body_text",
+    "location_mentions": "one row per place mention, geocoded, with its span",
+    "event_mentions": "one row per dated event mention, with its evidence span",
+    "event_participants": "one row per person taking part in an event mention",
+}
+
+
+@dg.multi_asset(
+    name="extract_mentions",
+    specs=[
+        dg.AssetSpec(key, deps=[RAW_RELEASES], group_name="extraction", kinds={"duckdb"},
+                     description=f"Grain: {_GRAINS[table]}.")
+        for table, key in MENTION_KEYS.items()
+    ],
     partitions_def=daily_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
     pool=DUCKDB_POOL,
-    group_name="extraction",
-    kinds={"duckdb", "python"},
     description=(
-        "Grain: one row per mention (person, place, event, participant) in the latest version "
-        "of each release of the partition, each with its character span into body_text; plus "
-        "raw.release_annotations (one row per release: release type). Writes "
-        "raw.person_mentions, raw.location_mentions, raw.event_mentions, "
-        "raw.event_participants and raw.release_annotations."
+        "Runs the extractor over the latest version of each release in the partition window "
+        "and replaces that window's rows in the five raw mention tables in one transaction."
     ),
 )
-def raw_mentions(context: dg.AssetExecutionContext, warehouse: WarehouseResource
-                 ) -> dg.MaterializeResult:
+def extract_mentions(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     start, end = window_of(context)
     tally = {"releases": 0, "releases_with_no_mentions": 0}
     with warehouse.connect() as conn:
@@ -80,8 +90,7 @@ def raw_mentions(context: dg.AssetExecutionContext, warehouse: WarehouseResource
                                   _extracted_rows(latest_releases(conn, start, end), tally))
     from orchestration.extract import EXTRACTOR_VERSION
 
-    return dg.MaterializeResult(metadata={
-        **{f"rows_{table}": count for table, count in counts.items()},
-        **tally,
-        "extractor_version": EXTRACTOR_VERSION,
-    })
+    for table, key in MENTION_KEYS.items():
+        yield dg.MaterializeResult(asset_key=key, metadata={
+            "rows": counts[table], **tally, "extractor_version": EXTRACTOR_VERSION,
+        })

@@ -1,6 +1,5 @@
 """Ingestion assets: fetch sources into raw.http_responses, then build raw.releases per day."""
 
-from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
@@ -16,7 +15,10 @@ from orchestration.warehouse.raw_store import store_collected
 from orchestration.warehouse.releases import rebuild_releases
 
 RAW_HTTP_RESPONSES = dg.AssetKey(["raw", "http_responses"])
+RAW_FETCHED_ITEMS = dg.AssetKey(["raw", "fetched_items"])
+RAW_REJECTED_ITEMS = dg.AssetKey(["raw", "rejected_items"])
 RAW_RELEASES = dg.AssetKey(["raw", "releases"])
+FETCH_ASSETS = (RAW_HTTP_RESPONSES, RAW_FETCHED_ITEMS, RAW_REJECTED_ITEMS)
 
 
 class FetchConfig(dg.Config):
@@ -33,20 +35,25 @@ def _live_transport(sources: SourcesResource):
     return HttpTransport(Path(sources.http_cache_path))
 
 
-@dg.asset(
-    key=RAW_HTTP_RESPONSES,
+@dg.multi_asset(
+    name="fetch_sources",
+    specs=[
+        dg.AssetSpec(RAW_HTTP_RESPONSES, group_name="ingestion", kinds={"duckdb"},
+                     description="Grain: one row per distinct payload (sha256), compressed."),
+        dg.AssetSpec(RAW_FETCHED_ITEMS, group_name="ingestion", kinds={"duckdb"},
+                     description="Grain: one row per release observed in one fetch, naming "
+                                 "the payloads it is parsed from."),
+        dg.AssetSpec(RAW_REJECTED_ITEMS, group_name="ingestion", kinds={"duckdb"},
+                     description="Grain: one row per refused item (source, locator, reason)."),
+    ],
     pool=DUCKDB_POOL,
-    group_name="ingestion",
-    kinds={"duckdb", "python"},
     description=(
-        "Grain: one row per distinct payload (sha256). Fetches every enabled source (or "
-        "replays the bundled sample) and keeps each payload compressed, with raw.fetched_items "
-        "(one row per release observed per fetch) and raw.rejected_items (what was refused)."
+        "Fetches every enabled source (or replays the bundled sample) and any text dump, "
+        "keeping every payload so that anything can be re-parsed without refetching."
     ),
 )
-def raw_http_responses(context: dg.AssetExecutionContext, config: FetchConfig,
-                       warehouse: WarehouseResource, sources: SourcesResource
-                       ) -> dg.MaterializeResult:
+def fetch_sources(context: dg.AssetExecutionContext, config: FetchConfig,
+                  warehouse: WarehouseResource, sources: SourcesResource):
     sources_file = sources.load()
     config_path = Path(sources.path)
     results: list[Collected] = []
@@ -79,19 +86,21 @@ def raw_http_responses(context: dg.AssetExecutionContext, config: FetchConfig,
     by_source: dict[str, int] = {}
     for ref in collected.items:
         by_source[ref.source] = by_source.get(ref.source, 0) + 1
-    return dg.MaterializeResult(metadata={
-        "payloads": counts["payloads"],
+    yield dg.MaterializeResult(asset_key=RAW_HTTP_RESPONSES,
+                               metadata={"payloads": counts["payloads"]})
+    yield dg.MaterializeResult(asset_key=RAW_FETCHED_ITEMS, metadata={
         "items_fetched": counts["items"],
-        "rejected": counts["rejected"],
         "items_by_source": dg.MetadataValue.json(by_source),
         "first_partition": touched[0].isoformat() if touched else "",
         "last_partition": touched[-1].isoformat() if touched else "",
     })
+    yield dg.MaterializeResult(asset_key=RAW_REJECTED_ITEMS,
+                               metadata={"rejected": counts["rejected"]})
 
 
 @dg.asset(
     key=RAW_RELEASES,
-    deps=[RAW_HTTP_RESPONSES],
+    deps=[RAW_FETCHED_ITEMS, RAW_HTTP_RESPONSES],
     partitions_def=daily_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
     pool=DUCKDB_POOL,

@@ -1,6 +1,5 @@
 """dbt wired in once: every model, seed and test is an asset or a check, partitioned by day."""
 
-from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping
