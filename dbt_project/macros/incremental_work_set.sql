@@ -1,0 +1,90 @@
+{#-
+  Pre-hooks of the incremental marts. `delete+insert` deletes target rows whose unique key
+  is in the new batch; these hooks also delete rows whose key is *not* in the new batch but
+  belongs to the work set (a mention the extractor no longer finds, an event merged into
+  another one, a release that vanished), so an incremental run ends exactly where a full
+  refresh would. They render to nothing on the first run and under --full-refresh.
+-#}
+
+{% macro delete_work_set_releases() -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where release_id in (select release_id from {{ ref('int_releases_windowed') }})
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro delete_work_set_event_groups(event_group_key_expression) -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where {{ event_group_key_expression }}
+            in (select event_group_key from {{ ref('int_event_groups_affected') }})
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The title a person held on an event's date, from int_person_roles (= dim_people_roles).
+    `appearances` is a relation or subquery with appearance_id, person_id, event_date.
+    A span that contains the date wins, a known office (seed) before an observed one; with
+    none, the observed span nearest in time. A known office that does not contain the
+    date is never used (we know the person did not hold it then). -#}
+{% macro appearance_titles(appearances) -%}
+    select
+        appearance_id,
+        title as title_at_event
+    from (
+        select
+            appearances.appearance_id,
+            roles.title,
+            row_number() over (
+                partition by appearances.appearance_id
+                order by
+                    (roles.valid_from <= appearances.event_date
+                        and coalesce(roles.valid_to, date '9999-12-31') >= appearances.event_date) desc,
+                    roles.is_known_office desc,
+                    least(
+                        abs(date_diff('day', roles.valid_from, appearances.event_date)),
+                        abs(date_diff('day', coalesce(roles.valid_to, roles.valid_from), appearances.event_date))
+                    ),
+                    roles.valid_from desc,
+                    roles.title
+            ) as title_rank
+        from {{ appearances }} as appearances
+        inner join {{ ref('int_person_roles') }} as roles
+            on appearances.person_id = roles.person_id
+        where not roles.is_known_office
+            or (roles.valid_from <= appearances.event_date
+                and coalesce(roles.valid_to, date '9999-12-31') >= appearances.event_date)
+    ) as ranked_titles
+    where title_rank = 1
+{%- endmacro %}
+
+{#- fct_appearances: drop appearances of events that this run rebuilt or removed
+    (fct_events has already been updated: the model depends on it). -#}
+{% macro delete_stale_appearances() -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where event_id in (select event_id from {{ ref('int_events_deduplicated') }})
+            or event_id not in (select event_id from {{ ref('fct_events') }})
+    {%- endif -%}
+{%- endmacro %}
+
+{#- fct_appearances: role history can change when new releases arrive (a new title seen),
+    so re-derive title_at_event for the people named in this run's work set. -#}
+{% macro refresh_appearance_titles() -%}
+    {%- if is_incremental() -%}
+        update {{ this }} as target
+        set title_at_event = refreshed.title_at_event
+        from (
+            {{ appearance_titles(
+                "(select appearances.appearance_id, appearances.person_id, events.start_date as event_date
+                  from " ~ this ~ " as appearances
+                  inner join " ~ ref('fct_events') ~ " as events
+                      on appearances.event_id = events.event_id
+                  where appearances.person_id in (
+                      select person_id from " ~ ref('int_person_mentions_resolved') ~ "
+                      where release_id in (select release_id from " ~ ref('int_releases_windowed') ~ ")))"
+            ) }}
+        ) as refreshed
+        where target.appearance_id = refreshed.appearance_id
+            and target.title_at_event is distinct from refreshed.title_at_event
+    {%- endif -%}
+{%- endmacro %}

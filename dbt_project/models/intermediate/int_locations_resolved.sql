@@ -1,0 +1,239 @@
+with
+
+location_mentions as (
+
+    select * from {{ ref('stg_raw__location_mentions') }}
+
+),
+
+venues as (
+
+    select * from {{ ref('venues') }}
+
+),
+
+countries as (
+
+    select * from {{ ref('countries') }}
+
+),
+
+country_aliases as (
+
+    select * from {{ ref('country_aliases') }}
+
+),
+
+-- a country mention without a code gets one from its name (Turkey, Türkiye -> TR)
+mentions_coded as (
+
+    select
+        location_mentions.*,
+        coalesce(
+            location_mentions.country_code,
+            country_aliases.country_code,
+            countries.country_code
+        ) as resolved_country_code
+    from location_mentions
+    left join country_aliases
+        on location_mentions.place_kind = 'country'
+        and lower(location_mentions.place_name) = lower(country_aliases.alias)
+    left join countries
+        on location_mentions.place_kind = 'country'
+        and lower(location_mentions.place_name) = lower(countries.country_name)
+
+),
+
+-- the attributes of a place as most recently extracted
+mentioned_places as (
+
+    select
+        place_id,
+        place_name,
+        place_kind,
+        resolved_country_code as country_code,
+        latitude,
+        longitude,
+        geonames_id,
+        parent_place_id,
+        1 as source_priority
+    from mentions_coded
+    qualify row_number() over (
+        partition by place_id order by partition_date desc, location_mention_id desc
+    ) = 1
+
+),
+
+parent_places as (
+
+    select
+        parent_place_id as place_id,
+        any_value(parent_place_name) as place_name,
+        any_value(parent_place_kind) as place_kind,
+        case
+            when any_value(parent_place_kind) = 'region' then null
+            else any_value(resolved_country_code)
+        end as country_code,
+        cast(null as double) as latitude,
+        cast(null as double) as longitude,
+        cast(null as bigint) as geonames_id,
+        cast(null as varchar) as parent_place_id,
+        3 as source_priority
+    from mentions_coded
+    where parent_place_id is not null and parent_place_kind is not null
+    group by parent_place_id
+
+),
+
+seed_venues as (
+
+    select
+        venue_place_id as place_id,
+        venue_name as place_name,
+        'venue' as place_kind,
+        country_code,
+        latitude,
+        longitude,
+        cast(null as bigint) as geonames_id,
+        city_place_id as parent_place_id,
+        2 as source_priority
+    from venues
+
+),
+
+seed_cities as (
+
+    select
+        city_place_id as place_id,
+        any_value(city_name) as place_name,
+        'city' as place_kind,
+        any_value(country_code) as country_code,
+        cast(null as double) as latitude,
+        cast(null as double) as longitude,
+        any_value(city_geonames_id) as geonames_id,
+        cast(null as varchar) as parent_place_id,
+        2 as source_priority
+    from venues
+    group by city_place_id
+
+),
+
+candidates as (
+
+    select * from mentioned_places
+    union all
+    select * from parent_places
+    union all
+    select * from seed_venues
+    union all
+    select * from seed_cities
+
+),
+
+-- one row per place: mention rows win, then the seed, then what parent columns say;
+-- missing attributes are filled from the lower-priority candidates
+places as (
+
+    select
+        place_id,
+        arg_min(place_name, source_priority) as place_name,
+        arg_min(place_kind, source_priority) as place_kind,
+        arg_min(country_code, source_priority) filter (where country_code is not null) as country_code,
+        arg_min(latitude, source_priority) filter (where latitude is not null) as latitude,
+        arg_min(longitude, source_priority) filter (where longitude is not null) as longitude,
+        arg_min(geonames_id, source_priority) filter (where geonames_id is not null) as geonames_id,
+        arg_min(parent_place_id, source_priority) filter (where parent_place_id is not null)
+            as parent_place_id,
+        min(source_priority) as source_priority
+    from candidates
+    group by place_id
+
+),
+
+-- keep seed venues and cities only when something points at them
+referenced_places as (
+
+    select * from places
+    where source_priority <> 2
+        or place_id in (select place_id from mentioned_places)
+        or place_id in (select parent_place_id from places where source_priority <> 2)
+
+),
+
+-- every country a place lies in gets its own row, the top of the parent chain
+country_rows as (
+
+    select
+        'country:' || referenced_places.country_code as place_id,
+        coalesce(countries.country_name, referenced_places.country_code) as place_name,
+        'country' as place_kind,
+        referenced_places.country_code,
+        cast(null as double) as latitude,
+        cast(null as double) as longitude,
+        cast(null as bigint) as geonames_id,
+        cast(null as varchar) as parent_place_id
+    from (select distinct country_code from referenced_places where country_code is not null) as referenced_places
+    left join countries
+        on referenced_places.country_code = countries.country_code
+    where 'country:' || referenced_places.country_code not in (select place_id from referenced_places)
+
+),
+
+all_places as (
+
+    select
+        place_id,
+        place_name,
+        place_kind,
+        country_code,
+        latitude,
+        longitude,
+        geonames_id,
+        parent_place_id
+    from referenced_places
+    union all
+    select * from country_rows
+
+),
+
+resolved as (
+
+    select
+        {{ surrogate_key('location', ['all_places.place_id']) }} as location_id,
+        all_places.place_id,
+        case
+            when all_places.place_kind = 'country' then coalesce(countries.country_name, all_places.place_name)
+            else all_places.place_name
+        end as location_name,
+        all_places.place_kind as kind,
+        all_places.country_code,
+        countries.country_name,
+        all_places.latitude,
+        all_places.longitude,
+        all_places.geonames_id,
+        case
+            when all_places.place_kind in ('venue', 'city') and all_places.parent_place_id is null
+                and all_places.country_code is not null
+                then 'country:' || all_places.country_code
+            when all_places.place_kind = 'country' then null
+            else all_places.parent_place_id
+        end as parent_place_id
+    from all_places
+    left join countries
+        on all_places.country_code = countries.country_code
+
+),
+
+final as (
+
+    select
+        resolved.*,
+        case
+            when resolved.parent_place_id is not null
+                then {{ surrogate_key('location', ['resolved.parent_place_id']) }}
+        end as parent_location_id
+    from resolved
+
+)
+
+select * from final

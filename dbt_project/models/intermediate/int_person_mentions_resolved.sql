@@ -1,0 +1,53 @@
+with
+
+person_mentions as (
+
+    select * from {{ ref('stg_raw__person_mentions') }}
+
+),
+
+person_keys as (
+
+    select * from {{ ref('int_person_keys_resolved') }}
+
+),
+
+releases as (
+
+    select * from {{ ref('int_releases_latest') }}
+
+),
+
+final as (
+
+    select
+        person_mentions.person_mention_id,
+        person_mentions.release_id,
+        person_keys.person_id,
+        person_keys.person_key,
+        person_keys.is_surname_link,
+        person_mentions.name_key,
+        person_mentions.full_name,
+        person_mentions.surface_text,
+        person_mentions.start_offset,
+        person_mentions.end_offset,
+        person_mentions.honorific,
+        -- "NATO Secretary General" with organisation NATO -> "Secretary General"
+        case
+            when person_mentions.organisation is not null
+                and starts_with(lower(person_mentions.title), lower(person_mentions.organisation) || ' ')
+                then trim(substr(person_mentions.title, length(person_mentions.organisation) + 2))
+            else person_mentions.title
+        end as title,
+        person_mentions.organisation,
+        releases.seen_date,
+        person_mentions.partition_date
+    from person_mentions
+    inner join person_keys
+        on person_mentions.name_key = person_keys.name_key
+    left join releases
+        on person_mentions.release_id = releases.release_id
+
+)
+
+select * from final
