@@ -17,7 +17,8 @@ Matching rules (the yaml header comments state the same):
   Labels may list ``aliases``.
 * places: name (same normalisation, ``aliases`` allowed) + ISO country code (null for
   regions); country-code accuracy is reported over found places whose name matches a label.
-* events: start_date, plus end_date / time / tz / location when the label gives them;
+* events: start_date, plus end_date / time / tz / location when the label gives them (an
+  event at a venue matches a label naming the venue's parent place, e.g. its city);
   type accuracy is reported over matched events.
 * appearances: (event, person) pairs on matched events only; an event label's
   ``acceptable_participants`` may be found without counting as errors.
@@ -68,6 +69,7 @@ class FoundEvent:
     tz_name: str | None = None
     location: str | None = None
     participants: tuple[str, ...] = ()
+    location_parent: str | None = None
 
 
 @dataclass(frozen=True)
@@ -318,7 +320,7 @@ def tz_matches(label_tz: Any, event: FoundEvent) -> bool:
 
 
 def event_matches(label: Mapping[str, Any], event: FoundEvent) -> bool:
-    """start_date always; end_date, time, tz and location when the label gives them."""
+    """start_date always; end_date, time, tz and location (or its parent) when labelled."""
     if event.start_date != as_date(label.get("start_date")):
         return False
     if label.get("end_date") is not None and event.end_date != as_date(label["end_date"]):
@@ -328,7 +330,8 @@ def event_matches(label: Mapping[str, Any], event: FoundEvent) -> bool:
     if label.get("tz") and label.get("time") is not None and not tz_matches(label["tz"], event):
         return False
     location = label.get("location")
-    return not location or (event.location is not None and fold(event.location) == fold(location))
+    places = {fold(place) for place in (event.location, event.location_parent) if place}
+    return not location or fold(location) in places
 
 
 def match_one_to_one(
@@ -449,6 +452,8 @@ def describe_event(event: FoundEvent) -> str:
         parts.append(f"{event.time} {event.tz or event.tz_name or ''}".strip())
     if event.location:
         parts.append(f"@ {event.location}")
+    if event.location_parent:
+        parts.append(f"(in {event.location_parent})")
     return " ".join(parts) + f" {list(event.participants)}"
 
 
@@ -579,6 +584,7 @@ def found_from_rows(rows: Mapping[str, list[Mapping[str, Any]]]) -> FoundRelease
     annotations = rows.get("release_annotations") or [{}]
     locations = rows.get("location_mentions") or []
     place_names = {r["place_id"]: r["place_name"] for r in locations if r.get("place_id")}
+    parents = {r["place_id"]: r.get("parent_place_name") for r in locations if r.get("place_id")}
     participants: dict[str, list[str]] = {}
     for row in rows.get("event_participants") or []:
         if row.get("full_name"):
@@ -597,6 +603,7 @@ def found_from_rows(rows: Mapping[str, list[Mapping[str, Any]]]) -> FoundRelease
                 tz_name=row.get("timezone_name"),
                 location=location,
                 participants=tuple(participants.get(row["event_mention_id"], [])),
+                location_parent=parents.get(place_id),
             )
         )
     return FoundRelease(

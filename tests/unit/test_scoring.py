@@ -196,6 +196,26 @@ def test_event_match_counts_type_separately_and_time_accepts_yaml_sexagesimal() 
     assert (scores.event_type.total, scores.event_type.correct) == (2, 1)
 
 
+def test_event_at_a_venue_matches_a_label_naming_its_city_but_not_the_reverse() -> None:
+    label = {
+        "events": {
+            "required": [
+                {**MEETING, "location": "Rome"},
+                {**PRESSER, "time": None, "location": "NATO Headquarters"},
+            ]
+        }
+    }
+    found = sc.FoundRelease(
+        events=(
+            sc.FoundEvent(
+                "meeting", D("2023-11-09"), location="NATO Defense College", location_parent="Rome"
+            ),
+            sc.FoundEvent("press_conference", D("2023-11-09"), location="Brussels"),
+        )
+    )
+    assert counts(one_release(label, found).kinds["events"]) == (2, 1, 2, 1)
+
+
 def test_one_found_event_cannot_satisfy_two_labels_and_required_wins() -> None:
     label = {"events": {"required": [MEETING], "acceptable": [{**MEETING, "type": "conference"}]}}
     found = sc.FoundRelease(
@@ -297,7 +317,13 @@ def rows_for_one_release() -> dict[str, list[dict[str, Any]]]:
         "release_annotations": [{"release_id": "r", "release_type": "media_advisory"}],
         "person_mentions": [{"full_name": "Jens Stoltenberg"}, {"full_name": None}],
         "location_mentions": [
-            {"place_id": "geonames:2950159", "place_name": "Berlin", "country_code": "DE"}
+            {"place_id": "geonames:2950159", "place_name": "Berlin", "country_code": "DE"},
+            {
+                "place_id": "venue:bundestag",
+                "place_name": "Bundestag",
+                "country_code": "DE",
+                "parent_place_name": "Berlin",
+            },
         ],
         "event_mentions": [
             {
@@ -320,6 +346,12 @@ def rows_for_one_release() -> dict[str, list[dict[str, Any]]]:
                 "timezone_name": "Europe/Brussels",
                 "place_id": "venue:nato-headquarters",
             },
+            {
+                "event_mention_id": "r#e3",
+                "event_type": "speech",
+                "start_date": "2023-11-10",
+                "place_id": "venue:bundestag",
+            },
         ],
         "event_participants": [{"event_mention_id": "r#e1", "full_name": "Jens Stoltenberg"}],
     }
@@ -329,8 +361,9 @@ def test_found_from_rows_resolves_places_dates_and_participants() -> None:
     found = sc.found_from_rows(rows_for_one_release())
     assert found.release_type == "media_advisory"
     assert found.people == ("Jens Stoltenberg",)
-    assert found.places == (("Berlin", "DE"),)
-    visit, meeting = found.events
+    assert found.places == (("Berlin", "DE"), ("Bundestag", "DE"))
+    visit, meeting, speech = found.events
+    assert (speech.location, speech.location_parent, speech.time) == ("Bundestag", "Berlin", None)
     assert visit == sc.FoundEvent(
         "visit",
         D("2023-11-09"),
@@ -399,11 +432,11 @@ def test_cli_json_scores_with_a_fake_extractor(
     assert out["kinds"]["events"] == {
         "required": 1,
         "recalled": 1,
-        "found": 2,
+        "found": 3,
         "correct": 1,
-        "precision": 0.5,
+        "precision": 0.3333,
         "recall": 1.0,
-        "f1": 0.6667,
+        "f1": 0.5,
     }
     assert out["release_type"] == {"total": 2, "correct": 1, "accuracy": 0.5}
     assert out["releases"][1]["notes"][0] == "extraction failed: ValueError: boom"
