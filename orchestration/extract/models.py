@@ -5,9 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from types import MappingProxyType
-
-_EMPTY: Mapping[str, str] = MappingProxyType({})
 
 
 @dataclass(frozen=True)
@@ -20,7 +17,7 @@ class ReleaseInput:
     reference_date: date
     source_name: str = ""
     release_type_hint: str | None = None
-    metadata: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
+    metadata: Mapping[str, str] = field(default_factory=dict)
     is_truncated: bool = False
 
 

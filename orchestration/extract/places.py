@@ -72,6 +72,15 @@ def _raw_matches(text: str) -> list[tuple[int, int, Alias]]:
     return kept
 
 
+def _followed_by_country(text: str, end: int) -> bool:
+    """``X, Spain`` or ``X, Texas``: a comma then a country or US state."""
+    follow = _FOLLOWED_BY_COUNTRY.match(text[end : end + 45])
+    if not follow:
+        return False
+    named = follow.group(1).strip()
+    return named in gazetteer().countries_by_name or named in gazetteer().us_states
+
+
 def _is_role_or_org(text: str, start: int, end: int) -> bool:
     before = text[max(0, start - 90) : start]
     after = text[end : end + 40]
@@ -169,7 +178,7 @@ def find_places(
                 continue
         if alias.context_only and not (
             _LOCATIVE_BEFORE.search(text[max(0, start - 10) : start])
-            or _FOLLOWED_BY_COUNTRY.match(text[end : end + 45])
+            or _followed_by_country(text, end)
         ):
             continue
         place = _us_state(alias.surface, text, start, end) or _choose(alias, text, end, countries)

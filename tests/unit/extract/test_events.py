@@ -1,0 +1,110 @@
+"""Events: advisory lines with day headers, prose events, merging, types, no date -> no event."""
+# ruff: noqa: E501  (advisory fixtures keep the long lines real releases have)
+
+from datetime import date, datetime
+
+from orchestration.extract import ReleaseInput, extract_release
+
+ADVISORY = """The NATO Secretary General, Mr Jens Stoltenberg, will visit Riga, Latvia from 9 – 10 November 2023. On 9 November, Mr Stoltenberg will meet the Prime Minister of Latvia, Mr Krišjānis Kariņš.
+
+Media advisory
+
+Thursday          09 November 2023
+
+13:30 (CET)     Joint press statements by the NATO Secretary General and the Prime Minister of Latvia
+
+Friday               10 November 2023
+
++/- 10:00 (local time)      Remarks by the NATO Secretary General
+
+For more information:
+
+Contact the NATO Press Office"""
+
+
+def _extract(body: str, title: str = "T", ref: date = date(2023, 11, 8)):
+    return extract_release(ReleaseInput("nato:x", title, body, ref, "NATO"))
+
+
+def test_visit_range_meeting_and_timed_lines():
+    result = _extract(ADVISORY)
+    events = [(e.event_type, e.start_date, e.end_date, e.local_time) for e in result.events]
+    assert events == [
+        ("visit", date(2023, 11, 9), date(2023, 11, 10), None),
+        ("meeting", date(2023, 11, 9), None, None),
+        ("press_conference", date(2023, 11, 9), None, "13:30"),
+        ("speech", date(2023, 11, 10), None, "10:00"),
+    ]
+    visit = result.events[0]
+    assert visit.place_id == "geonames:456172"  # Riga, not Latvia
+    press = result.events[2]
+    assert press.starts_at_utc == datetime(2023, 11, 9, 12, 30)
+    speech = result.events[3]
+    # "local time" takes the zone of the release's place (Riga: UTC+2 in November).
+    assert (speech.timezone_name, speech.starts_at_utc) == (
+        "Europe/Riga",
+        datetime(2023, 11, 10, 8, 0),
+    )
+    names = {
+        p.full_name for p in result.participants if p.event_mention_id == press.event_mention_id
+    }
+    assert names == {"Jens Stoltenberg", "Krišjānis Kariņš"}
+
+
+def test_evidence_span_is_the_sentence_or_line():
+    result = _extract(ADVISORY)
+    press = result.events[2]
+    line = ADVISORY[press.evidence_start : press.evidence_end]
+    assert line.startswith("13:30 (CET)") and line.endswith("Prime Minister of Latvia")
+
+
+def test_prose_event_merges_into_timed_line_of_same_type_and_day():
+    body = (
+        "On Wednesday 8 November 2023, the NATO Secretary General, Mr Jens Stoltenberg, will "
+        "meet with the President of Hungary, Mrs Katalin Novák, at NATO Headquarters. They "
+        "will give a joint press conference at NATO HQ after their meeting.\n\n"
+        "17:30 (CET)    Press conference by the NATO Secretary General and the President"
+    )
+    result = _extract(body)
+    assert [(e.event_type, e.local_time, e.place_id) for e in result.events] == [
+        ("meeting", None, "venue:nato-headquarters"),
+        ("press_conference", "17:30", "venue:nato-headquarters"),
+    ]
+
+
+def test_types_from_triggers():
+    body = (
+        "Addressing the Nordic Council session in Oslo, Norway, on Tuesday (31 October 2023), "
+        "Secretary General Jens Stoltenberg said peace is possible.\n\n"
+        "The two-day conference (26-27 October) was attended by 100 countries.\n\n"
+        "During an action day on 12 October, officers searched 20 houses.\n\n"
+        "On 3 October, police arrested two suspects in Madrid, Spain."
+    )
+    result = _extract(body)
+    assert [(e.event_type, e.start_date) for e in result.events] == [
+        ("speech", date(2023, 10, 31)),
+        ("conference", date(2023, 10, 26)),
+        ("operation", date(2023, 10, 12)),
+        ("arrest", date(2023, 10, 3)),
+    ]
+
+
+def test_no_date_no_event():
+    body = (
+        "Mr Stoltenberg will meet the Chancellor of Germany, Mr Olaf Scholz.\n\n"
+        "Remarks by the NATO Secretary General at the conference.\n\n"
+        "13:30 (CET)     Press conference"
+    )
+    assert _extract(body).events == []
+
+
+def test_boilerplate_makes_no_events_or_people():
+    body = (
+        "Europol supported the operation on 12 October 2023.\n\n"
+        "Headquartered in The Hague, the Netherlands, we support the 27 EU Member States. "
+        "On 1 January 2024 Mr John Smith will meet us."
+    )
+    result = _extract(body)
+    assert len(result.events) == 1
+    assert result.persons == []
+    assert result.locations == []

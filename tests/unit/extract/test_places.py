@@ -1,0 +1,80 @@
+"""Places: gazetteer matches, venues, regions, roles/demonyms/organisations excluded, context."""
+
+from orchestration.extract.places import find_places
+
+
+def _places(text: str, title: str = "") -> list[tuple[str, str, str | None, str]]:
+    return [
+        (m.surface, m.place.name, m.place.country_code, m.place.kind)
+        for m in find_places(text, title=title)
+    ]
+
+
+def test_city_and_country_with_parent():
+    found = find_places("He will visit Berlin, Germany from 9 November.")
+    assert [(m.place.name, m.place.kind, m.place.country_code) for m in found] == [
+        ("Berlin", "city", "DE"),
+        ("Germany", "country", "DE"),
+    ]
+    assert found[0].place.parent_id == "country:DE" and found[0].place.geonames_id == 2950159
+    assert found[1].place.parent_id is None
+
+
+def test_venue_resolves_to_city_and_country():
+    match = find_places("They met at NATO Headquarters.")[0]
+    assert (match.place.place_id, match.place.country_code, match.place.parent_name) == (
+        "venue:nato-headquarters",
+        "BE",
+        "Brussels",
+    )
+    assert find_places("hosted at Europol’s headquarters.")[0].place.parent_name == "The Hague"
+
+
+def test_supranational_region_has_no_country():
+    assert _places("security in the Euro-Atlantic area and the Western Balkans") == [
+        ("Euro-Atlantic area", "Euro-Atlantic area", None, "region"),
+        ("Western Balkans", "Western Balkans", None, "region"),
+    ]
+
+
+def test_aliases_and_accented_canonical_names():
+    found = _places("Türkiye, the Netherlands, Czechia, Kosovo and Gaza; NATO Day in Chisinau")
+    assert [(name, code) for _s, name, code, _k in found] == [
+        ("Türkiye", "TR"),
+        ("Netherlands", "NL"),
+        ("Czechia", "CZ"),
+        ("Kosovo", "XK"),
+        ("Gaza", "PS"),
+        ("Chișinău", "MD"),
+    ]
+
+
+def test_country_inside_a_role_is_not_a_place():
+    assert _places("He met the President of Hungary and the Minister of Defence of Latvia.") == []
+
+
+def test_demonyms_and_organisation_names_are_not_places():
+    text = (
+        "The Spanish National Police, the Polícia Judiciária, the Hellenic Police and the "
+        "German Chancellor met at Moldova State University."
+    )
+    assert _places(text) == []
+
+
+def test_ambiguous_city_resolved_by_context():
+    assert _places("Europol will assist at the Paris Olympics.")[0][2] == "FR"
+    assert _places("The suspect lived in Paris, Texas.")[0][2] == "US"
+
+
+def test_georgia_country_or_us_state_by_context():
+    assert _places("NATO works with Georgia.")[0][2:] == ("GE", "country")
+    assert _places("arrested in Atlanta, Georgia")[-1][1:] == ("Georgia", "US", "region")
+
+
+def test_capital_anaphor_resolves_to_capital_of_last_country():
+    found = _places("cooperation with Moldova, a NATO Day in the country’s capital city")
+    assert found[-1][:2] == ("the country’s capital city", "Chișinău")
+
+
+def test_common_word_city_names_need_context():
+    assert _places("Operation Mobile 6 and the University team") == []
