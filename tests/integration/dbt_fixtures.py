@@ -334,6 +334,18 @@ def _environ(values: dict[str, str]):
                 os.environ[key] = value
 
 
+def _release_duckdb() -> None:
+    """dbt-duckdb keeps its DuckDB instance open in-process after a run; close it so the
+    test (and the next dbt run) can open the file, read-only or not."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    environment = DuckDBConnectionManager._ENV
+    if environment is not None:
+        with contextlib.suppress(Exception):
+            environment.close()
+    DuckDBConnectionManager.close_all_connections()
+
+
 def run_dbt(db_path: Path, work_dir: Path, *args: str, min_date: str = "", max_date: str = ""):
     """Run dbt in-process against `db_path`; raise with dbt's own message when it fails."""
     from dbt.cli.main import dbtRunner
@@ -353,7 +365,10 @@ def run_dbt(db_path: Path, work_dir: Path, *args: str, min_date: str = "", max_d
         "--quiet",
     ]
     with _environ(env):
-        result = dbtRunner().invoke(cli_args)
+        try:
+            result = dbtRunner().invoke(cli_args)
+        finally:
+            _release_duckdb()
     if not result.success:
         failures = []
         for node_result in getattr(result.result, "results", None) or []:
