@@ -47,18 +47,20 @@ _YEAR = r"(?:19|20)\d\d"
 _DASH = r"\s*(?:-|–|—|to|until|till|and|through)\s*"
 _WD = rf"(?:{_WEEKDAY},?\s+(?:the\s+)?\(?)?"
 
+_AT_DAY = r"\b(?=from\b|[MTWFS][a-z]+day|\d)"
+_AT_MONTH = r"\b(?=[JFMASOND])"
 _RANGE = re.compile(
-    rf"\b(?:from\s+)?{_WD}(?P<d1>{_DAY})(?:\s+(?:of\s+)?(?P<m1>{_MONTH})(?:,?\s+(?P<y1>{_YEAR}))?)?"
+    rf"{_AT_DAY}(?:from\s+)?{_WD}(?P<d1>{_DAY})(?:\s+(?:of\s+)?(?P<m1>{_MONTH})(?:,?\s+(?P<y1>{_YEAR}))?)?"
     rf"{_DASH}{_WD}(?P<d2>{_DAY})\s+(?:of\s+)?(?P<m2>{_MONTH})(?:,?\s+(?P<y2>{_YEAR}))?\b\)?"
 )
 _US_RANGE = re.compile(
-    rf"\b(?P<m1>{_MONTH})\s+(?P<d1>{_DAY})\s*(?:-|–|—)\s*(?P<d2>{_DAY}),?\s+(?P<y2>{_YEAR})\b"
+    rf"{_AT_MONTH}(?P<m1>{_MONTH})\s+(?P<d1>{_DAY})\s*(?:-|–|—)\s*(?P<d2>{_DAY}),?\s+(?P<y2>{_YEAR})\b"
 )
 _SINGLE = re.compile(
-    rf"\b{_WD}(?:the\s+)?(?P<d1>{_DAY})\s+(?:of\s+)?(?P<m1>{_MONTH})(?:,?\s+(?P<y1>{_YEAR}))?\b\)?"
+    rf"{_AT_DAY}{_WD}(?:the\s+)?(?P<d1>{_DAY})\s+(?:of\s+)?(?P<m1>{_MONTH})(?:,?\s+(?P<y1>{_YEAR}))?\b\)?"
 )
 _US_SINGLE = re.compile(
-    rf"\b(?:{_WEEKDAY},?\s+)?(?P<m1>{_MONTH})\s+(?P<d1>{_DAY})(?:,\s+(?P<y1>{_YEAR}))?\b"
+    rf"\b(?=[MTWFSJAOND])(?:{_WEEKDAY},?\s+)?(?P<m1>{_MONTH})\s+(?P<d1>{_DAY})(?:,\s+(?P<y1>{_YEAR}))?\b"
 )
 _MONTH_YEAR = re.compile(
     rf"\b(?:(?:early|mid|late|end of|beginning of)[\s-]+)?(?P<m1>{_MONTH})\s+(?P<y1>{_YEAR})\b"
@@ -133,15 +135,39 @@ def _relative(word: str, reference: date) -> tuple[date, date | None, str] | Non
     return monday.replace(day=1), None, "month"
 
 
+# Month names are rare in a text; the full patterns only run in windows around them.
+_MONTH_HINT = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)")
+_RELATIVE_HINTS = ("yesterday", "today", "tomorrow", "week", "month")
+_WINDOW_BEFORE, _WINDOW_AFTER = 60, 45
+
+
+def _windows(text: str) -> list[tuple[int, int]]:
+    windows: list[tuple[int, int]] = []
+    for match in _MONTH_HINT.finditer(text):
+        start = max(0, match.start() - _WINDOW_BEFORE)
+        end = min(len(text), match.end() + _WINDOW_AFTER)
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((start, end))
+    return windows
+
+
+def _finditer(pattern: re.Pattern[str], text: str, windows: list[tuple[int, int]]):
+    for start, end in windows:
+        yield from pattern.finditer(text, start, end)
+
+
 def find_dates(text: str, reference: date) -> list[DateMention]:
     """All date mentions in ``text``, non-overlapping, in text order."""
     found: list[DateMention] = []
+    windows = _windows(text)
 
     def taken(start: int, end: int) -> bool:
         return any(m.start < end and start < m.end for m in found)
 
     for pattern in (_RANGE, _US_RANGE):
-        for match in pattern.finditer(text):
+        for match in _finditer(pattern, text, windows):
             if taken(*match.span()):
                 continue
             groups = match.groupdict()
@@ -159,14 +185,14 @@ def find_dates(text: str, reference: date) -> list[DateMention]:
                 continue
             found.append(DateMention(*match.span(), start_date, end_date, "day"))
     for pattern in (_SINGLE, _US_SINGLE):
-        for match in pattern.finditer(text):
+        for match in _finditer(pattern, text, windows):
             if taken(*match.span()):
                 continue
             year = int(match.group("y1")) if match.group("y1") else None
             day = _make(year, _month(match.group("m1")), _day(match.group("d1")), reference)
             if day is not None:
                 found.append(DateMention(*match.span(), day, None, "day"))
-    for match in _MONTH_YEAR.finditer(text):
+    for match in _finditer(_MONTH_YEAR, text, windows):
         if not taken(*match.span()):
             found.append(
                 DateMention(
@@ -176,12 +202,14 @@ def find_dates(text: str, reference: date) -> list[DateMention]:
                     "month",
                 )
             )
-    for match in _YEAR_ONLY.finditer(text):
+    for match in _YEAR_ONLY.finditer(text) if ("in " in text or "during" in text) else ():
         if not taken(*match.span()):
             found.append(
                 DateMention(*match.span(), date(int(match.group("y1")), 1, 1), None, "year")
             )
-    for match in _RELATIVE.finditer(text):
+    lower = text.lower()
+    relative = any(hint in lower for hint in _RELATIVE_HINTS)
+    for match in _RELATIVE.finditer(text) if relative else ():
         if taken(*match.span()):
             continue
         resolved = _relative(match.group("rel"), reference)

@@ -19,7 +19,7 @@ from orchestration.extract.times import TimedLine, timezone_name, to_utc
 # First matching family wins: a "press conference" is not a conference, "addressing a
 # session" is a speech.
 _TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (kind, re.compile(pattern, re.IGNORECASE))
+    (kind, re.compile(pattern.lower()))
     for kind, pattern in (
         (
             "press_conference",
@@ -76,8 +76,15 @@ class Draft:
     people: list[tuple[str, str | None]] = field(default_factory=list)  # (full name, mention id)
 
 
+# Patterns are lower case and run on lower-cased text: IGNORECASE alternations are slow.
+_ANY_TRIGGER = re.compile("|".join(f"(?:{p.pattern})" for _k, p in _TRIGGERS))
+
+
 def classify(text: str) -> str | None:
     """Event type named by a sentence or advisory line, or None."""
+    text = text.lower()
+    if not _ANY_TRIGGER.search(text):
+        return None
     for kind, pattern in _TRIGGERS:
         if pattern.search(text):
             return kind
@@ -183,8 +190,10 @@ def build_events(
                 for d in dates
                 if sentence.start <= d.start < sentence.end and d.precision in ("day", "month")
             ]
-            kind = classify(sentence.text)
             when = inside[0] if inside else None
+            if when is None and paragraph_date is None and not (is_advisory and last_date):
+                continue
+            kind = classify(sentence.text)
             if when is not None:
                 if main_date is None and when.precision == "day":
                     main_date = when

@@ -59,6 +59,9 @@ _PARTICLES = frozenset(
 )
 _PARTICLE = "(?:" + "|".join(sorted(_PARTICLES, key=len, reverse=True)) + ")"
 _SEP = r"[ \u00a0]+"
+# Candidates start at a capitalised word (or "al-"/"el-"): a cheap check before the big
+# alternations, which the regex engine would otherwise try at every character.
+_AT_WORD = rf"(?<![\w’'])(?=[{_UPPER}]|al-|el-)"
 _NAME = rf"{_TOKEN}(?:{_SEP}(?:{_PARTICLE}{_SEP})*{_TOKEN})*"
 _NAME2 = rf"{_TOKEN}(?:{_SEP}(?:{_PARTICLE}{_SEP})*{_TOKEN})+"
 _OFSEQ = rf"{_TOKEN}(?:{_SEP}(?:(?:of|and|for|the){_SEP})*{_TOKEN})*"
@@ -73,6 +76,7 @@ _SAID_VERBS = (
     "said|says|stated|added|explained|noted|stressed|underlined|commented|emphasised|"
     "emphasized|declared|highlighted|remarked"
 )
+_SAID_HINT = re.compile(rf"\b(?:{_SAID_VERBS}|according to)\b")
 # Words that are never part of a person's name.
 _NON_NAME = frozenset(
     [
@@ -356,16 +360,16 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     known = yaml.safe_load((DATA_DIR / "people.yaml").read_text(encoding="utf-8"))["people"]
     return {
         "anchored": re.compile(
-            rf"(?:{title_block},?\s+)?(?:(?P<hon>{_HONORIFIC})\.?\s+)?(?:(?P<royal>{_ROYAL})\s+)?"
+            rf"{_AT_WORD}(?:{title_block},?\s+)?(?:(?P<hon>{_HONORIFIC})\.?\s+)?(?:(?P<royal>{_ROYAL})\s+)?"
             rf"(?(title)|(?(hon)|(?(royal)|(?!))))"
             rf"(?P<name>{_NAME})(?:\s+of\s+(?:the\s+)?(?P<org2>{_OFSEQ}))?"
         ),
         "appositive": re.compile(
-            rf"(?P<name>{_NAME2}),\s+(?:the\s+|a\s+)?(?:(?P<org1>{owner}){_SEP})?"
+            rf"{_AT_WORD}(?P<name>{_NAME2}),\s+(?:the\s+|a\s+)?(?:(?P<org1>{owner}){_SEP})?"
             rf"(?P<title>{TITLE_PATTERN})(?:\s+of\s+(?:the\s+)?(?P<of>{_OFSEQ}))?"
         ),
         "said_after": re.compile(rf"\b(?:said|says|according to)\s+(?P<name>{_NAME2})"),
-        "said_before": re.compile(rf"(?P<name>{_NAME2})\s+(?:{_SAID_VERBS})\b"),
+        "said_before": re.compile(rf"{_AT_WORD}(?P<name>{_NAME2})\s+(?:{_SAID_VERBS})\b"),
         "known": re.compile(
             r"\b(?:" + "|".join(re.escape(k) for k in sorted(known, key=len, reverse=True)) + r")\b"
         ),
@@ -495,6 +499,8 @@ def _unanchored(body: str, source_name: str) -> list[PersonHit]:
     hits = []
     pats = _patterns()
     for key in ("appositive", "said_after", "said_before"):
+        if key != "appositive" and not _SAID_HINT.search(body):
+            continue
         for match in pats[key].finditer(body):
             cleaned = _clean_tokens(match.group("name"), match.start("name"))
             if cleaned is None or len(cleaned[2]) < 2:

@@ -52,7 +52,7 @@ def sentences(paragraph: Span) -> list[Span]:
         text = line.group()
         cut = 0
         for match in _SENTENCE_END.finditer(text):
-            if _NO_BREAK_BEFORE.search(text, 0, match.start()):
+            if _NO_BREAK_BEFORE.search(text, max(0, match.start() - 6), match.start()):
                 continue
             piece = text[cut : match.start()]
             if piece.strip():

@@ -1,0 +1,103 @@
+"""Extraction throughput on a synthetic corpus (deterministic, written from templates here).
+
+Usage: .venv/bin/python benchmarks/bench_extraction.py [--releases 2000] [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import time
+from datetime import date, timedelta
+
+from orchestration.extract import ReleaseInput, extract_many, extract_release
+from orchestration.extract.gazetteer import gazetteer
+
+PEOPLE = [
+    ("Mr", "Aleksander Novak", "Minister of Defence", "Poland"),
+    ("Ms", "Ingrid van der Meer", "Minister of Foreign Affairs", "the Netherlands"),
+    ("Dr", "Tomás Ferreira", "Prime Minister", "Portugal"),
+    ("Mrs", "Elena Popescu", "President", "Romania"),
+    ("Mr", "Jonas Petrauskas", "Defence Minister", "Lithuania"),
+    ("Ms", "Hanna Lindqvist", "Chancellor", "Austria"),
+]
+CITIES = [("Warsaw", "Poland"), ("Lisbon", "Portugal"), ("Bucharest", "Romania"),
+          ("Vilnius", "Lithuania"), ("Vienna", "Austria"), ("Madrid", "Spain"),
+          ("Oslo", "Norway"), ("Tallinn", "Estonia")]
+FILLER = [
+    "Allies discussed the security situation and the need to strengthen deterrence and defence.",
+    "The discussions focused on resilience, innovation and support for partners.",
+    "Investigators exchanged information through secure channels throughout the investigation.",
+    "The meeting addressed hybrid threats, critical infrastructure and energy security.",
+    "Participants agreed to continue close cooperation in the months ahead.",
+    "The authorities seized cash, vehicles, firearms and electronic equipment worth millions.",
+    "Experts from several countries shared best practices and lessons learned.",
+    "Financial investigators traced the proceeds through a network of shell companies.",
+]
+
+
+def _release(rng: random.Random, n: int, reference: date) -> ReleaseInput:
+    hon, name, title, country = rng.choice(PEOPLE)
+    city, city_country = rng.choice(CITIES)
+    day = reference + timedelta(days=rng.randint(-20, 20))
+    when = f"{day.day} {day:%B} {day.year}"
+    kind = rng.randrange(3)
+    parts = []
+    if kind == 0:
+        parts.append(f"The NATO Secretary General, Mr Mark Rutte, will visit {city}, "
+                     f"{city_country} on {when}. He will meet the {title} of {country}, "
+                     f"{hon} {name}, and deliver remarks at a security conference.")
+        parts.append(f"Media advisory\n\n{day:%A}   {when}\n\n"
+                     f"{rng.randint(8, 18):02d}:{rng.choice(['00', '15', '30'])} (CET)     "
+                     f"Joint press statements by the NATO Secretary General and the {title}")
+    elif kind == 1:
+        parts.append(f"During an action day on {when}, law enforcement authorities in "
+                     f"{city_country} arrested {rng.randint(2, 40)} suspects in {city}.")
+        parts.append(f"Catherine De Bolle, Europol's Executive Director, said the operation "
+                     f"showed the value of cooperation with {country}.")
+    else:
+        parts.append(f"Addressing the annual forum in {city} on {when}, Secretary General "
+                     f"Mark Rutte said that Allies stand united. {name.split()[-1]} agreed.")
+    words = sum(len(p.split()) for p in parts)
+    target = rng.randint(200, 800)
+    while words < target:
+        sentence = " ".join(rng.choice(FILLER) for _ in range(3))
+        parts.append(sentence)
+        words += len(sentence.split())
+    return ReleaseInput(f"bench:{n}", f"Release {n}", "\n\n".join(parts), reference, "NATO")
+
+
+def corpus(size: int, seed: int = 20231108) -> list[ReleaseInput]:
+    """``size`` synthetic releases of 200-800 words, the same for the same seed."""
+    rng = random.Random(seed)
+    return [_release(rng, n, date(2023, 11, 8)) for n in range(size)]
+
+
+def _rate(run, releases: list[ReleaseInput], runs: int) -> float:
+    rates = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        run(releases)
+        rates.append(len(releases) / (time.perf_counter() - started))
+    return statistics.median(rates)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--releases", type=int, default=2000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    releases = corpus(args.releases)
+    words = statistics.mean(len(r.body_text.split()) for r in releases)
+    gazetteer()
+    extract_release(releases[0])  # warm the lazy gazetteer and compiled patterns
+    single = _rate(lambda rs: [extract_release(r) for r in rs], releases, args.runs)
+    double = _rate(lambda rs: list(extract_many(rs, processes=2)), releases, args.runs)
+    print(f"{len(releases)} releases, mean {words:.0f} words, median of {args.runs} runs")
+    print(f"extract_release, 1 process : {single:8.0f} releases/s")
+    print(f"extract_many, 2 processes  : {double:8.0f} releases/s")
+
+
+if __name__ == "__main__":
+    main()
