@@ -28,14 +28,23 @@ def _failures(result: dg.ExecuteInProcessResult) -> list[str]:
     messages = []
     for event in result.all_events:
         if event.event_type_value == "ASSET_CHECK_EVALUATION":
-            evaluation = event.event_specific_data.evaluation  # type: ignore[union-attr]
-            if not evaluation.passed:
-                messages.append(f"check {evaluation.asset_key.to_user_string()}:"
-                                f"{evaluation.check_name} failed")
+            evaluation = event.event_specific_data
+            if not evaluation.passed:  # type: ignore[union-attr]
+                messages.append(
+                    f"check {evaluation.asset_key.to_user_string()}:"  # type: ignore[union-attr]
+                    f"{evaluation.check_name} failed"  # type: ignore[union-attr]
+                    + _check_detail(evaluation))
         elif event.is_step_failure:
             messages.append(f"step {event.step_key} failed: "
                             f"{event.event_specific_data.error.message.strip()[:500]}")  # type: ignore[union-attr]
     return messages
+
+
+def _check_detail(evaluation) -> str:
+    metadata = getattr(evaluation, "metadata", {}) or {}
+    parts = [f"{key}={getattr(value, 'value', value)}" for key, value in metadata.items()
+             if key in {"failing_rows", "examples", "failed", "unexpected"}]
+    return (": " + "; ".join(str(part)[:300] for part in parts)) if parts else ""
 
 
 def run_pipeline(settings: Settings, *, fetch_config: dict | None = None,

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 EARLIEST_PLAUSIBLE = datetime(1995, 1, 1, tzinfo=UTC)
 
 _MONTH_DOT = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.", re.I)
+_ZONE_SUFFIX = re.compile(r"(?:[+-]\d{4}|\b(?:GMT|UTC|UT|Z|[A-Z]{1,2}[SD]T))\s*$")
 _NATO_FORMATS = ("%d %b %Y %H:%M:%S %Z", "%d %b %Y %H:%M:%S", "%d %b %Y %H:%M", "%d %b %Y")
 _DAY_FORMATS = ("%d %b %Y", "%d %B %Y", "%d.%m.%Y", "%Y-%m-%d")
 
@@ -58,14 +59,20 @@ def parse_published(
     iso = raw.replace("Z", "+00:00") if re.match(r"\d{4}-\d{2}-\d{2}", raw) else None
     if iso:
         try:
-            return _check_plausible(_as_utc(datetime.fromisoformat(iso), zone), raw, now)
+            parsed = datetime.fromisoformat(iso)
         except ValueError:
             raise DateParseError(raw, "impossible_date") from None
+        return _check_plausible(_as_utc(parsed, zone), raw, now)
     cleaned = _strip_month_dot(raw)
     try:
-        return _check_plausible(_as_utc(parsedate_to_datetime(cleaned), zone), raw, now)
+        parsed = parsedate_to_datetime(cleaned)
     except (TypeError, ValueError, IndexError):
-        pass
+        parsed = None
+    if parsed is not None:
+        # A written zone wins; RFC 5322's "-0000" (returned without a zone) means UTC; with no
+        # zone written at all, the time is the source's local time.
+        written_zone = _ZONE_SUFFIX.search(cleaned)
+        return _check_plausible(_as_utc(parsed, UTC if written_zone else zone), raw, now)
     without_zone = re.sub(r"\s+(GMT|UTC|UT|Z)$", "", cleaned)
     for pattern in (*_NATO_FORMATS, *_DAY_FORMATS):
         try:

@@ -30,7 +30,8 @@ def _trafilatura_text(document: str) -> str:
         document, include_comments=False, include_tables=True, favor_recall=True,
         deduplicate=False,
     )
-    return clean_text(extracted or "")
+    # trafilatura separates paragraphs with one newline; the contract is a blank line.
+    return clean_text((extracted or "").replace("\n", "\n\n"))
 
 
 def _metadata(header_text: str) -> dict[str, str]:
@@ -73,9 +74,12 @@ def parse_article(document: str, *, body_selector: str | None = "section.content
         )
     else:
         body = _trafilatura_text(document)
-    header_parts = []
-    for selector in ("ul.event-info", ".event-info", "div.content-header", "header ul"):
+    header_parts: list[str] = []
+    for selector in ("ul.event-info li", ".event-info li", "div.content-header li",
+                     "div.content-header p"):
         header_parts.extend(element.text_content() for element in root.cssselect(selector))
+        if header_parts:
+            break
     header_text = "\n".join(line.strip() for part in header_parts for line in part.split("\n"))
     metadata = _metadata(header_text or root.text_content()[:3000])
     return ArticlePage(title=title, body_text=clean_text(body), metadata=metadata)

@@ -68,7 +68,7 @@ def release_from_feed_item(
 ) -> ParsedRelease | Rejection:
     """Combine a feed entry with its full text (page or API) when that could be fetched."""
     source = context.source
-    locator = f"{source.absolute(source.feed_url)}#item{item.index}"
+    locator = f"{source.absolute(source.feed_url)}#{item.link or item.guid or item.index}"
     if not item.title:
         return _reject(source, locator, "missing_title",
                        f"feed item {item.index} ({item.link or 'no link'}) has no <title>")
@@ -129,7 +129,8 @@ def release_from_feed_item(
     )
 
 
-def release_from_node(alias: str, detail: Detail, context: ItemContext) -> ParsedRelease | Rejection:
+def release_from_node(alias: str, detail: Detail, context: ItemContext
+                      ) -> ParsedRelease | Rejection:
     """A Europol article reached only through the API's ``navigation.previous`` chain."""
     source = context.source
     if detail.status != 200 or not detail.body:

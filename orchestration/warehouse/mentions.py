@@ -48,8 +48,8 @@ def replace_mentions(conn: duckdb.DuckDBPyConnection, start: date, end: date,
     counts = dict.fromkeys(MENTION_TABLES, 0)
     with transaction(conn):
         for table in MENTION_TABLES:
-            conn.execute(f"delete from raw.{table} where partition_date >= ? and partition_date < ?",
-                         [start, end])
+            conn.execute(f"delete from raw.{table} "
+                         "where partition_date >= ? and partition_date < ?", [start, end])
         for batch in batches:
             for table in MENTION_TABLES:
                 rows = batch.get(table) or []

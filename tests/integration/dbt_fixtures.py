@@ -12,6 +12,7 @@ in the real extractor's output.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -149,7 +150,7 @@ R_EUROPOL = Release(
         "coordinated from the Europol headquarters. Officers in Spain and Portugal arrested "
         "14 suspects on 6 November 2023 in a joint action day…"
     ),
-    published_at=datetime(2023, 11, 8, 9, 0), partition_date=date(2023, 11, 8),
+    published_at=datetime(2023, 11, 6, 20, 0), partition_date=date(2023, 11, 6),
     release_type="news", hint=None, is_truncated=True,
     people=[Person("Catherine De Bolle", "Catherine De Bolle", None, "Executive Director", "Europol")],
     places=[EUROPOL_HQ, SPAIN, PORTUGAL],
@@ -157,6 +158,18 @@ R_EUROPOL = Release(
         Event("operation", "joint action day", date(2023, 11, 6), [], place_id=SPAIN.place_id,
               description="Joint action day against drug trafficking"),
     ],
+)
+
+# a second institution reports the same operation the next day: one event, two releases
+R_EUROJUST = Release(
+    release_id="eurojust:news/joint-action-day-spain-portugal",
+    source="eurojust", source_name="Eurojust",
+    title="Eurojust supports action day against drug traffickers",
+    body="Eurojust supported the joint action day on 6 November 2023 in Spain and Portugal.",
+    published_at=datetime(2023, 11, 7, 10, 0), partition_date=date(2023, 11, 7),
+    release_type="press_release", hint="Press release",
+    places=[SPAIN, PORTUGAL],
+    events=[Event("operation", "joint action day", date(2023, 11, 6), [], place_id=SPAIN.place_id)],
 )
 
 R_HUNGARY = Release(
@@ -234,10 +247,16 @@ R_LONE_RUTTE = Release(
 )
 
 # loaded first; the rest arrive later and are processed incrementally
-BATCH_1 = [R_ADVISORY, R_EUROPOL, R_HUNGARY, R_LONE_RUTTE]
+BATCH_1 = [R_ADVISORY, R_EUROPOL, R_EUROJUST, R_HUNGARY, R_LONE_RUTTE]
 BATCH_2 = [R_NEWS, R_RUTTE_PM, R_NOVAK_LATER]
 ALL_RELEASES = BATCH_1 + BATCH_2
-BATCH_2_WINDOW = ("2023-11-08", "2024-10-16")
+BATCH_2_WINDOW = ("2023-11-09", "2024-10-16")
+
+# then the extractor re-reads the Europol release (partition 2023-11-06) and now dates the
+# operation 7 November: it must split from the Eurojust report instead of dragging it along
+R_EUROPOL_REEXTRACTED = dataclasses.replace(
+    R_EUROPOL, events=[dataclasses.replace(R_EUROPOL.events[0], start_date=date(2023, 11, 7))])
+REEXTRACTION_WINDOW = ("2023-11-06", "2023-11-06")
 
 
 def _span(body: str, surface: str) -> tuple[int, int]:
