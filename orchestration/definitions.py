@@ -8,12 +8,13 @@ from orchestration.defs.automation import ingest_job, poll_live_sources, warehou
 from orchestration.defs.checks import asset_checks
 from orchestration.defs.extraction.assets import extract_mentions
 from orchestration.defs.ingestion.assets import fetch_sources, raw_releases
+from orchestration.defs.quality import quality_checks
 from orchestration.defs.resources import build_resources
 from orchestration.defs.transform.dbt import pressroom_dbt_models
 
 defs = dg.Definitions(
     assets=[fetch_sources, raw_releases, extract_mentions, pressroom_dbt_models],
-    asset_checks=asset_checks,
+    asset_checks=[*asset_checks, *quality_checks],
     jobs=[ingest_job, warehouse_job],
     schedules=[poll_live_sources],
     resources=build_resources(),

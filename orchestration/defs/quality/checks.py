@@ -1,0 +1,163 @@
+"""GX suites as blocking asset checks, plus freshness and volume checks that only warn.
+
+Raw checks validate the partition window of their asset; marts checks validate the whole
+table (they run after dbt, in the same in-process run). A check that raises is reported as
+failed with the error text, never as passed or skipped.
+"""
+
+import time
+from collections.abc import Callable
+
+import dagster as dg
+
+from orchestration.defs.extraction.assets import MENTION_KEYS
+from orchestration.defs.ingestion.assets import RAW_RELEASES
+from orchestration.defs.partitions import daily_partitions, window_of
+from orchestration.defs.resources import SourcesResource, WarehouseResource
+
+MARTS = ("fct_releases", "fct_events", "fct_appearances", "dim_people", "dim_locations")
+TEXT_LIMIT = 1500
+
+
+def _text(value: str) -> dg.MetadataValue:
+    return dg.MetadataValue.text(value if len(value) <= TEXT_LIMIT
+                                 else value[: TEXT_LIMIT - 1] + "…")
+
+
+def _errored(error: Exception, severity: dg.AssetCheckSeverity, **metadata
+             ) -> dg.AssetCheckResult:
+    return dg.AssetCheckResult(passed=False, severity=severity, metadata={
+        **metadata, "failed": _text(f"check raised {type(error).__name__}: {error}")})
+
+
+def _validate(build_frame: Callable[[], object], where: str) -> dg.AssetCheckResult:
+    """Build the frame (DuckDB connection closed before GX runs), validate, report."""
+    from orchestration.quality.gx_runner import failing_rows, validate_frame
+
+    started = time.monotonic()
+    try:
+        frame = build_frame()
+        summary = validate_frame(frame.suite, frame.data, frame.parameters)  # type: ignore[attr-defined]
+    except Exception as error:  # a check that raises counts as failed
+        return _errored(error, dg.AssetCheckSeverity.ERROR, scope=where)
+    metadata = {
+        "scope": where,
+        "rows": len(frame.data),  # type: ignore[attr-defined]
+        "evaluated": summary.evaluated,
+        "successful": summary.successful,
+        "failed_expectations": len(summary.failures),
+        "seconds": round(time.monotonic() - started, 3),
+    }
+    if not summary.passed:
+        metadata["failed"] = _text(summary.describe(TEXT_LIMIT))
+        metadata["examples"] = _text(failing_rows(frame.data, summary))  # type: ignore[attr-defined]
+    return dg.AssetCheckResult(passed=summary.passed, severity=dg.AssetCheckSeverity.ERROR,
+                               metadata=metadata)
+
+
+def _raw_releases_check():
+    @dg.asset_check(asset=RAW_RELEASES, name="gx_raw_releases", blocking=True,
+                    partitions_def=daily_partitions,
+                    description="GX suite raw_releases on the partition window: keys, "
+                                "non-empty title and body, configured source, published date "
+                                "on its partition day.")
+    def gx_raw_releases(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource,
+                        sources: SourcesResource) -> dg.AssetCheckResult:
+        from orchestration.quality import frames
+
+        start, end = window_of(context)
+
+        def build():
+            names = [source.name for source in sources.load().sources]
+            with warehouse.connect() as conn:
+                return frames.raw_releases(conn, start, end, names)
+
+        return _validate(build, f"{start}..{end}")
+
+    return gx_raw_releases
+
+
+def _raw_check(table: str):
+    suite = f"raw_{table}"
+
+    @dg.asset_check(asset=MENTION_KEYS[table], name=f"gx_{suite}", blocking=True,
+                    partitions_def=daily_partitions,
+                    description=f"GX suite {suite} on the partition window "
+                                "(expectations/suites).")
+    def _check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
+               ) -> dg.AssetCheckResult:
+        from orchestration.quality import frames
+
+        start, end = window_of(context)
+
+        def build():
+            with warehouse.connect() as conn:
+                return frames.RAW_FRAMES[table](conn, start, end)
+
+        return _validate(build, f"{start}..{end}")
+
+    return _check
+
+
+def _mart_check(model: str):
+    suite = f"marts_{model}"
+
+    @dg.asset_check(asset=dg.AssetKey(["marts", model]), name=f"gx_{suite}", blocking=True,
+                    partitions_def=daily_partitions,
+                    description=f"GX suite {suite} on the whole table, after dbt "
+                                "(keys, enumerations, no orphans, counts consistent with raw).")
+    def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        from orchestration.quality import frames
+
+        def build():
+            with warehouse.connect() as conn:
+                return frames.MART_FRAMES[model](conn)
+
+        return _validate(build, f"marts.{model} (whole table)")
+
+    return _check
+
+
+@dg.asset_check(asset=RAW_RELEASES, name="sources_fresh", blocking=False,
+                partitions_def=daily_partitions,
+                description="WARN when an enabled source has no release for longer than its "
+                            "expected_period_days before the window's latest partition.")
+def sources_fresh(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource,
+                  sources: SourcesResource) -> dg.AssetCheckResult:
+    from orchestration.quality.signals import stale_sources
+
+    start, end = window_of(context)
+    try:
+        periods = {source.name: source.expected_period_days
+                   for source in sources.load().sources if source.enabled}
+        with warehouse.connect() as conn:
+            findings = stale_sources(conn, periods, start, end)
+    except Exception as error:
+        return _errored(error, dg.AssetCheckSeverity.WARN, window=f"{start}..{end}")
+    return dg.AssetCheckResult(passed=not findings, severity=dg.AssetCheckSeverity.WARN, metadata={
+        "window": f"{start}..{end}", "stale_sources": len(findings),
+        "unexpected": _text("\n".join(finding.message for finding in findings) or "none")})
+
+
+@dg.asset_check(asset=RAW_RELEASES, name="daily_volume_normal", blocking=False,
+                partitions_def=daily_partitions,
+                description="WARN when a day has fewer than 25% of the releases of its "
+                            "trailing 28-day median (quiet sources below a median of 4 excepted).")
+def daily_volume_normal(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
+                        ) -> dg.AssetCheckResult:
+    from orchestration.quality.signals import volume_dips
+
+    start, end = window_of(context)
+    try:
+        with warehouse.connect() as conn:
+            findings = volume_dips(conn, start, end)
+    except Exception as error:
+        return _errored(error, dg.AssetCheckSeverity.WARN, window=f"{start}..{end}")
+    return dg.AssetCheckResult(passed=not findings, severity=dg.AssetCheckSeverity.WARN, metadata={
+        "window": f"{start}..{end}", "low_days": len(findings),
+        "unexpected": _text("\n".join(finding.message for finding in findings) or "none")})
+
+
+gx_checks = [_raw_releases_check(), *(_raw_check(table) for table in MENTION_KEYS),
+             *(_mart_check(model) for model in MARTS)]
+warn_checks = [sources_fresh, daily_volume_normal]

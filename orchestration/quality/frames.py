@@ -1,0 +1,249 @@
+"""The frame each GX suite validates, read from DuckDB, with its computed columns.
+
+A suite only sees one table, so anything that needs another table (does the span match the
+release text, does the fact's release exist, does the published date fall on the partition)
+is computed here, in SQL or Python, as a boolean column the suite expects to be true, or as a
+suite parameter (``{"$PARAMETER": name}``) such as a row count taken from raw.
+
+Raw frames are scoped to the partition window ``[start, end)``; marts frames are whole tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import duckdb
+
+_LATEST_BODIES = """
+    latest as (
+        select release_id, body_text from raw.releases
+        qualify row_number() over (partition by release_id order by version desc) = 1
+    )"""
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A pandas dataframe for one suite, plus the values of the suite's parameters."""
+
+    suite: str
+    data: Any  # pandas.DataFrame
+    parameters: dict[str, Any]
+
+
+def _span_inside(body: object, start: object, end: object) -> bool:
+    return (isinstance(body, str) and start is not None and end is not None
+            and 0 <= int(start) < int(end) <= len(body))
+
+
+def _add_span_columns(data, start: str, end: str, surface: str | None, nullable: bool = False):
+    """Python string offsets, exactly as the extractor wrote them: body_text[start:end]."""
+    inside, matches = [], []
+    for body, lo, hi, text in zip(data["body_text"], data[start], data[end],
+                                  data[surface] if surface else [None] * len(data), strict=True):
+        missing = lo is None or hi is None or lo != lo or hi != hi  # None or NaN
+        if nullable and missing:
+            inside.append(True)
+            matches.append(True)
+            continue
+        ok = not missing and _span_inside(body, lo, hi)
+        inside.append(ok)
+        matches.append(ok and (surface is None or body[int(lo):int(hi)] == text))
+    data["span_inside_text"] = inside
+    if surface:
+        data["span_matches_text"] = matches
+    return data.drop(columns=["body_text"])
+
+
+def raw_releases(conn: duckdb.DuckDBPyConnection, start: date, end: date,
+                 known_sources: list[str]) -> Frame:
+    data = conn.execute(
+        """
+        select release_id, version, source, title, length(body_text) as body_length,
+               published_at, partition_date, url,
+               case when url is not null then source end as feed_source,
+               published_at is null or cast(published_at as date) = partition_date
+                   as published_day_matches_partition,
+               partition_date >= $1 and partition_date < $2 as partition_in_window
+        from raw.releases
+        where partition_date >= $1 and partition_date < $2
+        """, [start, end]).df()
+    return Frame("raw_releases", data, {"known_sources": sorted(known_sources)})
+
+
+def raw_release_annotations(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> Frame:
+    data = conn.execute(
+        """
+        select annotations.release_id, annotations.version, annotations.release_type,
+               annotations.reference_date,
+               exists (select 1 from raw.releases
+                       where releases.release_id = annotations.release_id
+                         and releases.version = annotations.version) as release_exists
+        from raw.release_annotations as annotations
+        where annotations.partition_date >= $1 and annotations.partition_date < $2
+        """, [start, end]).df()
+    return Frame("raw_release_annotations", data, {})
+
+
+def raw_person_mentions(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> Frame:
+    data = conn.execute(
+        f"""
+        with {_LATEST_BODIES}
+        select mentions.mention_id, mentions.release_id, mentions.start, mentions."end",
+               mentions.surface_text, mentions.full_name, latest.body_text
+        from raw.person_mentions as mentions
+        left join latest on latest.release_id = mentions.release_id
+        where mentions.partition_date >= $1 and mentions.partition_date < $2
+        """, [start, end]).df()
+    return Frame("raw_person_mentions", _add_span_columns(data, "start", "end", "surface_text"),
+                 {})
+
+
+def raw_location_mentions(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> Frame:
+    data = conn.execute(
+        f"""
+        with {_LATEST_BODIES}
+        select mentions.mention_id, mentions.release_id, mentions.start, mentions."end",
+               mentions.surface_text, mentions.place_id, mentions.place_kind,
+               mentions.country_code, mentions.latitude, mentions.longitude, latest.body_text
+        from raw.location_mentions as mentions
+        left join latest on latest.release_id = mentions.release_id
+        where mentions.partition_date >= $1 and mentions.partition_date < $2
+        """, [start, end]).df()
+    return Frame("raw_location_mentions",
+                 _add_span_columns(data, "start", "end", "surface_text"), {})
+
+
+def raw_event_mentions(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> Frame:
+    data = conn.execute(
+        f"""
+        with {_LATEST_BODIES}
+        select events.event_mention_id, events.release_id, events.event_type,
+               events.date_precision, events.local_time,
+               year(events.start_date) as start_year, year(events.end_date) as end_year,
+               events.end_date is null or events.end_date >= events.start_date
+                   as end_not_before_start,
+               events.evidence_start, events.evidence_end, latest.body_text
+        from raw.event_mentions as events
+        left join latest on latest.release_id = events.release_id
+        where events.partition_date >= $1 and events.partition_date < $2
+        """, [start, end]).df()
+    return Frame("raw_event_mentions",
+                 _add_span_columns(data, "evidence_start", "evidence_end", None), {})
+
+
+def raw_event_participants(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> Frame:
+    data = conn.execute(
+        f"""
+        with {_LATEST_BODIES}
+        select participants.event_mention_id, participants.release_id, participants.full_name,
+               participants.role, participants.evidence_start, participants.evidence_end,
+               exists (select 1 from raw.event_mentions as events
+                       where events.event_mention_id = participants.event_mention_id)
+                   as event_exists,
+               latest.body_text
+        from raw.event_participants as participants
+        left join latest on latest.release_id = participants.release_id
+        where participants.partition_date >= $1 and participants.partition_date < $2
+        """, [start, end]).df()
+    return Frame("raw_event_participants",
+                 _add_span_columns(data, "evidence_start", "evidence_end", None, nullable=True),
+                 {})
+
+
+def _count(conn: duckdb.DuckDBPyConnection, sql: str) -> int:
+    return int(conn.execute(sql).fetchone()[0])  # type: ignore[index]
+
+
+def marts_fct_releases(conn: duckdb.DuckDBPyConnection) -> Frame:
+    data = conn.execute(
+        """
+        select release_id, source, title, release_type, word_count, version_count,
+               published_at, published_date,
+               published_at is null or cast(published_at as date) = published_date
+                   as published_date_matches
+        from marts.fct_releases
+        """).df()
+    raw = _count(conn, "select count(distinct release_id) from raw.releases")
+    return Frame("marts_fct_releases", data, {"raw_release_count": raw})
+
+
+def marts_fct_events(conn: duckdb.DuckDBPyConnection) -> Frame:
+    data = conn.execute(
+        """
+        select events.event_id, events.release_id, events.event_type, events.date_precision,
+               year(events.start_date) as start_year,
+               events.end_date is null or events.end_date >= events.start_date
+                   as end_not_before_start,
+               releases.release_id is not null as release_exists,
+               events.location_id is null or exists (
+                   select 1 from marts.dim_locations as locations
+                   where locations.location_id = events.location_id) as location_exists,
+               coalesce(events.evidence_start >= 0
+                        and events.evidence_end > events.evidence_start
+                        and events.evidence_end <= length(releases.body_text), false)
+                   as evidence_inside_text
+        from marts.fct_events as events
+        left join marts.fct_releases as releases on releases.release_id = events.release_id
+        """).df()
+    raw = _count(conn, "select count(*) from raw.event_mentions")
+    return Frame("marts_fct_events", data, {"raw_event_mention_count": raw})
+
+
+def marts_fct_appearances(conn: duckdb.DuckDBPyConnection) -> Frame:
+    data = conn.execute(
+        """
+        select appearances.appearance_id, appearances.event_id, appearances.person_id,
+               appearances.release_id, appearances.role,
+               exists (select 1 from marts.fct_events as events
+                       where events.event_id = appearances.event_id) as event_exists,
+               exists (select 1 from marts.dim_people as people
+                       where people.person_id = appearances.person_id) as person_exists,
+               exists (select 1 from marts.fct_releases as releases
+                       where releases.release_id = appearances.release_id) as release_exists
+        from marts.fct_appearances as appearances
+        """).df()
+    raw = _count(conn, "select count(*) from raw.event_participants")
+    return Frame("marts_fct_appearances", data, {"raw_event_participant_count": raw})
+
+
+def marts_dim_people(conn: duckdb.DuckDBPyConnection) -> Frame:
+    data = conn.execute(
+        """
+        select person_id, full_name, release_count, appearance_count,
+               first_seen_date is null or last_seen_date is null
+                   or first_seen_date <= last_seen_date as seen_dates_ordered
+        from marts.dim_people
+        """).df()
+    return Frame("marts_dim_people", data, {})
+
+
+def marts_dim_locations(conn: duckdb.DuckDBPyConnection) -> Frame:
+    data = conn.execute(
+        """
+        select locations.location_id, locations.name, locations.kind, locations.country_code,
+               locations.latitude, locations.longitude,
+               locations.parent_location_id is null or exists (
+                   select 1 from marts.dim_locations as parents
+                   where parents.location_id = locations.parent_location_id) as parent_exists
+        from marts.dim_locations as locations
+        """).df()
+    return Frame("marts_dim_locations", data, {})
+
+
+RAW_FRAMES: dict[str, Callable[[duckdb.DuckDBPyConnection, date, date], Frame]] = {
+    "release_annotations": raw_release_annotations,
+    "person_mentions": raw_person_mentions,
+    "location_mentions": raw_location_mentions,
+    "event_mentions": raw_event_mentions,
+    "event_participants": raw_event_participants,
+}
+MART_FRAMES: dict[str, Callable[[duckdb.DuckDBPyConnection], Frame]] = {
+    "fct_releases": marts_fct_releases,
+    "fct_events": marts_fct_events,
+    "fct_appearances": marts_fct_appearances,
+    "dim_people": marts_dim_people,
+    "dim_locations": marts_dim_locations,
+}
