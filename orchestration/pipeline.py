@@ -29,7 +29,7 @@ def _failures(result: dg.ExecuteInProcessResult) -> list[str]:
     for event in result.all_events:
         if event.event_type_value == "ASSET_CHECK_EVALUATION":
             evaluation = event.event_specific_data
-            if not evaluation.passed:  # type: ignore[union-attr]
+            if not evaluation.passed and evaluation.severity != dg.AssetCheckSeverity.WARN:  # type: ignore[union-attr]
                 messages.append(
                     f"check {evaluation.asset_key.to_user_string()}:"  # type: ignore[union-attr]
                     f"{evaluation.check_name} failed"  # type: ignore[union-attr]
