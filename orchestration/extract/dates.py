@@ -153,6 +153,30 @@ def _windows(text: str) -> list[tuple[int, int]]:
     return windows
 
 
+_YEAR_HINT = re.compile(r"(?:19|20)\d\d")
+
+
+def _positions(text: str, needle: str) -> list[int]:
+    found = []
+    index = text.find(needle)
+    while index >= 0:
+        found.append(index)
+        index = text.find(needle, index + 1)
+    return found
+
+
+def _merged(windows: list[tuple[int, int]], size: int) -> list[tuple[int, int]]:
+    """Sorted, clipped windows with overlapping ones joined."""
+    result: list[tuple[int, int]] = []
+    for start, end in sorted(windows):
+        start, end = max(0, start), min(size, end)
+        if result and start <= result[-1][1]:
+            result[-1] = (result[-1][0], max(end, result[-1][1]))
+        else:
+            result.append((start, end))
+    return result
+
+
 def _finditer(pattern: re.Pattern[str], text: str, windows: list[tuple[int, int]]):
     for start, end in windows:
         yield from pattern.finditer(text, start, end)
@@ -202,14 +226,26 @@ def find_dates(text: str, reference: date) -> list[DateMention]:
                     "month",
                 )
             )
-    for match in _YEAR_ONLY.finditer(text) if ("in " in text or "during" in text) else ():
+    year_windows = (
+        _merged([(m.start() - 16, m.end() + 3) for m in _YEAR_HINT.finditer(text)], len(text))
+        if ("in " in text or "during" in text)
+        else []
+    )
+    for match in _finditer(_YEAR_ONLY, text, year_windows):
         if not taken(*match.span()):
             found.append(
                 DateMention(*match.span(), date(int(match.group("y1")), 1, 1), None, "year")
             )
     lower = text.lower()
-    relative = any(hint in lower for hint in _RELATIVE_HINTS)
-    for match in _RELATIVE.finditer(text) if relative else ():
+    relative_windows = _merged(
+        [
+            (index - 16, index + len(hint) + 1)
+            for hint in _RELATIVE_HINTS
+            for index in _positions(lower, hint)
+        ],
+        len(text),
+    )
+    for match in _finditer(_RELATIVE, text, relative_windows):
         if taken(*match.span()):
             continue
         resolved = _relative(match.group("rel"), reference)

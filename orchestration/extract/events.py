@@ -6,9 +6,13 @@ same day are one event (the line, which carries the time). No date, no event.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+
+import ahocorasick
 
 from orchestration.extract.dates import DateMention, date_line
 from orchestration.extract.gazetteer import gazetteer
@@ -17,44 +21,154 @@ from orchestration.extract.text import Span, in_spans, paragraphs, sentences
 from orchestration.extract.times import TimedLine, timezone_name, to_utc
 
 # First matching family wins: a "press conference" is not a conference, "addressing a
-# session" is a speech.
-_TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (kind, re.compile(pattern.lower()))
-    for kind, pattern in (
+# session" is a speech. Each alternative is (cue, pattern): the cue is a literal that one
+# Aho-Corasick pass finds in the lower-cased body; the pattern (lower case, run on
+# lower-cased text) is then matched only where its cue is.
+_TRIGGER_TABLE: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    (
+        "press_conference",
         (
-            "press_conference",
-            r"press conference|press statements?|doorstep|press point|"
-            r"media availability|press briefing|news conference|joint statements? to the press",
+            ("press conference", "press conference"),
+            ("press statement", "press statements?"),
+            ("doorstep", "doorstep"),
+            ("press point", "press point"),
+            ("media availability", "media availability"),
+            ("press briefing", "press briefing"),
+            ("news conference", "news conference"),
+            ("joint statement", "joint statements? to the press"),
         ),
+    ),
+    (
+        "ceremony",
         (
-            "ceremony",
-            r"\bprize\b|\baward(?:s|ed)?\b|wreath|ceremony|\bsigning\b|inaugurat|"
-            r"commemorat|flag[- ]raising",
+            ("prize", r"\bprize\b"),
+            ("award", r"\baward(?:s|ed)?\b"),
+            ("wreath", "wreath"),
+            ("ceremony", "ceremony"),
+            ("signing", r"\bsigning\b"),
+            ("inaugurat", "inaugurat"),
+            ("commemorat", "commemorat"),
+            ("flag", "flag[- ]raising"),
         ),
+    ),
+    (
+        "speech",
         (
-            "speech",
-            r"\bremarks\b|\bspeech\b|\baddress(?:es|ed|ing)?\b(?! the media)|keynote|"
-            r"\blecture\b|\bdeliver(?:s|ed)?\b",
+            ("remarks", r"\bremarks\b"),
+            ("speech", r"\bspeech\b"),
+            ("address", r"\baddress(?:es|ed|ing)?\b(?! the media)"),
+            ("keynote", "keynote"),
+            ("lecture", r"\blecture\b"),
+            ("deliver", r"\bdeliver(?:s|ed)?\b"),
         ),
-        ("meeting", r"\bmeet(?:s|ing|ings)?\b|\bmet\b|\btalks with\b|\bbilateral\b"),
-        ("visit", r"\bvisit(?:s|ed|ing)?\b|\btravel(?:s|led)? to\b|\btrip to\b"),
+    ),
+    (
+        "meeting",
         (
-            "conference",
-            r"conference|\bforum\b|\bsummit\b|\bsession\b|NATO Day|symposium|"
-            r"seminar|workshop|\bministerial\b|\bexercise\b|\battend(?:s|ed|ing)?\b|\bhackathon\b",
+            ("meet", r"\bmeet(?:s|ing|ings)?\b"),
+            ("met", r"\bmet\b"),
+            ("talks with", r"\btalks with\b"),
+            ("bilateral", r"\bbilateral\b"),
         ),
+    ),
+    (
+        "visit",
         (
-            "operation",
-            r"action days?|\boperation\b|\braids?\b|house searches|\bsearches\b|"
-            r"crackdown|dismantled|takedown|\bseized\b",
+            ("visit", r"\bvisit(?:s|ed|ing)?\b"),
+            ("travel", r"\btravel(?:s|led)? to\b"),
+            ("trip to", r"\btrip to\b"),
         ),
-        ("arrest", r"\barrest(?:ed|s)?\b|\bdetained\b|\bapprehended\b"),
-    )
+    ),
+    (
+        "conference",
+        (
+            ("conference", "conference"),
+            ("forum", r"\bforum\b"),
+            ("summit", r"\bsummit\b"),
+            ("session", r"\bsession\b"),
+            ("nato day", "nato day"),
+            ("symposium", "symposium"),
+            ("seminar", "seminar"),
+            ("workshop", "workshop"),
+            ("ministerial", r"\bministerial\b"),
+            ("exercise", r"\bexercise\b"),
+            ("attend", r"\battend(?:s|ed|ing)?\b"),
+            ("hackathon", r"\bhackathon\b"),
+        ),
+    ),
+    (
+        "operation",
+        (
+            ("action day", "action days?"),
+            ("operation", r"\boperation\b"),
+            ("raid", r"\braids?\b"),
+            ("house searches", "house searches"),
+            ("searches", r"\bsearches\b"),
+            ("crackdown", "crackdown"),
+            ("dismantled", "dismantled"),
+            ("takedown", "takedown"),
+            ("seized", r"\bseized\b"),
+        ),
+    ),
+    (
+        "arrest",
+        (
+            ("arrest", r"\barrest(?:ed|s)?\b"),
+            ("detained", r"\bdetained\b"),
+            ("apprehended", r"\bapprehended\b"),
+        ),
+    ),
 )
+_KINDS = tuple(kind for kind, _alternatives in _TRIGGER_TABLE)
+
+
+@functools.cache
+def _trigger_automaton() -> ahocorasick.Automaton:
+    """Cue -> [(family rank, pattern)] for every trigger alternative."""
+    by_cue: dict[str, list[tuple[int, re.Pattern[str]]]] = {}
+    for rank, (_kind, alternatives) in enumerate(_TRIGGER_TABLE):
+        for cue, pattern in alternatives:
+            by_cue.setdefault(cue, []).append((rank, re.compile(pattern)))
+    automaton = ahocorasick.Automaton()
+    for cue, patterns in by_cue.items():
+        automaton.add_word(cue, (len(cue), tuple(patterns)))
+    automaton.make_automaton()
+    return automaton
+
+
+def trigger_hits(lower: str) -> list[tuple[int, int]]:
+    """(offset, family rank) of every trigger in lower-cased text, in text order."""
+    hits = []
+    for end_index, (width, patterns) in _trigger_automaton().iter(lower):
+        start = end_index + 1 - width
+        for rank, pattern in patterns:
+            if pattern.match(lower, start):
+                hits.append((start, rank))
+    hits.sort()
+    return hits
+
+
+def _kind_between(hits: list[tuple[int, int]], start: int, end: int) -> str | None:
+    """Event type of the triggers in [start, end): the highest-priority family."""
+    index = bisect.bisect_left(hits, (start, -1))
+    best = None
+    while index < len(hits) and hits[index][0] < end:
+        rank = hits[index][1]
+        best = rank if best is None or rank < best else best
+        index += 1
+    return None if best is None else _KINDS[best]
+
+
+def classify(text: str) -> str | None:
+    """Event type named by a sentence or advisory line, or None."""
+    return _kind_between(trigger_hits(text.lower()), 0, len(text))
+
+
 _PRONOUN = re.compile(r"^(?:He|She|They)\b")
 _SKIP_LINE = re.compile(r"^\s*(?:Media advisory|Programme|Program|Agenda)\s*$", re.I)
 _OF_BEFORE = re.compile(r"\bof (?:the )?$")
 _KIND_RANK = {"venue": 0, "city": 1, "region": 2, "country": 3}
+_HEADER_MAX = 80  # a day header is a short line (date_line takes at most 60 stripped chars)
 _ROLE_BY_TYPE = {"press_conference": "speaker", "speech": "speaker"}
 
 
@@ -76,21 +190,6 @@ class Draft:
     people: list[tuple[str, str | None]] = field(default_factory=list)  # (full name, mention id)
 
 
-# Patterns are lower case and run on lower-cased text: IGNORECASE alternations are slow.
-_ANY_TRIGGER = re.compile("|".join(f"(?:{p.pattern})" for _k, p in _TRIGGERS))
-
-
-def classify(text: str) -> str | None:
-    """Event type named by a sentence or advisory line, or None."""
-    text = text.lower()
-    if not _ANY_TRIGGER.search(text):
-        return None
-    for kind, pattern in _TRIGGERS:
-        if pattern.search(text):
-            return kind
-    return None
-
-
 def _best_place(places: list[LocationMention], body: str | None = None) -> LocationMention | None:
     """Most specific place; with ``body``, places that qualify a name ("X of Jordan") are not
     where an event happens."""
@@ -99,15 +198,27 @@ def _best_place(places: list[LocationMention], body: str | None = None) -> Locat
     return min(places, key=lambda p: _KIND_RANK.get(p.place_kind, 9)) if places else None
 
 
-def _role_refs(persons: list[PersonMention]) -> list[tuple[re.Pattern[str], str, str]]:
-    """Patterns for people named by office ("the German Chancellor", "His Majesty")."""
-    refs: list[tuple[re.Pattern[str], str, str]] = []
-    seen: set[str] = set()
-    demonym_of = {}
+@functools.cache
+def _demonym_of() -> dict[str, str]:
+    """Country name -> its first demonym ("Germany" -> "German")."""
+    demonym_of: dict[str, str] = {}
     for name, code in gazetteer().demonyms.items():
         country = gazetteer().country(code)
         if country is not None:
             demonym_of.setdefault(country.name, name)
+    return demonym_of
+
+
+@functools.lru_cache(maxsize=1024)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def _role_refs(persons: list[PersonMention]) -> list[tuple[re.Pattern[str], str, str]]:
+    """Patterns for people named by office ("the German Chancellor", "His Majesty")."""
+    refs: list[tuple[re.Pattern[str], str, str]] = []
+    seen: set[str] = set()
+    demonym_of = _demonym_of()
     for person in persons:
         if person.full_name in seen:
             continue
@@ -126,7 +237,7 @@ def _role_refs(persons: list[PersonMention]) -> list[tuple[re.Pattern[str], str,
         if person.honorific in ("His Majesty", "Her Majesty"):
             forms.append(person.honorific)
         if forms:
-            refs.append((re.compile("|".join(forms)), person.full_name, person.mention_id))
+            refs.append((_compiled("|".join(forms)), person.full_name, person.mention_id))
     return refs
 
 
@@ -167,7 +278,15 @@ def build_events(
     fallback_date: DateMention | None = None,
 ) -> list[Draft]:
     """Event drafts in text order."""
-    refs = _role_refs(persons)
+    refs_cache: list[list[tuple[re.Pattern[str], str, str]]] = []
+
+    def refs() -> list[tuple[re.Pattern[str], str, str]]:
+        if not refs_cache:
+            refs_cache.append(_role_refs(persons))
+        return refs_cache[0]
+
+    date_starts = [d.start for d in dates]
+    hits = trigger_hits(body.lower()) if dates or timed else []
     line_starts = {line.start for line in timed}
     headers: list[tuple[int, DateMention]] = []
     prose: list[Draft] = []
@@ -177,11 +296,21 @@ def build_events(
     for paragraph in paragraphs(body):
         if in_spans(paragraph.start, boilerplate):
             continue
+        has_date = _any_between(date_starts, paragraph.start, paragraph.end)
+        if not has_date and not (is_advisory and last_date):
+            continue  # nothing in it can carry a date
+        if not has_date and _kind_between(hits, paragraph.start, paragraph.end) is None:
+            continue  # no dates and no event words: no headers, no events
         paragraph_date: DateMention | None = None
         for sentence in sentences(paragraph):
             if sentence.start in line_starts or _SKIP_LINE.match(sentence.text):
                 continue
-            header = date_line(sentence.text, reference_date)
+            header = (
+                date_line(sentence.text, reference_date)
+                if len(sentence.text) <= _HEADER_MAX
+                and _any_between(date_starts, sentence.start, sentence.end)
+                else None
+            )
             if header is not None:
                 headers.append((sentence.start, header))
                 continue
@@ -193,7 +322,7 @@ def build_events(
             when = inside[0] if inside else None
             if when is None and paragraph_date is None and not (is_advisory and last_date):
                 continue
-            kind = classify(sentence.text)
+            kind = _kind_between(hits, sentence.start, sentence.end)
             if when is not None:
                 if main_date is None and when.precision == "day":
                     main_date = when
@@ -205,7 +334,7 @@ def build_events(
                     when = None  # a follow-up sentence is not the whole multi-day visit
             if kind is None or when is None:
                 continue
-            people = _participants(sentence, persons, refs, last_people)
+            people = _participants(sentence, persons, refs(), last_people)
             last_people = people or last_people
             prose.append(
                 Draft(
@@ -241,7 +370,7 @@ def build_events(
         )
         advisory.append(
             Draft(
-                event_type=classify(line.text) or "other",
+                event_type=_kind_between(hits, line.start, line.end) or "other",
                 description=line.text[:200],
                 start_date=when.start_date,
                 end_date=None,
@@ -252,10 +381,16 @@ def build_events(
                 timezone_name=zone,
                 starts_at_utc=starts,
                 place=place,
-                people=_participants(span, persons, refs, []),
+                people=_participants(span, persons, refs(), []),
             )
         )
     return _merge(prose, advisory)
+
+
+def _any_between(starts: list[int], start: int, end: int) -> bool:
+    """Whether a sorted list of offsets has one in [start, end)."""
+    index = bisect.bisect_left(starts, start)
+    return index < len(starts) and starts[index] < end
 
 
 def _zone_of(place: LocationMention | None) -> str | None:

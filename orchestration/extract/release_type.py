@@ -36,7 +36,7 @@ def classify_release(title: str, body: str, hint: str | None = None) -> str:
         return "statement"
     if _SPEECH.search(title) or _SPEECH.search(body[:400]):
         return "speech"
-    if _ADVISORY_HEADING.search(body):
+    if "advisory" in body.lower() and _ADVISORY_HEADING.search(body):
         return "media_advisory"
     if _PRESS_RELEASE.search(body[:300]):
         return "press_release"

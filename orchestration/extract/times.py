@@ -54,16 +54,41 @@ def _hhmm(raw: str) -> str:
     return f"{int(digits[:-2]):02d}:{digits[-2:]}"
 
 
+_CLOCK_HINT = re.compile(r"\d[:.h]?[0-5]\d")
+_LINE_LEAD_MAX = 16  # bullets and "approx." before the time
+
+
+def _advisory_matches(body: str) -> list[re.Match[str]]:
+    """``ADVISORY_LINE.finditer(body)``, tried only on lines with digits near their start."""
+    starts = []
+    for hint in _CLOCK_HINT.finditer(body):
+        line_start = body.rfind("\n", 0, hint.start()) + 1
+        if hint.start() - line_start <= _LINE_LEAD_MAX and (not starts or starts[-1] != line_start):
+            starts.append(line_start)
+    matches = []
+    floor = -1
+    for start in starts:
+        if start < floor:
+            continue
+        match = ADVISORY_LINE.match(body, start)
+        if match:
+            matches.append(match)
+            floor = max(match.end(), start + 1)
+    return matches
+
+
 def find_timed_lines(body: str) -> list[TimedLine]:
     """Advisory lines that start with a clock time (or "Timing TBC")."""
     lines = []
-    for match in ADVISORY_LINE.finditer(body):
+    for match in _advisory_matches(body):
         raw = match.group("h") or match.group("k") or match.group("k1")
         text = (match.group("text") or "").strip()
         if not text or text[0].isdigit():
             continue
         lines.append(TimedLine(match.start(), match.end(), _hhmm(raw), match.group("tz"), text))
-    for match in TBC_LINE.finditer(body):
+    lower = body.lower()
+    maybe_tbc = "tbc" in lower or "tbd" in lower or "to be confirmed" in lower
+    for match in TBC_LINE.finditer(body) if maybe_tbc else ():
         lines.append(TimedLine(match.start(), match.end(), None, None, match.group("text").strip()))
     lines.sort(key=lambda line: line.start)
     return lines
