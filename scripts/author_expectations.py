@@ -33,7 +33,7 @@ YEARS = (1990, 2100)
 BODY_LENGTH = (1, 1_000_000)
 NON_BLANK = r"\S"
 SOURCE_KEY = r"^[a-z][a-z0-9_]{0,62}$"
-LOCAL_TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+LOCAL_TIME = r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$"
 
 
 def expect(kind: str, notes: str, **kwargs: object) -> dict:
