@@ -14,6 +14,9 @@ from orchestration.settings import Settings
 from orchestration.warehouse.connection import open_warehouse
 
 
+QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+
+
 def _touched_window(settings: Settings, run_id: str) -> tuple[date, date] | None:
     with open_warehouse(settings.warehouse_path, read_only=True) as conn:
         row = conn.execute(
@@ -58,7 +61,8 @@ def run_pipeline(settings: Settings, *, fetch_config: dict | None = None,
     if window is None:
         ingest = defs.get_job_def("ingest_job").execute_in_process(
             instance=instance, raise_on_error=False,
-            run_config={"ops": {"fetch_sources": {"config": fetch_config or {}}}},
+            run_config={**QUIET_CONSOLE,
+                        "ops": {"fetch_sources": {"config": fetch_config or {}}}},
         )
         if not ingest.success:
             print("fetch failed:\n  " + "\n  ".join(_failures(ingest)))
@@ -71,7 +75,7 @@ def run_pipeline(settings: Settings, *, fetch_config: dict | None = None,
     start, end = window
     last = end - timedelta(days=1)
     build = defs.get_job_def("warehouse_job").execute_in_process(
-        instance=instance, raise_on_error=False,
+        instance=instance, raise_on_error=False, run_config=QUIET_CONSOLE,
         tags={ASSET_PARTITION_RANGE_START_TAG: start.isoformat(),
               ASSET_PARTITION_RANGE_END_TAG: last.isoformat()},
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from orchestration.sources.text import clean_text, html_to_text, one_line
 
@@ -52,6 +53,14 @@ def _metadata(header_text: str) -> dict[str, str]:
     return found
 
 
+@lru_cache(maxsize=32)
+def _selector(css: str):
+    """Compiled CSS selectors (translating CSS to XPath costs more than matching)."""
+    from lxml.cssselect import CSSSelector
+
+    return CSSSelector(css)
+
+
 def parse_article(document: str, *, body_selector: str | None = "section.content") -> ArticlePage:
     """Title, main text and metadata of an article page.
 
@@ -62,12 +71,12 @@ def parse_article(document: str, *, body_selector: str | None = "section.content
     from lxml import html as lxml_html
 
     root = lxml_html.document_fromstring(document)
-    heading = root.cssselect("h1.fs-huge") or root.cssselect("h1")
+    heading = _selector("h1.fs-huge")(root) or _selector("h1")(root)
     title = one_line(heading[0].text_content()) if heading else ""
     if not title:
         title_tag = root.find(".//title")
         title = one_line(title_tag.text_content()) if title_tag is not None else ""
-    sections = root.cssselect(body_selector) if body_selector else []
+    sections = _selector(body_selector)(root) if body_selector else []
     if sections:
         body = "\n\n".join(
             html_to_text(lxml_html.tostring(section, encoding="unicode")) for section in sections
@@ -77,7 +86,7 @@ def parse_article(document: str, *, body_selector: str | None = "section.content
     header_parts: list[str] = []
     for selector in ("ul.event-info li", ".event-info li", "div.content-header li",
                      "div.content-header p"):
-        header_parts.extend(element.text_content() for element in root.cssselect(selector))
+        header_parts.extend(element.text_content() for element in _selector(selector)(root))
         if header_parts:
             break
     header_text = "\n".join(line.strip() for part in header_parts for line in part.split("\n"))

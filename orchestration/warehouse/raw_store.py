@@ -102,3 +102,28 @@ def load_payload(conn: duckdb.DuckDBPyConnection, sha: str) -> bytes:
     if row is None:
         raise KeyError(f"payload {sha} is not in raw.http_responses")
     return zlib.decompress(row[0])
+
+
+class PayloadCache:
+    """Compressed payloads for a set of item rows, fetched in one query, inflated on demand."""
+
+    def __init__(self, conn: duckdb.DuckDBPyConnection, refs: list[dict]) -> None:
+        self.conn = conn
+        wanted = sorted({sha for ref in refs for sha in (ref.get("feed_payload_sha256"),
+                                                        ref.get("detail_payload_sha256")) if sha})
+        self._compressed: dict[str, bytes] = {}
+        if wanted:
+            frame = pl.DataFrame({"payload_sha256": wanted})
+            conn.register("wanted_payloads", frame.to_arrow())
+            try:
+                for sha, body in conn.execute(
+                    "select payload_sha256, body_zlib from raw.http_responses "
+                    "where payload_sha256 in (select payload_sha256 from wanted_payloads)"
+                ).fetchall():
+                    self._compressed[sha] = body
+            finally:
+                conn.unregister("wanted_payloads")
+
+    def get(self, sha: str) -> bytes:
+        body = self._compressed.get(sha)
+        return zlib.decompress(body) if body is not None else load_payload(self.conn, sha)

@@ -12,10 +12,10 @@ import polars as pl
 
 from orchestration.sources.config import SourceConfig
 from orchestration.sources.dates import to_naive_utc
-from orchestration.sources.models import ParsedRelease, Rejection
+from orchestration.sources.models import ParsedRelease
 from orchestration.sources.rebuild import Rebuilder
 from orchestration.warehouse.connection import transaction
-from orchestration.warehouse.raw_store import load_payload
+from orchestration.warehouse.raw_store import PayloadCache
 
 RELEASE_SCHEMA = {
     "release_id": pl.Utf8, "version": pl.Int32, "source": pl.Utf8, "source_name": pl.Utf8,
@@ -66,6 +66,22 @@ def _versions(observations: list[tuple[dict, ParsedRelease]], partition: date) -
     return rows
 
 
+BATCH_RELEASES = 2000  # payloads of this many releases are held in memory at once
+
+
+def _release_versions(group: list[dict], rebuilder: Rebuilder) -> list[dict]:
+    """All versions of one release from its observations (refs in fetch order)."""
+    release_id = group[0]["release_id"]
+    observations = []
+    for ref in group:
+        release = rebuilder.build(ref)
+        if isinstance(release, ParsedRelease) and release.release_id == release_id:
+            observations.append((ref, release))
+    if not observations:
+        return []
+    return _versions(observations, group[-1]["release_partition"])
+
+
 def rebuild_releases(conn: duckdb.DuckDBPyConnection, sources: dict[str, SourceConfig],
                      start: date, end: date, *, now: datetime | None = None) -> LoadStats:
     """Replace the releases whose latest observation falls in [start, end) (end exclusive)."""
@@ -80,20 +96,14 @@ def rebuild_releases(conn: duckdb.DuckDBPyConnection, sources: dict[str, SourceC
         where latest.partition_date >= ? and latest.partition_date < ?
         order by items.release_id, items.fetched_at, items.run_id, items.item_key
     """, [start, end]).pl().to_dicts()
-    rebuilder = Rebuilder(sources, lambda sha: load_payload(conn, sha), now=now)
     version_rows: list[dict] = []
-    for release_id, group in groupby(refs, key=lambda ref: ref["release_id"]):
-        observations = []
-        partition = None
-        for ref in group:
-            partition = ref["release_partition"]
-            release = rebuilder.build(ref)
-            if isinstance(release, ParsedRelease) and release.release_id == release_id:
-                observations.append((ref, release))
-            elif isinstance(release, Rejection | None):
-                continue
-        if observations and partition is not None:
-            version_rows.extend(_versions(observations, partition))
+    groups = [list(group) for _, group in groupby(refs, key=lambda ref: ref["release_id"])]
+    for first in range(0, len(groups), BATCH_RELEASES):
+        batch = groups[first:first + BATCH_RELEASES]
+        payloads = PayloadCache(conn, [ref for group in batch for ref in group])
+        rebuilder = Rebuilder(sources, payloads.get, now=now)
+        for group in batch:
+            version_rows.extend(_release_versions(group, rebuilder))
     frame = pl.DataFrame(version_rows, schema=RELEASE_SCHEMA)
     ids = frame.select("release_id").unique()
     previous = conn.execute("""
