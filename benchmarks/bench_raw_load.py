@@ -26,8 +26,11 @@ from orchestration.warehouse.raw_store import store_collected
 from orchestration.warehouse.releases import rebuild_releases
 from orchestration.warehouse.schema import ensure_raw_schema
 
-WORDS = ("alliance security ministers meeting defence support cooperation operation "
-         "investigation partners council summit agreement capabilities resilience").split()
+WORDS = [
+    "alliance", "security", "ministers", "meeting", "defence", "support", "cooperation",
+    "operation", "investigation", "partners", "council", "summit", "agreement",
+    "capabilities", "resilience",
+]
 
 
 def _page(number: int, rng: random.Random) -> str:

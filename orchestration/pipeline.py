@@ -13,7 +13,6 @@ from dagster._core.storage.tags import (
 from orchestration.settings import Settings
 from orchestration.warehouse.connection import open_warehouse
 
-
 QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
 

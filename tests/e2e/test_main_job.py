@@ -34,7 +34,8 @@ def _query(path: Path, sql: str) -> list[tuple]:
 def test_sample_lands_in_the_published_warehouse(sample_home: Path) -> None:
     published = sample_home / "published" / "pressroom.duckdb"
     assert published.exists()
-    by_source = dict(_query(published, "select source, count(*) from marts.fct_releases group by 1"))
+    by_source = dict(_query(published,
+                            "select source, count(*) from marts.fct_releases group by 1"))
     assert by_source["nato"] == 33
     assert by_source["europol"] == 21
     assert by_source["frontex"] == 11
