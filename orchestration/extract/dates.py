@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from orchestration.extract.scan import anchors
+
 _MONTHS = {
     "january": 1,
     "february": 2,
@@ -136,16 +138,20 @@ def _relative(word: str, reference: date) -> tuple[date, date | None, str] | Non
 
 
 # Month names are rare in a text; the full patterns only run in windows around them.
-_MONTH_HINT = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)")
+_MONTH_STEMS = frozenset(
+    ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+)
 _RELATIVE_HINTS = ("yesterday", "today", "tomorrow", "week", "month")
 _WINDOW_BEFORE, _WINDOW_AFTER = 60, 45
 
 
 def _windows(text: str) -> list[tuple[int, int]]:
     windows: list[tuple[int, int]] = []
-    for match in _MONTH_HINT.finditer(text):
-        start = max(0, match.start() - _WINDOW_BEFORE)
-        end = min(len(text), match.end() + _WINDOW_AFTER)
+    for word_start, word in anchors(text).words:
+        if word[:3] not in _MONTH_STEMS:
+            continue
+        start = max(0, word_start - _WINDOW_BEFORE)
+        end = min(len(text), word_start + 3 + _WINDOW_AFTER)
         if windows and start <= windows[-1][1]:
             windows[-1] = (windows[-1][0], end)
         else:
@@ -153,7 +159,8 @@ def _windows(text: str) -> list[tuple[int, int]]:
     return windows
 
 
-_YEAR_HINT = re.compile(r"(?:19|20)\d\d")
+# "in 2019", "during 2023", "throughout 2024": the word before the year finds the window.
+_YEAR_CUES = ("in 19", "in 20", "during", "throughout")
 
 
 def _positions(text: str, needle: str) -> list[int]:
@@ -226,10 +233,13 @@ def find_dates(text: str, reference: date) -> list[DateMention]:
                     "month",
                 )
             )
-    year_windows = (
-        _merged([(m.start() - 16, m.end() + 3) for m in _YEAR_HINT.finditer(text)], len(text))
-        if ("in " in text or "during" in text)
-        else []
+    year_windows = _merged(
+        [
+            (index - 16, index + len(cue) + 10)
+            for cue in _YEAR_CUES
+            for index in _positions(text, cue)
+        ],
+        len(text),
     )
     for match in _finditer(_YEAR_ONLY, text, year_windows):
         if not taken(*match.span()):

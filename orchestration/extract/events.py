@@ -12,140 +12,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-import ahocorasick
-
 from orchestration.extract.dates import DateMention, date_line
 from orchestration.extract.gazetteer import gazetteer
 from orchestration.extract.models import LocationMention, PersonMention
+from orchestration.extract.scan import KINDS, trigger_hits
 from orchestration.extract.text import Span, in_spans, paragraphs, sentences
 from orchestration.extract.times import TimedLine, timezone_name, to_utc
-
-# First matching family wins: a "press conference" is not a conference, "addressing a
-# session" is a speech. Each alternative is (cue, pattern): the cue is a literal that one
-# Aho-Corasick pass finds in the lower-cased body; the pattern (lower case, run on
-# lower-cased text) is then matched only where its cue is.
-_TRIGGER_TABLE: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
-    (
-        "press_conference",
-        (
-            ("press conference", "press conference"),
-            ("press statement", "press statements?"),
-            ("doorstep", "doorstep"),
-            ("press point", "press point"),
-            ("media availability", "media availability"),
-            ("press briefing", "press briefing"),
-            ("news conference", "news conference"),
-            ("joint statement", "joint statements? to the press"),
-        ),
-    ),
-    (
-        "ceremony",
-        (
-            ("prize", r"\bprize\b"),
-            ("award", r"\baward(?:s|ed)?\b"),
-            ("wreath", "wreath"),
-            ("ceremony", "ceremony"),
-            ("signing", r"\bsigning\b"),
-            ("inaugurat", "inaugurat"),
-            ("commemorat", "commemorat"),
-            ("flag", "flag[- ]raising"),
-        ),
-    ),
-    (
-        "speech",
-        (
-            ("remarks", r"\bremarks\b"),
-            ("speech", r"\bspeech\b"),
-            ("address", r"\baddress(?:es|ed|ing)?\b(?! the media)"),
-            ("keynote", "keynote"),
-            ("lecture", r"\blecture\b"),
-            ("deliver", r"\bdeliver(?:s|ed)?\b"),
-        ),
-    ),
-    (
-        "meeting",
-        (
-            ("meet", r"\bmeet(?:s|ing|ings)?\b"),
-            ("met", r"\bmet\b"),
-            ("talks with", r"\btalks with\b"),
-            ("bilateral", r"\bbilateral\b"),
-        ),
-    ),
-    (
-        "visit",
-        (
-            ("visit", r"\bvisit(?:s|ed|ing)?\b"),
-            ("travel", r"\btravel(?:s|led)? to\b"),
-            ("trip to", r"\btrip to\b"),
-        ),
-    ),
-    (
-        "conference",
-        (
-            ("conference", "conference"),
-            ("forum", r"\bforum\b"),
-            ("summit", r"\bsummit\b"),
-            ("session", r"\bsession\b"),
-            ("nato day", "nato day"),
-            ("symposium", "symposium"),
-            ("seminar", "seminar"),
-            ("workshop", "workshop"),
-            ("ministerial", r"\bministerial\b"),
-            ("exercise", r"\bexercise\b"),
-            ("attend", r"\battend(?:s|ed|ing)?\b"),
-            ("hackathon", r"\bhackathon\b"),
-        ),
-    ),
-    (
-        "operation",
-        (
-            ("action day", "action days?"),
-            ("operation", r"\boperation\b"),
-            ("raid", r"\braids?\b"),
-            ("house searches", "house searches"),
-            ("searches", r"\bsearches\b"),
-            ("crackdown", "crackdown"),
-            ("dismantled", "dismantled"),
-            ("takedown", "takedown"),
-            ("seized", r"\bseized\b"),
-        ),
-    ),
-    (
-        "arrest",
-        (
-            ("arrest", r"\barrest(?:ed|s)?\b"),
-            ("detained", r"\bdetained\b"),
-            ("apprehended", r"\bapprehended\b"),
-        ),
-    ),
-)
-_KINDS = tuple(kind for kind, _alternatives in _TRIGGER_TABLE)
-
-
-@functools.cache
-def _trigger_automaton() -> ahocorasick.Automaton:
-    """Cue -> [(family rank, pattern)] for every trigger alternative."""
-    by_cue: dict[str, list[tuple[int, re.Pattern[str]]]] = {}
-    for rank, (_kind, alternatives) in enumerate(_TRIGGER_TABLE):
-        for cue, pattern in alternatives:
-            by_cue.setdefault(cue, []).append((rank, re.compile(pattern)))
-    automaton = ahocorasick.Automaton()
-    for cue, patterns in by_cue.items():
-        automaton.add_word(cue, (len(cue), tuple(patterns)))
-    automaton.make_automaton()
-    return automaton
-
-
-def trigger_hits(lower: str) -> list[tuple[int, int]]:
-    """(offset, family rank) of every trigger in lower-cased text, in text order."""
-    hits = []
-    for end_index, (width, patterns) in _trigger_automaton().iter(lower):
-        start = end_index + 1 - width
-        for rank, pattern in patterns:
-            if pattern.match(lower, start):
-                hits.append((start, rank))
-    hits.sort()
-    return hits
 
 
 def _kind_between(hits: list[tuple[int, int]], start: int, end: int) -> str | None:
@@ -156,12 +28,12 @@ def _kind_between(hits: list[tuple[int, int]], start: int, end: int) -> str | No
         rank = hits[index][1]
         best = rank if best is None or rank < best else best
         index += 1
-    return None if best is None else _KINDS[best]
+    return None if best is None else KINDS[best]
 
 
 def classify(text: str) -> str | None:
     """Event type named by a sentence or advisory line, or None."""
-    return _kind_between(trigger_hits(text.lower()), 0, len(text))
+    return _kind_between(trigger_hits(text), 0, len(text))
 
 
 _PRONOUN = re.compile(r"^(?:He|She|They)\b")
@@ -286,7 +158,7 @@ def build_events(
         return refs_cache[0]
 
     date_starts = [d.start for d in dates]
-    hits = trigger_hits(body.lower()) if dates or timed else []
+    hits = trigger_hits(body) if dates or timed else []
     line_starts = {line.start for line in timed}
     headers: list[tuple[int, DateMention]] = []
     prose: list[Draft] = []

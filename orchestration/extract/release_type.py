@@ -17,6 +17,26 @@ _SPEECH = re.compile(
 )
 
 
+_SPEECH_WORDS = (
+    "delivered",
+    "transcript",
+    "speech",
+    "remarks",
+    "keynote",
+    "address",
+    "pre-ministerial",
+    "q:",
+    "question",
+    "q&a",
+)
+
+
+def _maybe_speech(text: str) -> bool:
+    """Cheap test before ``_SPEECH``: one of its words is there."""
+    lower = text.lower()
+    return any(word in lower for word in _SPEECH_WORDS)
+
+
 def classify_release(title: str, body: str, hint: str | None = None) -> str:
     """Decide the release type from the source's hint, the title and the opening lines."""
     hint_text = (hint or "").strip().lower()
@@ -34,12 +54,17 @@ def classify_release(title: str, body: str, hint: str | None = None) -> str:
     )
     if says_statement and not re.search(r"\bpress statements?\b", title, re.I):
         return "statement"
-    if _SPEECH.search(title) or _SPEECH.search(body[:400]):
+    head = body[:400]
+    if _SPEECH.search(title) or (_maybe_speech(head) and _SPEECH.search(head)):
         return "speech"
     if "advisory" in body.lower() and _ADVISORY_HEADING.search(body):
         return "media_advisory"
-    if _PRESS_RELEASE.search(body[:300]):
+    if "release" in body[:300].lower() and _PRESS_RELEASE.search(body[:300]):
         return "press_release"
-    if _ADVISORY_FUTURE.search(first_para[:400]) and re.search(r"\d", first_para[:200]):
+    if (
+        "will " in first_para[:400]
+        and _ADVISORY_FUTURE.search(first_para[:400])
+        and re.search(r"\d", first_para[:200])
+    ):
         return "media_advisory"
     return "news"

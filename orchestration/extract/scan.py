@@ -92,12 +92,117 @@ CUES: tuple[str, ...] = tuple(
 )
 
 
+# First matching family wins: a "press conference" is not a conference, "addressing a
+# session" is a speech. Each alternative is (cue, pattern): the cue is a literal that one
+# Aho-Corasick pass finds in the lower-cased body; the pattern (lower case, run on
+# lower-cased text) is then matched only where its cue is.
+_TRIGGER_TABLE: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    (
+        "press_conference",
+        (
+            ("press conference", "press conference"),
+            ("press statement", "press statements?"),
+            ("doorstep", "doorstep"),
+            ("press point", "press point"),
+            ("media availability", "media availability"),
+            ("press briefing", "press briefing"),
+            ("news conference", "news conference"),
+            ("joint statement", "joint statements? to the press"),
+        ),
+    ),
+    (
+        "ceremony",
+        (
+            ("prize", r"\bprize\b"),
+            ("award", r"\baward(?:s|ed)?\b"),
+            ("wreath", "wreath"),
+            ("ceremony", "ceremony"),
+            ("signing", r"\bsigning\b"),
+            ("inaugurat", "inaugurat"),
+            ("commemorat", "commemorat"),
+            ("flag", "flag[- ]raising"),
+        ),
+    ),
+    (
+        "speech",
+        (
+            ("remarks", r"\bremarks\b"),
+            ("speech", r"\bspeech\b"),
+            ("address", r"\baddress(?:es|ed|ing)?\b(?! the media)"),
+            ("keynote", "keynote"),
+            ("lecture", r"\blecture\b"),
+            ("deliver", r"\bdeliver(?:s|ed)?\b"),
+        ),
+    ),
+    (
+        "meeting",
+        (
+            ("meet", r"\bmeet(?:s|ing|ings)?\b"),
+            ("met", r"\bmet\b"),
+            ("talks with", r"\btalks with\b"),
+            ("bilateral", r"\bbilateral\b"),
+        ),
+    ),
+    (
+        "visit",
+        (
+            ("visit", r"\bvisit(?:s|ed|ing)?\b"),
+            ("travel", r"\btravel(?:s|led)? to\b"),
+            ("trip to", r"\btrip to\b"),
+        ),
+    ),
+    (
+        "conference",
+        (
+            ("conference", "conference"),
+            ("forum", r"\bforum\b"),
+            ("summit", r"\bsummit\b"),
+            ("session", r"\bsession\b"),
+            ("nato day", "nato day"),
+            ("symposium", "symposium"),
+            ("seminar", "seminar"),
+            ("workshop", "workshop"),
+            ("ministerial", r"\bministerial\b"),
+            ("exercise", r"\bexercise\b"),
+            ("attend", r"\battend(?:s|ed|ing)?\b"),
+            ("hackathon", r"\bhackathon\b"),
+        ),
+    ),
+    (
+        "operation",
+        (
+            ("action day", "action days?"),
+            ("operation", r"\boperation\b"),
+            ("raid", r"\braids?\b"),
+            ("house searches", "house searches"),
+            ("searches", r"\bsearches\b"),
+            ("crackdown", "crackdown"),
+            ("dismantled", "dismantled"),
+            ("takedown", "takedown"),
+            ("seized", r"\bseized\b"),
+        ),
+    ),
+    (
+        "arrest",
+        (
+            ("arrest", r"\barrest(?:ed|s)?\b"),
+            ("detained", r"\bdetained\b"),
+            ("apprehended", r"\bapprehended\b"),
+        ),
+    ),
+)
+KINDS = tuple(kind for kind, _alternatives in _TRIGGER_TABLE)
+
+
 @dataclass(frozen=True)
 class Anchors:
-    """Capitalised words (start, word) in text order and cue word positions."""
+    """Capitalised words (start, word) in text order, cue word positions, and trigger cues
+    (start, [(family rank, pattern)]) still to be confirmed by their patterns."""
 
     words: tuple[tuple[int, str], ...]
     cues: dict[str, tuple[int, ...]]
+    lower: str
+    trigger_cues: tuple[tuple[int, tuple[tuple[int, re.Pattern[str]], ...]], ...]
 
     def cue_positions(self, names: tuple[str, ...]) -> list[tuple[int, str]]:
         """(start, cue) for the given cues, in text order."""
@@ -112,27 +217,62 @@ def is_word_char(char: str) -> bool:
 
 @functools.cache
 def _cue_automaton() -> ahocorasick.Automaton:
+    """Lower-case cue words -> (width, cue or None, trigger patterns)."""
+    triggers: dict[str, list[tuple[int, re.Pattern[str]]]] = {}
+    for rank, (_kind, alternatives) in enumerate(_TRIGGER_TABLE):
+        for cue, pattern in alternatives:
+            triggers.setdefault(cue, []).append((rank, re.compile(pattern)))
     automaton = ahocorasick.Automaton()
-    for cue in CUES:
-        automaton.add_word(cue, cue)
+    for word in dict.fromkeys((*CUES, *triggers)):
+        automaton.add_word(
+            word, (len(word), word if word in CUES else None, tuple(triggers.get(word, ())))
+        )
     automaton.make_automaton()
     return automaton
 
 
-@functools.lru_cache(maxsize=8)
+def _lower(text: str) -> str:
+    """Lower case with the same offsets ("İ" lower-cases to two characters: kept as is)."""
+    lower = text.lower()
+    if len(lower) == len(text):
+        return lower
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+@functools.lru_cache(maxsize=32)
 def anchors(text: str) -> Anchors:
-    """The anchors of ``text`` (cached: people, places and dates share one scan)."""
-    words = tuple((m.start(), m.group()) for m in capword_pattern().finditer(text))
+    """The anchors of ``text`` (cached: people, places, dates and events share one scan)."""
+    words = tuple([(m.start(), m.group()) for m in capword_pattern().finditer(text)])
+    lower = _lower(text)
     cues: dict[str, list[int]] = {}
+    trigger_cues = []
     size = len(text)
-    for end_index, cue in _cue_automaton().iter(text):
-        start = end_index + 1 - len(cue)
+    for end_index, (width, cue, patterns) in _cue_automaton().iter(lower):
+        start = end_index + 1 - width
+        if patterns:
+            trigger_cues.append((start, patterns))
+        if cue is None:
+            continue
         if start and is_word_char(text[start - 1]):
             continue
         if end_index + 1 < size and is_word_char(text[end_index + 1]):
             continue
         cues.setdefault(cue, []).append(start)
-    return Anchors(words, {k: tuple(v) for k, v in cues.items()})
+    return Anchors(words, {k: tuple(v) for k, v in cues.items()}, lower, tuple(trigger_cues))
+
+
+def trigger_hits(text: str) -> list[tuple[int, int]]:
+    """(offset, family rank) of every event trigger in ``text``, in text order."""
+    scanned = anchors(text)
+    lower = scanned.lower
+    hits = [
+        (start, rank)
+        for start, patterns in scanned.trigger_cues
+        for rank, pattern in patterns
+        if pattern.match(lower, start)
+    ]
+    hits.sort()
+    return hits
 
 
 def word_positions(text: str, word: str) -> list[int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -34,9 +35,10 @@ class Span:
     text: str
 
 
-def paragraphs(body: str) -> list[Span]:
-    """Blank-line separated paragraphs."""
-    return [Span(m.start(), m.end(), m.group()) for m in _PARAGRAPH.finditer(body)]
+@functools.lru_cache(maxsize=8)
+def paragraphs(body: str) -> tuple[Span, ...]:
+    """Blank-line separated paragraphs (cached: boilerplate and events share them)."""
+    return tuple([Span(m.start(), m.end(), m.group()) for m in _PARAGRAPH.finditer(body)])
 
 
 def lines(body: str) -> list[Span]:

@@ -54,17 +54,16 @@ def _hhmm(raw: str) -> str:
     return f"{int(digits[:-2]):02d}:{digits[-2:]}"
 
 
-_CLOCK_HINT = re.compile(r"\d[:.h]?[0-5]\d")
-_LINE_LEAD_MAX = 16  # bullets and "approx." before the time
+# A line that starts (after bullets or "approx.") with a digit. The pattern opens with a
+# literal newline, which the regex engine finds with memchr instead of trying every offset.
+_DIGIT_LINE = re.compile(rf"\n[ \t•*\-]*(?:{_APPROX}[ \t]*)?\d")
+_FIRST_LINE = re.compile(rf"[ \t•*\-]*(?:{_APPROX}[ \t]*)?\d")
 
 
 def _advisory_matches(body: str) -> list[re.Match[str]]:
-    """``ADVISORY_LINE.finditer(body)``, tried only on lines with digits near their start."""
-    starts = []
-    for hint in _CLOCK_HINT.finditer(body):
-        line_start = body.rfind("\n", 0, hint.start()) + 1
-        if hint.start() - line_start <= _LINE_LEAD_MAX and (not starts or starts[-1] != line_start):
-            starts.append(line_start)
+    """``ADVISORY_LINE.finditer(body)``, tried only on lines that start with a digit."""
+    starts = [0] if _FIRST_LINE.match(body) else []
+    starts += [m.start() + 1 for m in _DIGIT_LINE.finditer(body)]
     matches = []
     floor = -1
     for start in starts:
