@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from orchestration.extract.scan import anchors
+from orchestration.extract.scan import RELATIVE_WORDS, YEAR_CUES, anchors
 
 _MONTHS = {
     "january": 1,
@@ -138,18 +138,13 @@ def _relative(word: str, reference: date) -> tuple[date, date | None, str] | Non
 
 
 # Month names are rare in a text; the full patterns only run in windows around them.
-_MONTH_STEMS = frozenset(
-    ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-)
-_RELATIVE_HINTS = ("yesterday", "today", "tomorrow", "week", "month")
+_MONTH_WORDS = dict.fromkeys([*(m.capitalize() for m in _MONTHS), "Sept"])
 _WINDOW_BEFORE, _WINDOW_AFTER = 60, 45
 
 
 def _windows(text: str) -> list[tuple[int, int]]:
     windows: list[tuple[int, int]] = []
-    for word_start, word in anchors(text).words:
-        if word[:3] not in _MONTH_STEMS:
-            continue
+    for word_start, _word in anchors(text).starts_of(_MONTH_WORDS):
         start = max(0, word_start - _WINDOW_BEFORE)
         end = min(len(text), word_start + 3 + _WINDOW_AFTER)
         if windows and start <= windows[-1][1]:
@@ -157,10 +152,6 @@ def _windows(text: str) -> list[tuple[int, int]]:
         else:
             windows.append((start, end))
     return windows
-
-
-# "in 2019", "during 2023", "throughout 2024": the word before the year finds the window.
-_YEAR_CUES = ("in 19", "in 20", "during", "throughout")
 
 
 def _positions(text: str, needle: str) -> list[int]:
@@ -233,12 +224,9 @@ def find_dates(text: str, reference: date) -> list[DateMention]:
                     "month",
                 )
             )
+    scanned = anchors(text)
     year_windows = _merged(
-        [
-            (index - 16, index + len(cue) + 10)
-            for cue in _YEAR_CUES
-            for index in _positions(text, cue)
-        ],
+        [(index - 16, index + len(cue) + 10) for index, cue in scanned.cue_positions(YEAR_CUES)],
         len(text),
     )
     for match in _finditer(_YEAR_ONLY, text, year_windows):
@@ -246,12 +234,10 @@ def find_dates(text: str, reference: date) -> list[DateMention]:
             found.append(
                 DateMention(*match.span(), date(int(match.group("y1")), 1, 1), None, "year")
             )
-    lower = text.lower()
     relative_windows = _merged(
         [
-            (index - 16, index + len(hint) + 1)
-            for hint in _RELATIVE_HINTS
-            for index in _positions(lower, hint)
+            (index - 16, index + len(cue) + 1)
+            for index, cue in scanned.cue_positions(RELATIVE_WORDS)
         ],
         len(text),
     )

@@ -357,14 +357,15 @@ class PersonHit:
     organisation: str | None = None
 
 
-def _first_words(phrases) -> frozenset[str]:
-    """The leading capitalised word of each phrase (what the anchor scan yields)."""
-    words = set()
+def _first_words(phrases) -> dict[str, None]:
+    """The leading capitalised word of each phrase (what the anchor scan yields), as dict
+    keys so that ``Anchors.starts_of`` can intersect them."""
+    words: dict[str, None] = {}
     for phrase in phrases:
         match = capword_pattern().match(phrase)
         if match:
-            words.add(match.group())
-    return frozenset(words)
+            words[match.group()] = None
+    return words
 
 
 @functools.cache
@@ -395,13 +396,13 @@ def _patterns() -> dict[str, re.Pattern[str]]:
 
 
 @functools.cache
-def _lexicon() -> tuple[frozenset[str], frozenset[str], dict[str, tuple[str, ...]]]:
+def _lexicon() -> tuple[dict[str, None], dict[str, None], dict[str, tuple[str, ...]]]:
     """Anchor words: where an anchored match may start, where an appositive's office may
     start, and the well-known surnames by first word."""
     demonyms = gazetteer().demonyms
     office_starts = _first_words((*TITLES, *ORGANISATIONS, *demonyms))
     honorifics = _HONORIFIC.strip("(?:)").replace("\\.", ".").split("|")
-    anchored_starts = office_starts | _first_words((*honorifics, *ROYAL_TITLES))
+    anchored_starts = {**office_starts, **_first_words((*honorifics, *ROYAL_TITLES))}
     known = yaml.safe_load((DATA_DIR / "people.yaml").read_text(encoding="utf-8"))["people"]
     known_by_word: dict[str, list[str]] = {}
     for name in sorted(known, key=len, reverse=True):
@@ -411,9 +412,6 @@ def _lexicon() -> tuple[frozenset[str], frozenset[str], dict[str, tuple[str, ...
         office_starts,
         {word: tuple(names) for word, names in known_by_word.items()},
     )
-
-
-_POSSESSIVE = ("’s", "'s")
 
 
 def _matches_at(pattern: re.Pattern[str], body: str, starts: list[int]) -> list[re.Match[str]]:
@@ -499,11 +497,9 @@ def _title_org(
 def _anchored(body: str, source_name: str) -> list[PersonHit]:
     hits = []
     starts_at, _office, _known = _lexicon()
-    starts = [
-        start
-        for start, word in anchors(body).words
-        if word in starts_at or body.startswith(_POSSESSIVE, start + len(word))
-    ]
+    scanned = anchors(body)
+    starts = [start for start, _word in scanned.starts_of(starts_at)]
+    starts += scanned.possessives
     for match in _matches_at(_patterns()["anchored"], body, starts):
         hon, royal, title = match.group("hon"), match.group("royal"), match.group("title")
         if not (hon or royal or title):
@@ -560,9 +556,9 @@ def _appositive_starts(body: str) -> list[int]:
     pats = _patterns()
     _starts, office_starts, _known = _lexicon()
     starts = []
-    for start, word in anchors(body).words:
-        if word not in office_starts and not body.startswith(_POSSESSIVE, start + len(word)):
-            continue
+    scanned = anchors(body)
+    candidates = [start for start, _word in scanned.starts_of(office_starts)]
+    for start in sorted(candidates + list(scanned.possessives)):
         lead = pats["comma_lead"].search(body, max(0, start - 12), start)
         if lead is None:
             continue
@@ -711,8 +707,8 @@ def _known_mentions(body: str) -> list[tuple[int, int]]:
     """Well-known figures named by surname alone, at word boundaries."""
     _starts, _office, known_by_word = _lexicon()
     spans = []
-    for start, word in anchors(body).words:
-        for name in known_by_word.get(word, ()):
+    for start, word in anchors(body).starts_of(known_by_word):
+        for name in known_by_word[word]:
             end = start + len(name)
             if (
                 body.startswith(name, start)

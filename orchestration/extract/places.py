@@ -58,10 +58,8 @@ def _raw_matches(text: str) -> list[tuple[int, int, Alias]]:
     index = gazetteer().index
     size = len(text)
     found: list[tuple[int, int, Alias]] = []
-    for word_start, word in anchors(text).words:
-        groups = index.get(word)
-        if groups is None:
-            continue
+    for word_start, word in anchors(text).starts_of(index):
+        groups = index[word]
         word_end = word_start + len(word)
         after = text[word_end : word_end + NEXT_CHARS]
         candidates = [groups.get(after[:n], ()) for n in range(len(after) + 1)]

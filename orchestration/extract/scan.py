@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import ahocorasick
@@ -87,8 +88,10 @@ PERSON_VERBS: tuple[str, ...] = (
     "signed by",
 )
 RELATIVE_WORDS: tuple[str, ...] = ("yesterday", "today", "tomorrow", "week", "month")
+# Words before a bare year ("in 2019", "during 2023"); a cue ending in a digit may run on.
+YEAR_CUES: tuple[str, ...] = ("in 19", "in 20", "during", "throughout")
 CUES: tuple[str, ...] = tuple(
-    dict.fromkeys((*SAID_VERBS, "according to", *RELATIVE_WORDS, *PERSON_VERBS))
+    dict.fromkeys((*SAID_VERBS, "according to", *RELATIVE_WORDS, *YEAR_CUES, *PERSON_VERBS))
 )
 
 
@@ -199,10 +202,22 @@ class Anchors:
     """Capitalised words (start, word) in text order, cue word positions, and trigger cues
     (start, [(family rank, pattern)]) still to be confirmed by their patterns."""
 
-    words: tuple[tuple[int, str], ...]
+    by_word: dict[str, list[int]]  # capitalised word -> its starts, in text order
+    possessives: tuple[int, ...]  # starts of capitalised words followed by 's or ’s
     cues: dict[str, tuple[int, ...]]
     lower: str
     trigger_cues: tuple[tuple[int, tuple[tuple[int, re.Pattern[str]], ...]], ...]
+
+    def starts_of(self, vocabulary: Mapping[str, object]) -> list[tuple[int, str]]:
+        """(start, word) of the capitalised words that are keys of ``vocabulary``, in text
+        order (a dict: intersecting two key views walks the smaller one)."""
+        found = [
+            (start, word)
+            for word in self.by_word.keys() & vocabulary.keys()
+            for start in self.by_word[word]
+        ]
+        found.sort()
+        return found
 
     def cue_positions(self, names: tuple[str, ...]) -> list[tuple[int, str]]:
         """(start, cue) for the given cues, in text order."""
@@ -242,7 +257,14 @@ def _lower(text: str) -> str:
 @functools.lru_cache(maxsize=32)
 def anchors(text: str) -> Anchors:
     """The anchors of ``text`` (cached: people, places, dates and events share one scan)."""
-    words = tuple([(m.start(), m.group()) for m in capword_pattern().finditer(text)])
+    by_word: dict[str, list[int]] = {}
+    for match in capword_pattern().finditer(text):
+        word = match.group()
+        if word in by_word:
+            by_word[word].append(match.start())
+        else:
+            by_word[word] = [match.start()]
+    possessives = tuple(_word_before(text, index) for index in _possessive_marks(text) if index)
     lower = _lower(text)
     cues: dict[str, list[int]] = {}
     trigger_cues = []
@@ -255,10 +277,37 @@ def anchors(text: str) -> Anchors:
             continue
         if start and is_word_char(text[start - 1]):
             continue
-        if end_index + 1 < size and is_word_char(text[end_index + 1]):
+        if end_index + 1 < size and cue[-1].isalpha() and is_word_char(text[end_index + 1]):
             continue
         cues.setdefault(cue, []).append(start)
-    return Anchors(words, {k: tuple(v) for k, v in cues.items()}, lower, tuple(trigger_cues))
+    return Anchors(
+        by_word,
+        tuple(start for start in possessives if start >= 0),
+        {k: tuple(v) for k, v in cues.items()},
+        lower,
+        tuple(trigger_cues),
+    )
+
+
+def _possessive_marks(text: str) -> list[int]:
+    marks = []
+    for mark in ("’s", "'s"):
+        index = text.find(mark)
+        while index >= 0:
+            marks.append(index)
+            index = text.find(mark, index + 2)
+    return marks
+
+
+def _word_before(text: str, end: int) -> int:
+    """Start of the capitalised word that ends at ``end`` (-1 if there is none)."""
+    match = _capword_end().search(text, max(0, end - 40), end)
+    return match.start() if match else -1
+
+
+@functools.cache
+def _capword_end() -> re.Pattern[str]:
+    return re.compile("(?<!\\w)[" + re.escape(upper_letters()) + r"]\w*\Z")
 
 
 def trigger_hits(text: str) -> list[tuple[int, int]]:
