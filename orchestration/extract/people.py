@@ -357,6 +357,10 @@ class PersonHit:
     organisation: str | None = None
 
 
+# How far back from a comma or verb a name run may start (the longest names are ~50 chars).
+_NAME_REACH = 80
+
+
 def _first_words(phrases) -> dict[str, None]:
     """The leading capitalised word of each phrase (what the anchor scan yields), as dict
     keys so that ``Anchors.starts_of`` can intersect them."""
@@ -563,7 +567,7 @@ def _appositive_starts(body: str) -> list[int]:
         if lead is None:
             continue
         comma = lead.start()
-        run = pats["name_before_comma"].search(body, max(0, comma - 160), comma)
+        run = pats["name_before_comma"].search(body, max(0, comma - _NAME_REACH), comma)
         if run is not None:
             starts.append(run.start())
     return starts
@@ -574,7 +578,7 @@ def _said_before_starts(body: str) -> list[int]:
     pattern = _patterns()["name_before_space"]
     starts = []
     for verb_start, _verb in anchors(body).cue_positions(SAID_VERBS):
-        run = pattern.search(body, max(0, verb_start - 160), verb_start)
+        run = pattern.search(body, max(0, verb_start - _NAME_REACH), verb_start)
         if run is not None:
             starts.append(run.start())
     return starts

@@ -4,37 +4,63 @@ from __future__ import annotations
 
 import re
 
-_ADVISORY_HEADING = re.compile(r"^\s*Media advisory\s*$", re.IGNORECASE | re.MULTILINE)
 _ADVISORY_FUTURE = re.compile(
     r"\bwill (?:visit|meet|attend|participate|travel|deliver|host|address|give|hold|"
     r"receive|welcome|chair|co-chair|take part|speak|open|launch|hold)\b"
 )
 _PRESS_RELEASE = re.compile(r"\bPress Release\s*\(\d{4}\)\s*\d+|^\s*Press Release\b", re.I | re.M)
-_SPEECH = re.compile(
-    r"\(As delivered\)|\bTranscript\b|^\s*(?:Speech|Remarks|Keynote|Opening remarks|"
-    r"Address) by\b|\bpre-ministerial press conference\b|^\s*Q(?:uestion)?\s*:|^Q&A",
-    re.I | re.M,
+_SPEECH_LINE_OPENINGS = (
+    "speech by",
+    "remarks by",
+    "keynote by",
+    "opening remarks by",
+    "address by",
 )
+_QUESTION_LINE = re.compile(r"\s*q(?:uestion)?\s*:")
+_TRANSCRIPT = re.compile(r"\btranscript\b")
+_PRE_MINISTERIAL = re.compile(r"\bpre-ministerial press conference\b")
 
 
-_SPEECH_WORDS = (
-    "delivered",
-    "transcript",
-    "speech",
-    "remarks",
-    "keynote",
-    "address",
-    "pre-ministerial",
-    "q:",
-    "question",
-    "q&a",
-)
-
-
-def _maybe_speech(text: str) -> bool:
-    """Cheap test before ``_SPEECH``: one of its words is there."""
+def _is_speech(text: str) -> bool:
+    """A transcript: "(As delivered)", "Transcript", a line opening "Speech by" or
+    "Remarks by" ..., or a Q&A line (any case; plain string tests, one line at a time)."""
     lower = text.lower()
-    return any(word in lower for word in _SPEECH_WORDS)
+    if "(as delivered)" in lower:
+        return True
+    if "transcript" in lower and _TRANSCRIPT.search(lower):
+        return True
+    if "pre-ministerial" in lower and _PRE_MINISTERIAL.search(lower):
+        return True
+    for line in lower.split("\n"):
+        if line.startswith("q&a"):
+            return True
+        opening = line.lstrip()
+        for phrase in _SPEECH_LINE_OPENINGS:
+            if opening.startswith(phrase) and not opening[len(phrase) : len(phrase) + 1].isalnum():
+                return True
+        if opening[:1] == "q" and _QUESTION_LINE.match(opening):
+            return True
+    return False
+
+
+_STATEMENT = re.compile(r"\bstatement\b")
+_PRESS_STATEMENT = re.compile(r"\bpress statements?\b")
+_MEDIA_ADVISORY = "media advisory"
+
+
+def _has_advisory_heading(body: str) -> bool:
+    """Whether a line is only "Media advisory" (any case), found by str.find."""
+    lower = body.lower()
+    index = lower.find(_MEDIA_ADVISORY)
+    while index >= 0:
+        line_start = lower.rfind("\n", 0, index) + 1
+        line_end = lower.find("\n", index)
+        line_end = len(lower) if line_end < 0 else line_end
+        after = index + len(_MEDIA_ADVISORY)
+        if not lower[line_start:index].strip() and not lower[after:line_end].strip():
+            return True
+        index = lower.find(_MEDIA_ADVISORY, after)
+    return False
 
 
 def classify_release(title: str, body: str, hint: str | None = None) -> str:
@@ -49,15 +75,16 @@ def classify_release(title: str, body: str, hint: str | None = None) -> str:
     if _PRESS_RELEASE.search(hint or "") or hint_text == "press release":
         return "press_release"
     first_para = body.strip().split("\n\n", 1)[0]
-    says_statement = re.search(r"\bstatement\b", title, re.I) or re.search(
-        r"\bstatement\b", first_para[:200], re.I
+    title_lower = title.lower()
+    says_statement = ("statement" in title_lower and _STATEMENT.search(title_lower)) or (
+        "statement" in first_para[:200].lower() and _STATEMENT.search(first_para[:200].lower())
     )
-    if says_statement and not re.search(r"\bpress statements?\b", title, re.I):
+    if says_statement and not _PRESS_STATEMENT.search(title_lower):
         return "statement"
     head = body[:400]
-    if _SPEECH.search(title) or (_maybe_speech(head) and _SPEECH.search(head)):
+    if _is_speech(title) or _is_speech(head):
         return "speech"
-    if "advisory" in body.lower() and _ADVISORY_HEADING.search(body):
+    if _has_advisory_heading(body):
         return "media_advisory"
     if "release" in body[:300].lower() and _PRESS_RELEASE.search(body[:300]):
         return "press_release"
