@@ -15,6 +15,12 @@ releases as (
 
 ),
 
+release_versions as (
+
+    select * from {{ ref('stg_raw__releases') }}
+
+),
+
 work_set as (
 
     select * from {{ ref('int_releases_windowed') }}
@@ -27,16 +33,19 @@ final as (
         releases.release_id,
         releases.source,
         releases.source_name,
-        releases.url,
-        releases.title,
-        releases.summary,
-        releases.body_text,
+        release_versions.url,
+        release_versions.title,
+        release_versions.summary,
+        release_versions.body_text,
         releases.release_type,
         releases.language,
         releases.published_at,
         releases.published_date,
         releases.is_truncated,
-        releases.word_count,
+        case
+            when trim(release_versions.body_text) = '' then 0
+            else len(string_split_regex(trim(release_versions.body_text), '\s+'))
+        end as word_count,
         releases.content_hash,
         releases.version_count,
         releases.fetched_at,
@@ -44,6 +53,10 @@ final as (
     from releases
     inner join work_set
         on releases.release_id = work_set.release_id
+    -- the text of the latest version, read for the work set only
+    inner join release_versions
+        on releases.release_id = release_versions.release_id
+        and releases.release_version = release_versions.release_version
 
 )
 

@@ -28,11 +28,7 @@ final as (
         metadata_json,
         content_hash,
         cast(fetched_at as timestamp) as fetched_at,
-        payload_sha256,
-        case
-            when trim(body_text) = '' then 0
-            else len(string_split_regex(trim(body_text), '\s+'))
-        end as word_count
+        payload_sha256
     from source_releases
 
 )
