@@ -40,6 +40,7 @@ _PRONOUN = re.compile(r"^(?:He|She|They)\b")
 _SKIP_LINE = re.compile(r"^\s*(?:Media advisory|Programme|Program|Agenda)\s*$", re.I)
 _OF_BEFORE = re.compile(r"\bof (?:the )?$")
 _KIND_RANK = {"venue": 0, "city": 1, "region": 2, "country": 3}
+_SKIP_LINE_MAX = 40  # "Media advisory", "Programme" ... alone on a line
 _HEADER_MAX = 80  # a day header is a short line (date_line takes at most 60 stripped chars)
 _ROLE_BY_TYPE = {"press_conference": "speaker", "speech": "speaker"}
 
@@ -175,26 +176,32 @@ def build_events(
             continue  # no dates and no event words: no headers, no events
         paragraph_date: DateMention | None = None
         for sentence in sentences(paragraph):
-            if sentence.start in line_starts or _SKIP_LINE.match(sentence.text):
+            kind = _kind_between(hits, sentence.start, sentence.end)
+            first = bisect.bisect_left(date_starts, sentence.start)
+            dated = first < len(date_starts) and date_starts[first] < sentence.end
+            if not dated and kind is None:
+                continue  # neither a date to carry nor an event to date
+            if sentence.start in line_starts or (
+                len(sentence.text) <= _SKIP_LINE_MAX and _SKIP_LINE.match(sentence.text)
+            ):
                 continue
             header = (
                 date_line(sentence.text, reference_date)
-                if len(sentence.text) <= _HEADER_MAX
-                and _any_between(date_starts, sentence.start, sentence.end)
+                if dated and len(sentence.text) <= _HEADER_MAX
                 else None
             )
             if header is not None:
                 headers.append((sentence.start, header))
                 continue
-            inside = [
-                d
-                for d in dates
-                if sentence.start <= d.start < sentence.end and d.precision in ("day", "month")
-            ]
-            when = inside[0] if inside else None
+            when = None
+            for mention in dates[first:] if dated else ():
+                if mention.start >= sentence.end:
+                    break
+                if mention.precision in ("day", "month"):
+                    when = mention
+                    break
             if when is None and paragraph_date is None and not (is_advisory and last_date):
                 continue
-            kind = _kind_between(hits, sentence.start, sentence.end)
             if when is not None:
                 if main_date is None and when.precision == "day":
                     main_date = when

@@ -71,7 +71,11 @@ def sentences(paragraph: Span) -> list[Span]:
         cut = 0
         for match in _SENTENCE_END.finditer(text):
             stop = match.start() + 1
-            if text[stop - 1] == "." and _NO_BREAK_BEFORE.search(text, max(0, stop - 6), stop):
+            if (
+                text[stop - 1] == "."
+                and _maybe_abbreviation(text, stop - 1)
+                and _NO_BREAK_BEFORE.search(text, max(0, stop - 6), stop)
+            ):
                 continue
             piece = text[cut:stop]
             if piece.strip():
@@ -82,7 +86,16 @@ def sentences(paragraph: Span) -> list[Span]:
     return result
 
 
+def _maybe_abbreviation(text: str, dot: int) -> bool:
+    """Cheap test before ``_NO_BREAK_BEFORE``: the word before the full stop is short (the
+    longest abbreviation, "approx", has six letters) or ends in a capital or a dot."""
+    space = text.rfind(" ", max(0, dot - 8), dot)
+    return space < 0 or dot - space <= 7 or not text[dot - 1].islower()
+
+
 def _trimmed(start: int, piece: str) -> Span:
+    if not piece[0].isspace() and not piece[-1].isspace():
+        return Span(start, start + len(piece), piece)
     lead = len(piece) - len(piece.lstrip())
     stripped = piece.strip()
     return Span(start + lead, start + lead + len(stripped), stripped)
