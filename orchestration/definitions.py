@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.defs.automation import ingest_job, poll_live_sources, warehouse_job
+from orchestration.defs.automation import (
+    build_marts_after_raw,
+    ingest_job,
+    poll_live_sources,
+    raw_job,
+    transform_job,
+)
 from orchestration.defs.checks import asset_checks
 from orchestration.defs.extraction.assets import extract_mentions
 from orchestration.defs.ingestion.assets import fetch_sources, raw_releases
@@ -15,8 +21,9 @@ from orchestration.defs.transform.dbt import pressroom_dbt_models
 defs = dg.Definitions(
     assets=[fetch_sources, raw_releases, extract_mentions, pressroom_dbt_models],
     asset_checks=[*asset_checks, *quality_checks],
-    jobs=[ingest_job, warehouse_job],
+    jobs=[ingest_job, raw_job, transform_job],
     schedules=[poll_live_sources],
+    sensors=[build_marts_after_raw],
     resources=build_resources(),
     executor=dg.in_process_executor,
 )

@@ -53,6 +53,7 @@ def run_pipeline(settings: Settings, *, fetch_config: dict | None = None,
                  window: tuple[date, date] | None = None) -> int:
     """Fetch (unless a window is given: a backfill from kept payloads), build, publish."""
     from orchestration.definitions import defs
+    from orchestration.defs.automation import transform_run_config
     from orchestration.summary import print_summary
     from orchestration.warehouse.publish import publish
 
@@ -73,15 +74,25 @@ def run_pipeline(settings: Settings, *, fetch_config: dict | None = None,
             return 0
     start, end = window
     last = end - timedelta(days=1)
-    build = defs.get_job_def("warehouse_job").execute_in_process(
+    raw = defs.get_job_def("raw_job").execute_in_process(
         instance=instance, raise_on_error=False, run_config=QUIET_CONSOLE,
         tags={ASSET_PARTITION_RANGE_START_TAG: start.isoformat(),
               ASSET_PARTITION_RANGE_END_TAG: last.isoformat()},
     )
-    failures = _failures(build)
-    if not build.success or failures:
+    failures = _failures(raw)
+    if raw.success and not failures:
+        transform = defs.get_job_def("transform_job").execute_in_process(
+            instance=instance, raise_on_error=False,
+            run_config={**QUIET_CONSOLE,
+                        **transform_run_config((start.isoformat(), end.isoformat()))},
+        )
+        failures = _failures(transform) or ([] if transform.success else
+                                            ["dbt build failed (see the output above)"])
+    elif not failures:
+        failures = ["raw build failed (see the output above)"]
+    if failures:
         print(f"build of {start}..{last} stopped; the published warehouse was left unchanged:")
-        print("  " + "\n  ".join(failures or ["unknown failure (see the Dagster run log)"]))
+        print("  " + "\n  ".join(failures))
         print_summary(settings)
         return 1
     publish(settings.warehouse_path, settings.published_path)

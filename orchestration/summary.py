@@ -19,7 +19,7 @@ def print_summary(settings: Settings) -> None:
         print("rows per table:")
         for schema, table in tables:
             count = conn.execute(f'select count(*) from "{schema}"."{table}"').fetchone()[0]
-            print(f"  {schema}.{table:<28} {count:>8}")
+            print(f"  {schema + '.' + table:<32} {count:>8}")
         rejected = conn.execute("""
             select source, reason, count(*) as n, min(locator) as example
             from raw.rejected_items group by all order by source, reason

@@ -63,6 +63,8 @@ def store_collected(conn: duckdb.DuckDBPyConnection, collected: Collected, run_i
                 "reason": pl.Utf8, "detail": pl.Utf8, "payload_sha256": pl.Utf8,
                 "partition_date": pl.Date},
     )
+    rejections = rejections.unique(subset=["source", "locator", "reason"], keep="last",
+                                   maintain_order=True)
     with transaction(conn):
         if payloads.height:
             conn.register("incoming_payloads", payloads.to_arrow())

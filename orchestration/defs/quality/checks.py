@@ -103,7 +103,6 @@ def _mart_check(model: str):
     suite = f"marts_{model}"
 
     @dg.asset_check(asset=dg.AssetKey(["marts", model]), name=f"gx_{suite}", blocking=True,
-                    partitions_def=daily_partitions,
                     description=f"GX suite {suite} on the whole table, after dbt "
                                 "(keys, enumerations, no orphans, counts consistent with raw).")
     def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
