@@ -139,14 +139,16 @@ def _relative(word: str, reference: date) -> tuple[date, date | None, str] | Non
 
 # Month names are rare in a text; the full patterns only run in windows around them.
 _MONTH_WORDS = dict.fromkeys([*(m.capitalize() for m in _MONTHS), "Sept"])
-_WINDOW_BEFORE, _WINDOW_AFTER = 60, 45
+# How far before and after a month name's first three letters each pattern may reach:
+# "from Tuesday 24 March to Thursday 26 March 2015", "Wednesday, the 31st of October".
+_REACH = {"range": (60, 48), "us_range": (0, 48), "single": (40, 48), "us_single": (16, 48)}
 
 
-def _windows(text: str) -> list[tuple[int, int]]:
+def _windows(text: str, before: int, after: int) -> list[tuple[int, int]]:
     windows: list[tuple[int, int]] = []
     for word_start, _word in anchors(text).starts_of(_MONTH_WORDS):
-        start = max(0, word_start - _WINDOW_BEFORE)
-        end = min(len(text), word_start + 3 + _WINDOW_AFTER)
+        start = max(0, word_start - before)
+        end = min(len(text), word_start + after)
         if windows and start <= windows[-1][1]:
             windows[-1] = (windows[-1][0], end)
         else:
@@ -183,13 +185,13 @@ def _finditer(pattern: re.Pattern[str], text: str, windows: list[tuple[int, int]
 def find_dates(text: str, reference: date) -> list[DateMention]:
     """All date mentions in ``text``, non-overlapping, in text order."""
     found: list[DateMention] = []
-    windows = _windows(text)
+    windows = {name: _windows(text, *reach) for name, reach in _REACH.items()}
 
     def taken(start: int, end: int) -> bool:
         return any(m.start < end and start < m.end for m in found)
 
-    for pattern in (_RANGE, _US_RANGE):
-        for match in _finditer(pattern, text, windows):
+    for name, pattern in (("range", _RANGE), ("us_range", _US_RANGE)):
+        for match in _finditer(pattern, text, windows[name]):
             if taken(*match.span()):
                 continue
             groups = match.groupdict()
@@ -206,15 +208,15 @@ def find_dates(text: str, reference: date) -> list[DateMention]:
             if start_date is None or start_date > end_date:
                 continue
             found.append(DateMention(*match.span(), start_date, end_date, "day"))
-    for pattern in (_SINGLE, _US_SINGLE):
-        for match in _finditer(pattern, text, windows):
+    for name, pattern in (("single", _SINGLE), ("us_single", _US_SINGLE)):
+        for match in _finditer(pattern, text, windows[name]):
             if taken(*match.span()):
                 continue
             year = int(match.group("y1")) if match.group("y1") else None
             day = _make(year, _month(match.group("m1")), _day(match.group("d1")), reference)
             if day is not None:
                 found.append(DateMention(*match.span(), day, None, "day"))
-    for match in _finditer(_MONTH_YEAR, text, windows):
+    for match in _finditer(_MONTH_YEAR, text, windows["us_single"]):
         if not taken(*match.span()):
             found.append(
                 DateMention(

@@ -76,7 +76,8 @@ class Gazetteer:
 
     places: dict[str, Place]
     # Aliases by their first capitalised word (the anchor scan's words are the keys), then
-    # by the next three characters ("San" -> " Se" -> San Sebastián, ...); entries are
+    # by the next three characters ("San" -> " Se" -> San Sebastián, ..., and "" for
+    # aliases with fewer characters after the first word); entries are
     # (chars before that word, surface, alias), longest first.
     index: dict[str, dict[str, tuple[tuple[int, str, Alias], ...]]]
     capitals: dict[str, Place]
@@ -129,12 +130,13 @@ NEXT_CHARS = 3
 def _by_next(
     word: str, entries: list[tuple[int, str, Alias]]
 ) -> dict[str, tuple[tuple[int, str, Alias], ...]]:
-    """Entries keyed by the (up to) three characters after the first word."""
+    """Entries keyed by the three characters after the first word; entries with fewer
+    after it under ``""``."""
     grouped: dict[str, list[tuple[int, str, Alias]]] = {}
     for entry in entries:
         lead, surface, _alias = entry
         after = surface[lead + len(word) : lead + len(word) + NEXT_CHARS]
-        grouped.setdefault(after, []).append(entry)
+        grouped.setdefault(after if len(after) == NEXT_CHARS else "", []).append(entry)
     return {
         after: tuple(sorted(group, key=lambda e: -len(e[1]))) for after, group in grouped.items()
     }

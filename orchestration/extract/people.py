@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import yaml
 
@@ -344,9 +344,9 @@ _NON_NAME = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class PersonHit:
-    """A person found in the body, before mention ids are assigned."""
+class PersonHit(NamedTuple):
+    """A person found in the body, before mention ids are assigned (a named tuple: cheap
+    to make and to copy with ``_replace``)."""
 
     start: int
     end: int
@@ -619,7 +619,7 @@ def _resolve(hits: list[PersonHit], body: str) -> list[PersonHit]:
                 if full.endswith(" " + name):
                     name = full
                     break
-        hit = replace(hit, full_name=name)
+        hit = hit._replace(full_name=name)
         resolved.append(hit)
     for hit in resolved:
         best = by_name.get(hit.full_name)
@@ -628,8 +628,7 @@ def _resolve(hits: list[PersonHit], body: str) -> list[PersonHit]:
             or (not best.title and hit.title)
             or (not best.organisation and hit.organisation)
         ):
-            by_name[hit.full_name] = replace(
-                hit,
+            by_name[hit.full_name] = hit._replace(
                 title=(best.title if best and best.title else hit.title),
                 organisation=(
                     best.organisation if best and best.organisation else hit.organisation
@@ -650,10 +649,10 @@ def _resolve(hits: list[PersonHit], body: str) -> list[PersonHit]:
                 prev_org = previous.organisation or by_name[previous.full_name].organisation
                 if is_state(prev_org):
                     org = prev_org
-                    by_name[hit.full_name] = replace(entity, organisation=org)
+                    by_name[hit.full_name] = entity._replace(organisation=org)
                     break
         final.append(
-            replace(hit, title=title, organisation=org, honorific=hit.honorific or entity.honorific)
+            hit._replace(title=title, organisation=org, honorific=hit.honorific or entity.honorific)
         )
     return final
 
@@ -691,7 +690,7 @@ def find_people(
                 fuller = [h for h in hits if h.full_name.endswith(surname)]
                 source = fuller[0] if fuller else None
             if source is not None:
-                extra.append(replace(source, start=start, end=end, surface=surname, honorific=None))
+                extra.append(source._replace(start=start, end=end, surface=surname, honorific=None))
             else:
                 extra.append(PersonHit(start, end, surname, surname))
             taken.append((start, end))

@@ -62,8 +62,7 @@ def _raw_matches(text: str) -> list[tuple[int, int, Alias]]:
         groups = index[word]
         word_end = word_start + len(word)
         after = text[word_end : word_end + NEXT_CHARS]
-        candidates = [groups.get(after[:n], ()) for n in range(len(after) + 1)]
-        for lead, surface, alias in (e for group in candidates for e in group):
+        for lead, surface, alias in groups.get(after, ()) + groups.get("", ()):
             start = word_start - lead
             if start < 0 or not text.startswith(surface, start):
                 continue
