@@ -29,7 +29,8 @@ def _prepare(args: argparse.Namespace) -> Settings:
     settings = load_settings()
     export_environment(settings)
     settings.home.mkdir(parents=True, exist_ok=True)
-    dagster_home = Path(os.environ["DAGSTER_HOME"])
+    dagster_home = settings.dagster_home  # the Dagster instance lives in PRESSROOM_HOME too
+    os.environ["DAGSTER_HOME"] = str(dagster_home)
     dagster_home.mkdir(parents=True, exist_ok=True)
     if not (dagster_home / "dagster.yaml").exists():
         (dagster_home / "dagster.yaml").write_text(DAGSTER_YAML, encoding="utf-8")

@@ -50,11 +50,20 @@ def load_settings() -> Settings:
     return Settings(home=home, sources_file=sources_file)
 
 
-def export_environment(settings: Settings) -> None:
-    """Publish derived paths to child processes (dbt reads `PRESSROOM_DUCKDB_PATH`)."""
-    os.environ["PRESSROOM_HOME"] = str(settings.home)
-    os.environ["PRESSROOM_SOURCES"] = str(settings.sources_file)
-    os.environ["PRESSROOM_DUCKDB_PATH"] = str(settings.warehouse_path)
+def export_environment(settings: Settings, *, overwrite: bool = True) -> None:
+    """Publish the paths to Dagster resources (read at run launch) and to dbt.
+
+    With ``overwrite=False`` only missing variables are set (the code location's defaults).
+    """
+    paths = {
+        "PRESSROOM_HOME": str(settings.home),
+        "PRESSROOM_SOURCES": str(settings.sources_file),
+        "PRESSROOM_DUCKDB_PATH": str(settings.warehouse_path),
+        "PRESSROOM_HTTP_CACHE": str(settings.http_cache_path),
+    }
+    for name, value in paths.items():
+        if overwrite or name not in os.environ:
+            os.environ[name] = value
     os.environ.setdefault("DAGSTER_HOME", str(settings.dagster_home))
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")

@@ -11,7 +11,7 @@ import dagster as dg
 import duckdb
 from dagster_dbt import DbtCliResource
 
-from orchestration.settings import DBT_PROJECT_DIR, load_settings
+from orchestration.settings import DBT_PROJECT_DIR, export_environment, load_settings
 from orchestration.sources.config import SourcesFile, load_sources
 from orchestration.warehouse.connection import open_warehouse
 from orchestration.warehouse.schema import ensure_raw_schema
@@ -40,11 +40,13 @@ class SourcesResource(dg.ConfigurableResource):
 
 
 def build_resources() -> dict[str, object]:
-    settings = load_settings()
+    """Paths come from the environment when a run starts (EnvVar), not at import, so one
+    process can run pipelines for several homes (the CLI sets them, tests too)."""
+    export_environment(load_settings(), overwrite=False)
     return {
-        "warehouse": WarehouseResource(path=str(settings.warehouse_path)),
-        "sources": SourcesResource(path=str(settings.sources_file),
-                                   http_cache_path=str(settings.http_cache_path)),
+        "warehouse": WarehouseResource(path=dg.EnvVar("PRESSROOM_DUCKDB_PATH")),
+        "sources": SourcesResource(path=dg.EnvVar("PRESSROOM_SOURCES"),
+                                   http_cache_path=dg.EnvVar("PRESSROOM_HTTP_CACHE")),
         "dbt": DbtCliResource(
             project_dir=str(DBT_PROJECT_DIR),
             profiles_dir=str(DBT_PROJECT_DIR),
