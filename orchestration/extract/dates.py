@@ -144,11 +144,11 @@ _MONTH_WORDS = dict.fromkeys([*(m.capitalize() for m in _MONTHS), "Sept"])
 _REACH = {"range": (60, 48), "us_range": (0, 48), "single": (40, 48), "us_single": (16, 48)}
 
 
-def _windows(text: str, before: int, after: int) -> list[tuple[int, int]]:
+def _windows(months: list[int], size: int, before: int, after: int) -> list[tuple[int, int]]:
     windows: list[tuple[int, int]] = []
-    for word_start, _word in anchors(text).starts_of(_MONTH_WORDS):
+    for word_start in months:
         start = max(0, word_start - before)
-        end = min(len(text), word_start + after)
+        end = min(size, word_start + after)
         if windows and start <= windows[-1][1]:
             windows[-1] = (windows[-1][0], end)
         else:
@@ -185,7 +185,8 @@ def _finditer(pattern: re.Pattern[str], text: str, windows: list[tuple[int, int]
 def find_dates(text: str, reference: date) -> list[DateMention]:
     """All date mentions in ``text``, non-overlapping, in text order."""
     found: list[DateMention] = []
-    windows = {name: _windows(text, *reach) for name, reach in _REACH.items()}
+    months = [start for start, _word in anchors(text).starts_of(_MONTH_WORDS)]
+    windows = {name: _windows(months, len(text), *reach) for name, reach in _REACH.items()}
 
     def taken(start: int, end: int) -> bool:
         return any(m.start < end and start < m.end for m in found)

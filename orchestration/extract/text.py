@@ -111,8 +111,14 @@ def boilerplate_start(body: str) -> int:
 
 def boilerplate_spans(body: str) -> list[tuple[int, int]]:
     """Spans of paragraphs that are boilerplate, plus everything after a closing block."""
-    spans = [(p.start, p.end) for p in paragraphs(body) if _opens(p, _BOILERPLATE_START)]
-    tail = boilerplate_start(body)
+    spans = []
+    tail = len(body)
+    for paragraph in paragraphs(body):
+        opening = paragraph.text[:40].lstrip().lower()
+        if opening.startswith(_BOILERPLATE_START):
+            spans.append((paragraph.start, paragraph.end))
+            if tail == len(body) and opening.startswith(_BOILERPLATE_BLOCK):
+                tail = paragraph.start
     if tail < len(body):
         spans.append((tail, len(body)))
     return spans
