@@ -1,0 +1,144 @@
+"""The code location: graph shape, writer pools, job wiring, and each blocking SQL rule once
+with good data and once with bad (real DuckDB)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from orchestration.defs.automation import transform_run_config, window_of_run
+from orchestration.defs.checks import RULES
+from orchestration.defs.partitions import DUCKDB_POOL
+from orchestration.defs.transform.dbt import dbt_build_args
+from orchestration.settings import SAMPLE_SOURCES_FILE
+from orchestration.sources.config import load_sources
+from orchestration.sources.runner import collect_dumps, collect_sources, known_labels
+from orchestration.warehouse.raw_store import store_collected
+from orchestration.warehouse.releases import rebuild_releases
+from orchestration.warehouse.schema import ensure_raw_schema
+
+WINDOW = (date(2023, 10, 1), date(2023, 12, 1))
+
+
+@pytest.fixture(scope="module")
+def defs() -> dg.Definitions:
+    from orchestration.definitions import defs as definitions
+
+    return definitions
+
+
+def test_every_duckdb_writer_shares_the_single_writer_pool(defs: dg.Definitions) -> None:
+    graph = defs.resolve_asset_graph()
+    writers = {node.assets_def for node in graph.asset_nodes if node.assets_def.op}
+    assert writers
+    for assets_def in writers:
+        assert assets_def.op.pool == DUCKDB_POOL, assets_def.op.name
+
+
+def test_asset_keys_mirror_tables(defs: dg.Definitions) -> None:
+    keys = {key.to_user_string() for key in defs.resolve_asset_graph().get_all_asset_keys()}
+    expected = {"raw/http_responses", "raw/fetched_items", "raw/rejected_items",
+                "raw/releases", "raw/person_mentions", "raw/location_mentions",
+                "raw/event_mentions", "raw/event_participants", "raw/release_annotations",
+                "marts/fct_releases", "marts/fct_events", "marts/fct_appearances",
+                "marts/dim_people", "marts/dim_people_roles", "marts/dim_locations",
+                "marts/fct_person_mentions", "marts/fct_location_mentions"}
+    assert expected <= keys
+
+
+def test_marts_descend_from_raw_releases(defs: dg.Definitions) -> None:
+    graph = defs.resolve_asset_graph()
+    upstream = graph.get(dg.AssetKey(["marts", "fct_releases"])).parent_keys
+    ancestors = set(upstream)
+    frontier = list(upstream)
+    while frontier:
+        ancestors.update(parents := graph.get(frontier.pop()).parent_keys)
+        frontier.extend(parents)
+    assert dg.AssetKey(["raw", "releases"]) in ancestors
+
+
+def test_raw_job_is_partitioned_and_backfills_in_one_run(defs: dg.Definitions) -> None:
+    job = defs.resolve_job_def("raw_job")
+    assert job.partitions_def is not None
+    graph = defs.resolve_asset_graph()
+    policy = graph.get(dg.AssetKey(["raw", "releases"])).backfill_policy
+    assert policy == dg.BackfillPolicy.single_run()
+
+
+def test_live_polling_schedule_is_stopped_by_default(defs: dg.Definitions) -> None:
+    schedule = defs.resolve_schedule_def("poll_live_sources")
+    assert schedule.default_status == dg.DefaultScheduleStatus.STOPPED
+
+
+def test_partition_window_reaches_dbt_as_environment() -> None:
+    args, env = dbt_build_args("2023-11-01", "2023-11-03")
+    assert args == ["build"]
+    assert env == {"PRESSROOM_MIN_DATE": "2023-11-01", "PRESSROOM_MAX_DATE": "2023-11-03"}
+    assert dbt_build_args("", "")[1] == {"PRESSROOM_MIN_DATE": "", "PRESSROOM_MAX_DATE": ""}
+    with pytest.raises(ValueError, match="must be after"):
+        dbt_build_args("2023-11-03", "2023-11-01")
+
+
+def test_sensor_window_covers_the_raw_run_partitions() -> None:
+    ranged = {"dagster/asset_partition_range_start": "2023-11-01",
+              "dagster/asset_partition_range_end": "2023-11-05"}
+    assert window_of_run(ranged) == ("2023-11-01", "2023-11-06")
+    assert window_of_run({"dagster/partition": "2023-11-08"}) == ("2023-11-08", "2023-11-09")
+    assert window_of_run({}) is None
+    config = transform_run_config(("2023-11-01", "2023-11-06"))
+    assert config["ops"]["pressroom_dbt_models"]["config"]["window_end"] == "2023-11-06"
+
+
+@pytest.fixture
+def loaded(tmp_path: Path) -> duckdb.DuckDBPyConnection:
+    """The bundled sample in raw.releases, plus one clean mention of each kind."""
+    sources = load_sources(SAMPLE_SOURCES_FILE)
+    conn = duckdb.connect(str(tmp_path / "w.duckdb"))
+    ensure_raw_schema(conn)
+    for collected in [*collect_sources(sources, SAMPLE_SOURCES_FILE),
+                      *collect_dumps(sources.dumps, SAMPLE_SOURCES_FILE, known_labels(sources))]:
+        store_collected(conn, collected, "test")
+    rebuild_releases(conn, {s.name: s for s in sources.sources}, *WINDOW)
+    release_id, body, day = conn.execute(
+        "select release_id, body_text, partition_date from raw.releases "
+        "where release_id = 'nato:news_220025' and version = 2").fetchone()
+    start = body.index("NATO")
+    conn.execute("insert into raw.person_mentions values "
+                 "('m#p1', ?, ?, ?, 'NATO', 'Nato', null, null, null, ?, 'test')",
+                 [release_id, start, start + 4, day])
+    conn.execute("insert into raw.event_mentions values ('m#e1', ?, 'meeting', 'x', ?, null, "
+                 "'day', null, null, null, null, null, 0, 10, ?, 'test')",
+                 [release_id, day, day])
+    conn.execute("insert into raw.location_mentions values ('m#l1', ?, 0, 4, 'NATO', "
+                 "'country:BE', 'Belgium', 'country', 'BE', 50.5, 4.5, 2802361, null, null, "
+                 "null, ?, 'test')", [release_id, day])
+    yield conn
+    conn.close()
+
+
+BREAKAGES = {
+    "release_versions_consecutive": "update raw.releases set version = 3 "
+                                    "where release_id = 'nato:news_220025' and version = 2",
+    "releases_have_title_and_text": "update raw.releases set title = '  ' "
+                                    "where release_id = 'nato:news_220025'",
+    "published_within_partition": "update raw.releases set partition_date = date '2023-10-02' "
+                                  "where release_id = 'nato:news_220025'",
+    "person_spans_inside_text": "update raw.person_mentions set \"end\" = \"end\" + 1",
+    "event_dates_valid": "update raw.event_mentions set end_date = start_date - 3",
+    "country_codes_valid": "update raw.location_mentions set country_code = 'XX'",
+}
+
+
+def test_every_rule_has_a_breakage_test() -> None:
+    assert {rule.name for rule in RULES} == set(BREAKAGES)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.name)
+def test_rule_passes_good_data_and_catches_bad(rule, loaded: duckdb.DuckDBPyConnection) -> None:
+    assert rule.offending_rows(loaded, *WINDOW) == []
+    loaded.execute(BREAKAGES[rule.name])
+    assert rule.offending_rows(loaded, *WINDOW), f"{rule.name} missed the breakage"
