@@ -36,7 +36,11 @@ class ValidationSummary:
         lines = []
         for failure in self.failures:
             where = f" on {failure['column']}" if failure.get("column") else ""
-            line = f"{failure['expectation']}{where}: {failure['unexpected_count']} unexpected"
+            line = f"{failure['expectation']}{where}"
+            if failure.get("unexpected_count"):
+                line += f": {failure['unexpected_count']} unexpected"
+            elif failure.get("observed_value") is not None:
+                line += f": observed {failure['observed_value']}"
             if failure.get("partial_unexpected_list"):
                 line += f"; e.g. {failure['partial_unexpected_list']}"
             if failure.get("error"):

@@ -1,0 +1,180 @@
+"""The gates end to end: real Dagster materializations, real dbt, the bundled sample.
+
+One good `pressroom run` (module fixture), then a good one-day backfill while a reader process
+holds the published copy open, then a malformed batch that the gates must stop: non-zero exit,
+the failing check named, dbt not run, and the published file byte-identical.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.cli import main
+
+pytestmark = pytest.mark.e2e
+
+GX_CHECKS = {"gx_raw_releases", "gx_raw_release_annotations", "gx_raw_person_mentions",
+             "gx_raw_location_mentions", "gx_raw_event_mentions", "gx_raw_event_participants",
+             "gx_marts_fct_releases", "gx_marts_fct_events", "gx_marts_fct_appearances",
+             "gx_marts_dim_people", "gx_marts_dim_locations"}
+WARN_CHECKS = {"sources_fresh", "daily_volume_normal"}
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _pressroom(home: Path, *args: str) -> tuple[int, str]:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["--home", str(home), *args])
+    return code, out.getvalue()
+
+
+def _last_build(home: Path):
+    """The latest warehouse_job run: check evaluations and step timings, from Dagster's log."""
+    import dagster as dg
+    from dagster._core.storage.dagster_run import RunsFilter
+
+    instance = dg.DagsterInstance.get()
+    run = instance.get_runs(filters=RunsFilter(job_name="warehouse_job"), limit=1)[0]
+    checks, steps = {}, {}
+    for record in instance.all_logs(run.run_id):
+        event = record.dagster_event
+        if event is None:
+            continue
+        if event.event_type_value == "ASSET_CHECK_EVALUATION":
+            data = event.event_specific_data
+            checks[data.check_name] = (data.passed, data.severity.value)
+    for stats in instance.get_run_step_stats(run.run_id):
+        duration = ((stats.end_time or 0) - (stats.start_time or 0)) if stats.start_time else 0
+        steps[stats.step_key] = (stats.status.value if stats.status else None, duration)
+    return run, checks, steps
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory):
+    """A PRESSROOM_HOME after one good `pressroom run` over the bundled sample."""
+    home = tmp_path_factory.mktemp("gates") / "home"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PRESSROOM_HOME", str(home))
+        patch.setenv("DAGSTER_HOME", str(home / "dagster"))
+        patch.delenv("PRESSROOM_SOURCES", raising=False)
+        started = time.monotonic()
+        code, output = _pressroom(home, "run")
+        elapsed = time.monotonic() - started
+        assert code == 0, output
+        _run, checks, steps = _last_build(home)
+        gate_seconds = {key: round(duration, 2) for key, (_, duration) in steps.items()
+                        if any(name in key for name in GX_CHECKS | WARN_CHECKS)}
+        (home / "gate_timings.json").write_text(json.dumps({
+            "run_seconds": round(elapsed, 1), "gate_steps": gate_seconds,
+            "gate_total_seconds": round(sum(gate_seconds.values()), 2)}, indent=2))
+        yield {"home": home, "output": output, "checks": checks, "steps": steps}
+
+
+def test_good_run_publishes_marts_with_every_gate_passing(home):
+    published = home["home"] / "published" / "pressroom.duckdb"
+    assert published.is_file()
+    with duckdb.connect(str(published), read_only=True) as conn:
+        for model in ("fct_releases", "fct_events", "fct_appearances", "dim_people",
+                      "dim_locations"):
+            assert conn.execute(f"select count(*) from marts.{model}").fetchone()[0] > 0
+    assert set(home["checks"]) >= GX_CHECKS, sorted(home["checks"])
+    failed = {name for name, (passed, _) in home["checks"].items()
+              if name in GX_CHECKS and not passed}
+    assert not failed
+    assert {name: severity for name, (_, severity) in home["checks"].items()
+            if name in WARN_CHECKS} == dict.fromkeys(WARN_CHECKS, "WARN")
+
+
+def _busiest_day(warehouse: Path) -> str:
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        return str(conn.execute(
+            "select partition_date from raw.releases where url is not null "
+            "group by partition_date order by count(*) desc, partition_date limit 1"
+        ).fetchone()[0])
+
+
+READER = """
+import sys, time, duckdb
+conn = duckdb.connect(sys.argv[1], read_only=True)
+stop, queries = __import__("pathlib").Path(sys.argv[2]), 0
+while not stop.exists():
+    assert conn.execute("select count(*) from marts.fct_releases").fetchone()[0] > 0
+    queries += 1
+    time.sleep(0.05)
+conn.close()
+print(queries)
+"""
+
+
+def test_reader_holding_the_published_copy_does_not_block_a_run(home, tmp_path):
+    root = home["home"]
+    published = root / "published" / "pressroom.duckdb"
+    day = _busiest_day(root / "warehouse.duckdb")
+    stop = tmp_path / "stop"
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(published), str(stop)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(2)
+        assert reader.poll() is None, reader.stderr.read() if reader.stderr else ""
+        code, output = _pressroom(root, "backfill", "--start", day, "--end", day)
+    finally:
+        stop.touch()
+        out, err = reader.communicate(timeout=60)
+    assert code == 0, output
+    assert reader.returncode == 0, err
+    assert int(out.strip()) > 0
+    with duckdb.connect(str(published), read_only=True) as conn:
+        assert conn.execute("select count(*) from marts.fct_releases").fetchone()[0] > 0
+
+
+def test_malformed_batch_is_stopped_and_the_published_copy_is_untouched(home):
+    """A fetched item that files a release under a day its publication date contradicts."""
+    root = home["home"]
+    warehouse = root / "warehouse.duckdb"
+    published = root / "published" / "pressroom.duckdb"
+    before = _sha256(published)
+    with duckdb.connect(str(warehouse)) as conn:
+        release_id, published_at = conn.execute(
+            "select release_id, published_at from raw.releases where url is not null "
+            "and published_at is not null order by release_id limit 1").fetchone()
+        target = (published_at + timedelta(days=3)).date()
+        conn.execute(
+            "insert into raw.fetched_items select 'injected-run', fetched_at + interval 1 day, "
+            "source, item_key, feed_payload_sha256, detail_url, detail_payload_sha256, "
+            "detail_status, context_json, release_id, ? from raw.fetched_items "
+            "where release_id = ? order by fetched_at desc limit 1", [target, release_id])
+        marts_before = conn.execute(
+            "select release_id, published_date, fetched_at from marts.fct_releases "
+            "where release_id = ?", [release_id]).fetchall()
+    time.sleep(0.01)  # mtime resolution: make any rewrite of the published file detectable
+    mtime = published.stat().st_mtime_ns
+
+    code, output = _pressroom(root, "backfill", "--start", str(target), "--end", str(target))
+
+    assert code != 0, output
+    assert "gx_raw_releases" in output and "published_day_matches_partition" in output, output
+    assert "published warehouse was left unchanged" in output
+    assert _sha256(published) == before
+    assert published.stat().st_mtime_ns == mtime
+    _run, checks, steps = _last_build(root)
+    assert checks["gx_raw_releases"] == (False, "ERROR")
+    assert steps.get("pressroom_dbt_models", ("SKIPPED",))[0] != "SUCCESS"
+    assert not any(name.startswith("gx_marts_") for name in checks)
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        assert conn.execute(
+            "select release_id, published_date, fetched_at from marts.fct_releases "
+            "where release_id = ?", [release_id]).fetchall() == marts_before
