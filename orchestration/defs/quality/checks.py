@@ -1,7 +1,8 @@
 """GX suites as blocking asset checks, plus freshness and volume checks that only warn.
 
-Raw checks validate the partition window of their asset; marts checks validate the whole
-table (they run after dbt, in the same in-process run). A check that raises is reported as
+Raw checks are partitioned like their assets and validate the run's partition window (in
+raw_job); marts checks are unpartitioned like the dbt assets and validate the whole table,
+after dbt, in transform_job. A check that raises is reported as
 failed with the error text, never as passed or skipped.
 """
 
