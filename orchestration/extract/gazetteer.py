@@ -250,6 +250,8 @@ def gazetteer() -> Gazetteer:
         places[place.place_id] = place
         for alias in row["aliases"]:
             surfaces[alias] = [place]
+            if row.get("context_only"):
+                flags[alias] = ((), True)
 
     # Venues.
     for row in _load_yaml("venues.yaml")["venues"]:

@@ -33,7 +33,13 @@ _POSSESSIVE_TITLE = re.compile(
     r"Queen|Foreign Minister|Defence Minister|Defense Minister|Ambassador|Permanent Representative"
     r"|Chief|Head)\b"
 )
-_LOCATIVE_BEFORE = re.compile(r"\b(?:in|to|from|at|near|outside|around|via)\s+$", re.IGNORECASE)
+# "in X", "across the X", "the whole X": the name is used as a place.
+_LOCATIVE_BEFORE = re.compile(
+    r"(?:\b(?:in|to|from|at|near|outside|around|via|across|throughout|within)\s+(?:the\s+)?"
+    r"|\bthe\s+(?:whole|entire)\s+)$",
+    re.IGNORECASE,
+)
+_LOCATIVE_REACH = 24
 _CAPITAL_ANAPHOR = re.compile(
     r"\b(?:the country[’']s|its|the) capital(?: city)?(?! of)\b|\bthe capital city\b"
 )
@@ -89,6 +95,18 @@ def _followed_by_country(text: str, end: int) -> bool:
         return False
     named = follow.group(1).strip()
     return named in gazetteer().countries_by_name or named in gazetteer().us_states
+
+
+def _names_other_city(text: str, end: int, venue: Place) -> bool:
+    """Whether the venue name runs on into another city's name ("NATO Headquarters
+    Sarajevo", "NATO Headquarters Skopje"): a different venue of the same kind."""
+    if not text.startswith(" ", end):
+        return False
+    following = _raw_matches(text[end + 1 : end + 40])
+    if not following or following[0][0] != 0:
+        return False
+    place = following[0][2].places[0]
+    return place.kind == "city" and place.place_id != venue.parent_id
 
 
 def _is_role_or_org(text: str, start: int, end: int) -> bool:
@@ -187,12 +205,14 @@ def find_places(
             if capital is not None:
                 result.append(PlaceMatch(start, end, text[start:end], capital))
             continue
+        if alias.places[0].kind == "venue" and _names_other_city(text, end, alias.places[0]):
+            continue  # "NATO Headquarters Sarajevo" is not NATO Headquarters in Brussels
         if alias.needs_prefix:
             words = text[max(0, start - 12) : start].split()
             if not words or words[-1].lower() not in alias.needs_prefix:
                 continue
         if alias.context_only and not (
-            _LOCATIVE_BEFORE.search(text[max(0, start - 10) : start])
+            _LOCATIVE_BEFORE.search(text[max(0, start - _LOCATIVE_REACH) : start])
             or _followed_by_country(text, end)
         ):
             continue

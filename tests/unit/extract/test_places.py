@@ -78,3 +78,24 @@ def test_capital_anaphor_resolves_to_capital_of_last_country():
 
 def test_common_word_city_names_need_context():
     assert _places("Operation Mobile 6 and the University team") == []
+
+
+def test_venue_name_running_into_another_city_is_a_different_venue():
+    # Regression: "NATO Headquarters Sarajevo" resolved to NATO Headquarters in Brussels.
+    found = _places("She also visited the NATO Headquarters Sarajevo, which assists reform.")
+    assert ("NATO Headquarters", "NATO Headquarters", "BE", "venue") not in found
+    assert ("Sarajevo", "Sarajevo", "BA", "city") in found
+    assert _places("They met at NATO Headquarters in Brussels.")[0][1] == "NATO Headquarters"
+
+
+def test_european_union_is_a_place_only_after_a_locative():
+    # Regression: the organisation ("The European Union supports ...") counted as a place.
+    assert _places("The European Union will act, and the European Union agreed.") == []
+    found = _places("It protects the external border of the whole European Union.")
+    assert found == [("European Union", "European Union", None, "region")]
+
+
+def test_central_mediterranean_is_a_sea_region_not_a_us_city():
+    # Regression: "Central" in "Central Mediterranean" was the US city Central.
+    found = _places("aircraft monitoring the Central Mediterranean and the Central Narcotics Unit")
+    assert found == [("Central Mediterranean", "Central Mediterranean", None, "region")]
