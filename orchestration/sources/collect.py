@@ -20,11 +20,14 @@ from orchestration.sources.models import ParsedRelease, Rejection
 from orchestration.sources.releases import (
     Detail,
     ItemContext,
+    articles_in_sitemap,
     detail_url,
     partition_date_of,
     release_from_feed_item,
     release_from_node,
+    release_from_sitemap_entry,
 )
+from orchestration.sources.sitemap import SitemapError
 from orchestration.sources.transport import Response, Transport, TransportError
 
 DUMP_SOURCE = "dump"
@@ -124,6 +127,9 @@ def collect_source(
         return collected
     feed_sha = collected.keep(source.name, answer)
     context = ItemContext(source, answer.fetched_at, now or datetime.now(UTC))
+    if source.kind == "sitemap":
+        _collect_sitemap(collected, transport, source, context, answer, feed_sha)
+        return collected
     feed = parse_feed(answer.body, answer.content_type)
     if feed.malformed:
         collected.reject(Rejection(source.name, feed_url, "malformed_feed",
@@ -145,6 +151,27 @@ def collect_source(
     if source.backfill.method == "linked-list" and oldest is not None:
         _walk_back(collected, transport, source, context, oldest[1], known_release_ids)
     return collected
+
+
+def _collect_sitemap(collected: Collected, transport: Transport, source: SourceConfig,
+                     context: ItemContext, answer: Response, sitemap_sha: str) -> None:
+    """The newest ``backfill.max_items`` article URLs of a sitemap, each with its model."""
+    try:
+        entries = articles_in_sitemap(source, answer.body)
+    except SitemapError as error:
+        collected.reject(Rejection(source.name, answer.url, "malformed_sitemap", str(error)),
+                         sitemap_sha, answer.fetched_at.date())
+        return
+    for entry in entries[: source.backfill.max_items]:
+        url = detail_url(source, entry.loc)
+        detail, detail_sha = (None, None)
+        if url:
+            detail, detail_sha = _collect_detail(collected, transport, source, url)
+        release = release_from_sitemap_entry(entry, detail, context)
+        ref = {"source": source.name, "item_key": entry.loc, "feed_payload_sha256": sitemap_sha,
+               "detail_url": url, "detail_payload_sha256": detail_sha,
+               "detail_status": detail.status if detail else None}
+        _record(collected, release, ref, answer.fetched_at, sitemap_sha)
 
 
 def _walk_back(collected: Collected, transport: Transport, source: SourceConfig,

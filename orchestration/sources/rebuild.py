@@ -14,9 +14,12 @@ from orchestration.sources.models import ParsedRelease, Rejection
 from orchestration.sources.releases import (
     Detail,
     ItemContext,
+    articles_in_sitemap,
     release_from_feed_item,
     release_from_node,
+    release_from_sitemap_entry,
 )
+from orchestration.sources.sitemap import SitemapEntry
 
 PayloadLoader = Callable[[str], bytes]
 
@@ -31,6 +34,11 @@ class Rebuilder:
         self._payload = lru_cache(maxsize=256)(load_payload)
         self._feed = lru_cache(maxsize=64)(self._parse_feed)
         self._dump = lru_cache(maxsize=16)(self._parse_dump)
+        self._sitemap = lru_cache(maxsize=16)(self._parse_sitemap)
+
+    def _parse_sitemap(self, sha: str, source_name: str) -> dict[str, SitemapEntry]:
+        source = self.sources[source_name]
+        return {entry.loc: entry for entry in articles_in_sitemap(source, self._payload(sha))}
 
     def _parse_feed(self, sha: str) -> ParsedFeed:
         return parse_feed(self._payload(sha))
@@ -62,6 +70,10 @@ class Rebuilder:
             detail = Detail(row["detail_url"], row.get("detail_status"), body)
         if not row.get("feed_payload_sha256"):
             return release_from_node(row["item_key"], detail, item_context) if detail else None
+        if source.kind == "sitemap":
+            entries = self._sitemap(row["feed_payload_sha256"], source.name)
+            entry = entries.get(row["item_key"])
+            return release_from_sitemap_entry(entry, detail, item_context) if entry else None
         feed = self._feed(row["feed_payload_sha256"])
         item = next((entry for entry in feed.items if entry.key == row["item_key"]), None)
         return release_from_feed_item(item, detail, item_context) if item else None

@@ -11,9 +11,15 @@ from orchestration.sources.config import SourceConfig
 from orchestration.sources.dates import DateParseError, parse_published
 from orchestration.sources.europol import NodeError, parse_node
 from orchestration.sources.feeds import FeedItem
-from orchestration.sources.ids import europol_id, native_id
+from orchestration.sources.ids import europol_id, native_id, nato_aem_id
 from orchestration.sources.models import ParsedRelease, Rejection
 from orchestration.sources.pages import parse_article
+from orchestration.sources.sitemap import (
+    SitemapEntry,
+    date_in_path,
+    parse_model_json,
+    parse_sitemap,
+)
 
 
 @dataclass(frozen=True)
@@ -160,5 +166,45 @@ def release_from_node(alias: str, detail: Detail, context: ItemContext
         is_truncated=False,
         language=source.language,
         release_type_hint=node.article_type,
+        metadata=metadata,
+    )
+
+
+def articles_in_sitemap(source: SourceConfig, payload: bytes) -> list[SitemapEntry]:
+    """Sitemap entries that are articles for this source's profile (newest first)."""
+    entries = parse_sitemap(payload)
+    if source.profile == "nato-aem":
+        entries = [entry for entry in entries if nato_aem_id(entry.loc)]
+    return entries
+
+
+def release_from_sitemap_entry(entry: SitemapEntry, detail: Detail | None,
+                               context: ItemContext) -> ParsedRelease | Rejection:
+    """An article listed in a sitemap, with its text from the page's JSON model."""
+    source = context.source
+    if detail is None or detail.status != 200 or not detail.body:
+        status = detail.status if detail else None
+        return _reject(source, entry.loc, "http_error",
+                       f"HTTP {status or 'no answer'} for the model of {entry.loc}")
+    try:
+        page = parse_model_json(detail.body)
+    except (ValueError, UnicodeDecodeError) as error:
+        return _reject(source, entry.loc, "invalid_model", f"model JSON unusable: {error}")
+    if not page.title or not page.body_text:
+        return _reject(source, entry.loc, "empty_body", f"{entry.loc} has no title or text")
+    published = _published(page.modified or date_in_path(entry.loc) or entry.lastmod,
+                           context, entry.loc)
+    if isinstance(published, Rejection):
+        return published
+    metadata = dict(context.extra)
+    if page.tags:
+        metadata["tags"] = "; ".join(page.tags)
+    return ParsedRelease(
+        source=source.name, source_name=source.display_name,
+        native_id=native_id(source.profile, guid=None, link=entry.loc, title=page.title,
+                            published=entry.lastmod),
+        title=page.title, body_text=page.body_text, url=entry.loc,
+        summary=page.summary or None, published_at=published, is_truncated=False,
+        language=source.language, release_type_hint=entry.loc.split("/en/")[-1].split("/")[0],
         metadata=metadata,
     )
