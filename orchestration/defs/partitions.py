@@ -18,8 +18,10 @@ def window_of(context: dg.AssetExecutionContext | dg.AssetCheckExecutionContext
 
 
 def window_env(start: date, end: date) -> dict[str, str]:
-    """The partition window as dbt reads it (`env_var`, so partial parsing keeps working)."""
-    return {"PRESSROOM_MIN_DATE": start.isoformat(), "PRESSROOM_MAX_DATE": end.isoformat()}
+    """The window [start, end) as dbt reads it: inclusive first and last day, through
+    `env_var` so that partial parsing keeps working."""
+    last = end - timedelta(days=1)
+    return {"PRESSROOM_MIN_DATE": start.isoformat(), "PRESSROOM_MAX_DATE": last.isoformat()}
 
 
 def day_keys(start: date, end: date) -> list[str]:

@@ -77,7 +77,8 @@ def test_live_polling_schedule_is_stopped_by_default(defs: dg.Definitions) -> No
 def test_partition_window_reaches_dbt_as_environment() -> None:
     args, env = dbt_build_args("2023-11-01", "2023-11-03")
     assert args == ["build"]
-    assert env == {"PRESSROOM_MIN_DATE": "2023-11-01", "PRESSROOM_MAX_DATE": "2023-11-03"}
+    # [start, end) becomes dbt's inclusive first and last day
+    assert env == {"PRESSROOM_MIN_DATE": "2023-11-01", "PRESSROOM_MAX_DATE": "2023-11-02"}
     assert dbt_build_args("", "")[1] == {"PRESSROOM_MIN_DATE": "", "PRESSROOM_MAX_DATE": ""}
     with pytest.raises(ValueError, match="must be after"):
         dbt_build_args("2023-11-03", "2023-11-01")
