@@ -10,6 +10,7 @@ import yaml
 
 from orchestration.extract.gazetteer import DATA_DIR, gazetteer
 from orchestration.extract.scan import (
+    PERSON_VERBS,
     SAID_VERBS,
     anchors,
     capword_pattern,
@@ -31,7 +32,11 @@ from orchestration.extract.titles import (
 
 _UPPER = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x250)) if c.isupper())
 _LETTER = r"[^\W\d_]"
-_TOKEN = rf"(?:(?:al-|el-|d[’'])?[{_UPPER}](?:{_LETTER}|[’'\-](?={_LETTER}))*|[{_UPPER}]\.)"
+# Initials first ("G.", "A.A."): tried before a word, so "Christopher G. Cavoli" keeps "G.".
+_TOKEN = (
+    rf"(?:[{_UPPER}]\.(?:[{_UPPER}]\.)*"
+    rf"|(?:al-|el-|d[’'])?[{_UPPER}](?:{_LETTER}|[’'\-](?={_LETTER}))*)"
+)
 _PARTICLES = frozenset(
     [
         "de",
@@ -67,7 +72,8 @@ _PARTICLES = frozenset(
     ]
 )
 _PARTICLE = "(?:" + "|".join(sorted(_PARTICLES, key=len, reverse=True)) + ")"
-_SEP = r"[ \u00a0]+"
+_GAP = r"[^\S\n]+"  # between an office or honorific and the name: never a line break
+_SEP = r"[ \u00a0]{1,2}"  # a layout gap ("Timing TBC      Visit") is not inside a name
 # Candidates start at a capitalised word (or "al-"/"el-"): a cheap check before the big
 # alternations, which the regex engine would otherwise try at every character.
 _AT_WORD = rf"(?<![\w’'])(?=[{_UPPER}]|al-|el-)"
@@ -340,6 +346,35 @@ _NON_NAME = frozenset(
         "Civilian",
         "Organisation",
         "Organization",
+        # Ranks and job words that stand before names ("Admiral Rob Bauer").
+        "Admiral",
+        "Colonel",
+        "Captain",
+        "Lieutenant",
+        "Brigadier",
+        "Commodore",
+        "Marshal",
+        "Sergeant",
+        "Inspector",
+        "Superintendent",
+        "Manager",
+        "Managing",
+        "Judge",
+        "Senator",
+        "Rapporteur",
+        "Coordinator",
+        "Adviser",
+        "Advisor",
+        "Envoy",
+        "Governor",
+        "Mayor",
+        "Speaker",
+        "Professor",
+        "Border",
+        "Guards",
+        "Timing",
+        "TBC",
+        "TBD",
     ]
 )
 
@@ -378,11 +413,12 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     owner = rf"(?:{ORG_PATTERN}|{demonyms}|{_TOKEN}[’']s)"
     title_block = (
         rf"(?:(?P<org1>{owner}){_SEP})?(?P<title>{TITLE_PATTERN})"
-        rf"(?:\s+of\s+(?:the\s+)?(?P<of>{_OFSEQ}))?"
+        rf"(?:\s+(?:of|for)\s+(?:the\s+)?(?P<of>{_OFSEQ}))?(?:\s+\([A-Z][A-Za-z]{{1,11}}\))?"
     )
     return {
         "anchored": re.compile(
-            rf"{_AT_WORD}(?:{title_block},?\s+)?(?:(?P<hon>{_HONORIFIC})\.?\s+)?(?:(?P<royal>{_ROYAL})\s+)?"
+            rf"{_AT_WORD}(?:{title_block},?{_GAP})?(?:(?P<hon>{_HONORIFIC})\.?{_GAP})?"
+            rf"(?:(?P<royal>{_ROYAL}){_GAP})?"
             rf"(?(title)|(?(hon)|(?(royal)|(?!))))"
             rf"(?P<name>{_NAME})(?:\s+of\s+(?:the\s+)?(?P<org2>{_OFSEQ}))?"
         ),
@@ -390,6 +426,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf"{_AT_WORD}(?P<name>{_NAME2}),\s+(?:the\s+|a\s+)?(?:(?P<org1>{owner}){_SEP})?"
             rf"(?P<title>{TITLE_PATTERN})(?:\s+of\s+(?:the\s+)?(?P<of>{_OFSEQ}))?"
         ),
+        "given_name": re.compile(rf"(?P<name>{_NAME2})"),
         "said_after": re.compile(rf"\b(?:said|says|according to)\s+(?P<name>{_NAME2})"),
         "said_before": re.compile(rf"{_AT_WORD}(?P<name>{_NAME2})\s+(?:{_SAID_VERBS})\b"),
         # Backward searches over a short window ending at an anchor: where a name run starts.
@@ -464,7 +501,8 @@ def _normalise(tokens: list[str]) -> str:
     """Join tokens; upper-case surnames become title case (``GREGORI`` -> ``Gregori``)."""
     out = []
     for index, token in enumerate(tokens):
-        if index and token.isupper() and len(token) > 2 and token not in _ROMAN:
+        initial = "." in token
+        if index and token.isupper() and len(token) > 2 and token not in _ROMAN and not initial:
             token = "-".join(part.capitalize() for part in token.split("-"))
         out.append(token)
     return " ".join(out)
@@ -498,6 +536,18 @@ def _title_org(
     return title, org
 
 
+_RANKS = frozenset(
+    {"General", "Admiral", "Lieutenant", "Major", "Colonel", "Captain", "Brigadier", "Vice"}
+    | {"Rear", "Air", "Marshal", "Commodore", "Commander", "Chief", "Inspector", "Sergeant"}
+)
+
+
+def _only_ranks(text: str) -> bool:
+    """``General`` in "Chief of Staff, General Yoshihide Yoshida": ranks before a name."""
+    words = text.split()
+    return bool(words) and all(word in _RANKS for word in words)
+
+
 def _anchored(body: str, source_name: str) -> list[PersonHit]:
     hits = []
     starts_at, _office, _known = _lexicon()
@@ -512,7 +562,7 @@ def _anchored(body: str, source_name: str) -> list[PersonHit]:
         if cleaned is None:
             continue
         start, end, tokens = cleaned
-        if start != match.start("name"):
+        if start != match.start("name") and not _only_ranks(body[match.start("name") : start]):
             continue  # the anchor does not touch the name
         of_part = match.group("of")
         split = _split_of_part(of_part) if of_part else None
@@ -607,6 +657,68 @@ def _unanchored(body: str, source_name: str) -> list[PersonHit]:
     return hits
 
 
+@functools.cache
+def _given_names() -> dict[str, None]:
+    """The curated given names of ``data/first_names.txt`` (dict keys: see ``starts_of``)."""
+    text = (DATA_DIR / "first_names.txt").read_text(encoding="utf-8")
+    names: dict[str, None] = {}
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            names.update(dict.fromkeys(line.split()))
+    return names
+
+
+def _is_place_word(token: str) -> bool:
+    gaz = gazetteer()
+    return token in gaz.countries_by_name or token in gaz.demonyms
+
+
+def _plain_name(body: str, start: int) -> tuple[int, int, list[str]] | None:
+    """A two-to-four-word capitalised run at ``start`` that reads as a bare name: no
+    office or organisation word inside or right after it, no country or demonym."""
+    match = _patterns()["given_name"].match(body, start)
+    if match is None:
+        return None
+    raw = match.group("name").split()
+    cleaned = _clean_tokens(match.group("name"), start)
+    if cleaned is None or cleaned[0] != start:
+        return None
+    if not 2 <= sum(t not in _PARTICLES for t in cleaned[2]) <= 4:
+        return None
+    tokens = cleaned[2]
+    if len(tokens) < len(raw):
+        return None  # the run goes on into "Centre", "Foundation", "Police" ...: an organisation
+    if any(_is_place_word(t) for t in tokens):
+        return None
+    if tokens[-1].endswith(".") or all(t.isupper() for t in tokens):
+        return None
+    return cleaned
+
+
+def _bare_names(body: str) -> list[PersonHit]:
+    """Names with no title, honorific or "said" nearby: a capitalised run that starts with a
+    known given name ("Mark Rutte took office"), or follows a verb that takes a person
+    ("welcomed Ylva Johansson", "succeeding Jens Stoltenberg")."""
+    scanned = anchors(body)
+    starts = [start for start, _word in scanned.starts_of(_given_names())]
+    for cue_start, cue in scanned.cue_positions(PERSON_VERBS):
+        after = cue_start + len(cue)
+        if body.startswith(" ", after) and body[after + 1 : after + 2].isupper():
+            starts.append(after + 1)
+    hits = []
+    last_end = -1
+    for start in sorted(set(starts)):
+        if start < last_end:
+            continue
+        cleaned = _plain_name(body, start)
+        if cleaned is None:
+            continue
+        begin, end, tokens = cleaned
+        hits.append(PersonHit(begin, end, body[begin:end], _normalise(tokens)))
+        last_end = end
+    return hits
+
+
 def _resolve(hits: list[PersonHit], body: str) -> list[PersonHit]:
     """Surname-only mentions take the full name given in the release; fill titles/orgs."""
     full_names = [h.full_name for h in hits if len(h.full_name.split()) >= 2]
@@ -662,7 +774,7 @@ def find_people(
 ) -> list[PersonHit]:
     """People named in ``body`` in text order, one hit per mention."""
     excluded = exclude or []
-    candidates = _anchored(body, source_name) + _unanchored(body, source_name)
+    candidates = _anchored(body, source_name) + _unanchored(body, source_name) + _bare_names(body)
     candidates.sort(key=lambda h: (h.start, -(h.end - h.start), h.title is None))
     hits: list[PersonHit] = []
     last_end = -1
@@ -673,7 +785,11 @@ def find_people(
         last_end = hit.end
     hits = _resolve(hits, body)
     # Bare surnames of people named in full, and well-known figures named by surname.
-    surnames = {h.full_name.split()[-1]: h for h in hits if len(h.full_name.split()) >= 2}
+    surnames = {
+        h.full_name.split()[-1]: h
+        for h in hits
+        if len(h.full_name.split()) >= 2 and len(h.full_name.split()[-1].rstrip(".")) >= 2
+    }
     extra: list[PersonHit] = []
     taken = [(h.start, h.end) for h in hits]
     for found in (_known_mentions(body), _surname_mentions(body, surnames)):

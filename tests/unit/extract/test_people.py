@@ -103,3 +103,69 @@ def test_organisations_titles_and_places_are_not_people():
         "visit Berlin, Germany. The President of Hungary spoke."
     )
     assert find_people(text) == []
+
+
+def _names(text: str) -> list[str]:
+    return [h.full_name for h in find_people(text, source_name="NATO")]
+
+
+def test_bare_name_starting_with_a_known_given_name():
+    # Regression: names with no title, honorific or "said" nearby were missed.
+    text = "Mark Rutte took office as Secretary General, succeeding Jens Stoltenberg, who left."
+    assert _names(text) == ["Mark Rutte", "Jens Stoltenberg"]
+
+
+def test_bare_name_after_a_verb_that_takes_a_person():
+    # "Zorbek" is in no given-name list: the verb "welcomed" is what marks the name.
+    assert _names("The Minister welcomed Zorbek Halvani to Brussels.") == ["Zorbek Halvani"]
+
+
+def test_given_name_inside_an_organisation_or_place_is_not_a_person():
+    text = "a grant from the Robert Schuman Centre and the Jean Monnet Foundation in Mark Spain"
+    assert _names(text) == []
+
+
+def test_layout_gap_after_an_office_is_not_a_name():
+    # Regression: "Timing TBC      Visit" became a person after "Prime Minister of Poland".
+    text = "Joint press conference with the Prime Minister of Poland\n\nTiming TBC      Visit"
+    assert _names(text) == []
+
+
+def test_office_with_acronym_then_all_caps_surname():
+    # Regression: "(EUAA)," between office and name lost "Nina GREGORI" entirely.
+    text = (
+        "The Executive Director of the European Union Agency for Asylum (EUAA), Nina GREGORI, and"
+    )
+    assert _people(text)[0] == (
+        "Nina Gregori",
+        "Executive Director",
+        "European Union Agency for Asylum",
+    )
+
+
+def test_military_rank_is_not_part_of_the_name():
+    # Regression: "Admiral Rob Bauer" was the full name; "General Yoshihide Yoshida" was lost.
+    assert _names("The Chair of the NATO Military Committee, Admiral Rob Bauer, visited.") == [
+        "Rob Bauer"
+    ]
+    assert _names("the Chief of Staff of the Japan Joint Staff, General Yoshihide Yoshida.") == [
+        "Yoshihide Yoshida"
+    ]
+
+
+def test_double_initials_and_middle_initials_stay_in_the_name():
+    # Regression: "Karim A.A. Khan" became "Karim A", "Christopher G. Cavoli" "Christopher G".
+    assert _names("the Prosecutor of the Court, Mr Karim A.A. Khan. The partners met.") == [
+        "Karim A.A. Khan"
+    ]
+    assert _names("briefed by the Commander, General Christopher G. Cavoli, on plans") == [
+        "Christopher G. Cavoli"
+    ]
+
+
+def test_office_for_a_portfolio_before_the_name():
+    # Regression: "High Representative for ..." (for, not of) did not anchor the name.
+    text = (
+        "chaired by the High Representative for Foreign Affairs and Security Policy, Josep Borrell."
+    )
+    assert _names(text) == ["Josep Borrell"]
