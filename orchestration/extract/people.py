@@ -695,7 +695,7 @@ def _plain_name(body: str, start: int) -> tuple[int, int, list[str]] | None:
     return cleaned
 
 
-def _bare_names(body: str) -> list[PersonHit]:
+def _bare_names(body: str, found: list[PersonHit]) -> list[PersonHit]:
     """Names with no title, honorific or "said" nearby: a capitalised run that starts with a
     known given name ("Mark Rutte took office"), or follows a verb that takes a person
     ("welcomed Ylva Johansson", "succeeding Jens Stoltenberg")."""
@@ -705,11 +705,12 @@ def _bare_names(body: str) -> list[PersonHit]:
         after = cue_start + len(cue)
         if body.startswith(" ", after) and body[after + 1 : after + 2].isupper():
             starts.append(after + 1)
+    covered = {hit.start for hit in found}
     hits = []
     last_end = -1
     for start in sorted(set(starts)):
-        if start < last_end:
-            continue
+        if start < last_end or start in covered:
+            continue  # already a name: the anchored patterns know more about it
         cleaned = _plain_name(body, start)
         if cleaned is None:
             continue
@@ -774,7 +775,8 @@ def find_people(
 ) -> list[PersonHit]:
     """People named in ``body`` in text order, one hit per mention."""
     excluded = exclude or []
-    candidates = _anchored(body, source_name) + _unanchored(body, source_name) + _bare_names(body)
+    candidates = _anchored(body, source_name) + _unanchored(body, source_name)
+    candidates += _bare_names(body, candidates)
     candidates.sort(key=lambda h: (h.start, -(h.end - h.start), h.title is None))
     hits: list[PersonHit] = []
     last_end = -1
