@@ -11,6 +11,7 @@ from dagster._core.storage.tags import (
 )
 
 from orchestration.settings import Settings
+from orchestration.sources.config import load_sources
 from orchestration.warehouse.connection import open_warehouse
 
 QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
@@ -26,20 +27,30 @@ def _touched_window(settings: Settings, run_id: str) -> tuple[date, date] | None
     return row[0], row[1] + timedelta(days=1)
 
 
-def _failures(result: dg.ExecuteInProcessResult) -> list[str]:
-    messages = []
+def _check_results(result: dg.ExecuteInProcessResult) -> tuple[list[str], list[str]]:
+    """(failures that block publishing, warnings to show) of one run."""
+    failures, warnings = [], []
     for event in result.all_events:
         if event.event_type_value == "ASSET_CHECK_EVALUATION":
             evaluation = event.event_specific_data
-            if not evaluation.passed and evaluation.severity != dg.AssetCheckSeverity.WARN:  # type: ignore[union-attr]
-                messages.append(
-                    f"check {evaluation.asset_key.to_user_string()}:"  # type: ignore[union-attr]
-                    f"{evaluation.check_name} failed"  # type: ignore[union-attr]
-                    + _check_detail(evaluation))
+            if evaluation.passed:  # type: ignore[union-attr]
+                continue
+            message = (f"check {evaluation.asset_key.to_user_string()}:"  # type: ignore[union-attr]
+                       f"{evaluation.check_name} failed"  # type: ignore[union-attr]
+                       + _check_detail(evaluation))
+            is_warning = evaluation.severity == dg.AssetCheckSeverity.WARN  # type: ignore[union-attr]
+            (warnings if is_warning else failures).append(message)
         elif event.is_step_failure:
-            messages.append(f"step {event.step_key} failed: "
-                            f"{event.event_specific_data.error.message.strip()[:500]}")  # type: ignore[union-attr]
-    return messages
+            error = event.event_specific_data.error  # type: ignore[union-attr]
+            failures.append(f"step {event.step_key} failed: {error.message.strip()[:500]}")
+    return failures, warnings
+
+
+def _audit(settings: Settings, source_names: list[str]) -> list[str]:
+    from orchestration.quality.audit import audit_raw
+
+    with open_warehouse(settings.warehouse_path, read_only=True) as conn:
+        return audit_raw(conn, source_names)
 
 
 def _check_detail(evaluation) -> str:
@@ -65,7 +76,7 @@ def run_pipeline(settings: Settings, *, fetch_config: dict | None = None,
                         "ops": {"fetch_sources": {"config": fetch_config or {}}}},
         )
         if not ingest.success:
-            print("fetch failed:\n  " + "\n  ".join(_failures(ingest)))
+            print("fetch failed:\n  " + "\n  ".join(_check_results(ingest)[0]))
             return 1
         window = _touched_window(settings, ingest.run_id)
         if window is None:
@@ -79,17 +90,24 @@ def run_pipeline(settings: Settings, *, fetch_config: dict | None = None,
         tags={ASSET_PARTITION_RANGE_START_TAG: start.isoformat(),
               ASSET_PARTITION_RANGE_END_TAG: last.isoformat()},
     )
-    failures = _failures(raw)
+    failures, warnings = _check_results(raw)
     if raw.success and not failures:
         transform = defs.get_job_def("transform_job").execute_in_process(
             instance=instance, raise_on_error=False,
             run_config={**QUIET_CONSOLE,
                         **transform_run_config((start.isoformat(), end.isoformat()))},
         )
-        failures = _failures(transform) or ([] if transform.success else
-                                            ["dbt build failed (see the output above)"])
+        more_failures, more_warnings = _check_results(transform)
+        failures += more_failures or ([] if transform.success else
+                                      ["dbt build failed (see the output above)"])
+        warnings += more_warnings
     elif not failures:
         failures = ["raw build failed (see the output above)"]
+    if not failures:
+        names = [source.name for source in load_sources(settings.sources_file).sources]
+        failures = [f"publish audit: {problem}" for problem in _audit(settings, names)]
+    if warnings:
+        print("warnings (not blocking):\n  " + "\n  ".join(warnings))
     if failures:
         print(f"build of {start}..{last} stopped; the published warehouse was left unchanged:")
         print("  " + "\n  ".join(failures))

@@ -11,9 +11,9 @@ import duckdb
 import pytest
 
 from orchestration.defs.automation import transform_run_config, window_of_run
-from orchestration.defs.checks import RULES
 from orchestration.defs.partitions import DUCKDB_POOL
 from orchestration.defs.transform.dbt import dbt_build_args
+from orchestration.quality.rules import RULES
 from orchestration.settings import SAMPLE_SOURCES_FILE
 from orchestration.sources.config import load_sources
 from orchestration.sources.runner import collect_dumps, collect_sources, known_labels

@@ -1,0 +1,82 @@
+"""Cheap invariants on what Python writes, as SQL that returns the offending rows of a window.
+
+Dagster runs them as blocking checks per partition window (orchestration/defs/checks.py);
+the publish audit runs them over whole tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+import pycountry
+
+VALID_COUNTRY_CODES = sorted({country.alpha_2 for country in pycountry.countries} | {"XK"})
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A query returning the offending rows (as text) of a [start, end) window of a raw table."""
+
+    table: str
+    name: str
+    description: str
+    sql: str
+
+    def offending_rows(self, conn: duckdb.DuckDBPyConnection, start: date, end: date
+                       ) -> list[tuple]:
+        return conn.execute(self.sql, [start, end]).fetchall()
+
+
+RULES = [
+    Rule("releases", "release_versions_consecutive",
+         "each release's versions are 1..n with a different text each "
+         "((release_id, version) uniqueness is the table's primary key)",
+         """select release_id, count(*), max(version), count(distinct content_hash)
+            from raw.releases
+            where partition_date >= ? and partition_date < ?
+            group by release_id
+            having min(version) <> 1 or max(version) <> count(*)
+                or count(distinct content_hash) <> count(*)"""),
+    Rule("releases", "releases_have_title_and_text",
+           "every release has a non-empty title and body",
+           """select release_id, title from raw.releases
+              where partition_date >= ? and partition_date < ?
+                and (trim(title) = '' or trim(body_text) = '')"""),
+    Rule("releases", "published_within_partition",
+           "published_at (UTC) falls on the release's partition day",
+           """select release_id, published_at, partition_date from raw.releases
+              where partition_date >= ? and partition_date < ?
+                and published_at is not null
+                and cast(published_at as date) <> partition_date"""),
+    Rule("person_mentions", "person_spans_inside_text",
+           "every mention span lies inside its release's body and matches its surface text",
+           """with latest as (
+                  select release_id, body_text from raw.releases
+                  qualify row_number() over (partition by release_id order by version desc) = 1
+              ), spans as (
+                  select release_id, start, "end", surface_text from raw.person_mentions
+                  where partition_date >= $1 and partition_date < $2
+              )
+              select spans.release_id, spans.start, spans."end", spans.surface_text
+              from spans left join latest using (release_id)
+              where latest.body_text is null or spans.start < 0 or spans."end" <= spans.start
+                 or spans."end" > length(latest.body_text)
+                 or substring(latest.body_text, spans.start + 1, spans."end" - spans.start)
+                    <> spans.surface_text"""),
+    Rule("event_mentions", "event_dates_valid",
+           "events have a start date in 1990..2100, end >= start, known precision",
+           """select event_mention_id, start_date, end_date, date_precision
+              from raw.event_mentions
+              where partition_date >= ? and partition_date < ?
+                and (start_date is null or year(start_date) not between 1990 and 2100
+                     or (end_date is not null and end_date < start_date)
+                     or date_precision not in ('day', 'month', 'year'))"""),
+    Rule("location_mentions", "country_codes_valid",
+           "country codes are ISO 3166-1 alpha-2 (or null for supranational regions)",
+           f"""select mention_id, place_name, country_code from raw.location_mentions
+               where partition_date >= ? and partition_date < ?
+                 and country_code is not null
+                 and country_code not in ({", ".join(f"'{c}'" for c in VALID_COUNTRY_CODES)})"""),
+]
