@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from orchestration.sources.config import SourceConfig
 from orchestration.sources.dump import parse_dump
-from orchestration.sources.feeds import ParsedFeed, parse_feed
+from orchestration.sources.feeds import FeedItem, parse_feed
 from orchestration.sources.models import ParsedRelease, Rejection
 from orchestration.sources.releases import (
     Detail,
@@ -40,8 +40,12 @@ class Rebuilder:
         source = self.sources[source_name]
         return {entry.loc: entry for entry in articles_in_sitemap(source, self._payload(sha))}
 
-    def _parse_feed(self, sha: str) -> ParsedFeed:
-        return parse_feed(self._payload(sha))
+    def _parse_feed(self, sha: str) -> dict[str, FeedItem]:
+        """Entries of a feed payload by key (the first entry wins for a repeated key)."""
+        items: dict[str, FeedItem] = {}
+        for item in parse_feed(self._payload(sha)).items:
+            items.setdefault(item.key, item)
+        return items
 
     def _parse_dump(self, sha: str, as_of: str, known: str) -> dict[str, ParsedRelease]:
         parsed = parse_dump(self._payload(sha).decode("utf-8", errors="replace"),
@@ -74,6 +78,5 @@ class Rebuilder:
             entries = self._sitemap(row["feed_payload_sha256"], source.name)
             entry = entries.get(row["item_key"])
             return release_from_sitemap_entry(entry, detail, item_context) if entry else None
-        feed = self._feed(row["feed_payload_sha256"])
-        item = next((entry for entry in feed.items if entry.key == row["item_key"]), None)
+        item = self._feed(row["feed_payload_sha256"]).get(row["item_key"])
         return release_from_feed_item(item, detail, item_context) if item else None
