@@ -17,7 +17,7 @@ from orchestration.extract.gazetteer import gazetteer
 from orchestration.extract.models import LocationMention, PersonMention
 from orchestration.extract.scan import KINDS, trigger_hits
 from orchestration.extract.text import Span, in_spans, paragraphs, sentences
-from orchestration.extract.times import TimedLine, timezone_name, to_utc
+from orchestration.extract.times import TimedLine, prose_time, timezone_name, to_utc
 
 
 def _kind_between(hits: list[tuple[int, int]], start: int, end: int) -> str | None:
@@ -215,20 +215,22 @@ def build_events(
                 continue
             people = _participants(sentence, persons, refs(), last_people)
             last_people = people or last_people
-            prose.append(
-                Draft(
-                    event_type=kind,
-                    description=sentence.text[:200],
-                    start_date=when.start_date,
-                    end_date=when.end_date,
-                    precision=when.precision,
-                    evidence=sentence,
-                    place=_best_place(
-                        [p for p in places if sentence.start <= p.start < sentence.end], body
-                    ),
-                    people=people,
-                )
+            draft = Draft(
+                event_type=kind,
+                description=sentence.text[:200],
+                start_date=when.start_date,
+                end_date=when.end_date,
+                precision=when.precision,
+                evidence=sentence,
+                place=_best_place(
+                    [p for p in places if sentence.start <= p.start < sentence.end], body
+                ),
+                people=people,
             )
+            clock = prose_time(sentence.text) if when.precision == "day" else None
+            if clock is not None and when.end_date is None:
+                _set_time(draft, *clock, draft.place or _best_place(places))
+            prose.append(draft)
     main_date = main_date or fallback_date
     labels = [line.timezone_label for line in timed if line.timezone_label]
     default_label = labels[0] if labels and len(set(labels)) == 1 else None
@@ -270,6 +272,17 @@ def _any_between(starts: list[int], start: int, end: int) -> bool:
     """Whether a sorted list of offsets has one in [start, end)."""
     index = bisect.bisect_left(starts, start)
     return index < len(starts) and starts[index] < end
+
+
+def _set_time(
+    draft: Draft, local_time: str, label: str | None, place: LocationMention | None
+) -> None:
+    """Local time as written, its zone, and UTC when the zone is known."""
+    zone = timezone_name(label, _zone_of(place)) if label else None
+    draft.local_time = local_time
+    draft.timezone_label = label
+    draft.timezone_name = zone
+    draft.starts_at_utc = to_utc(draft.start_date, local_time, zone) if zone else None
 
 
 def _zone_of(place: LocationMention | None) -> str | None:

@@ -33,8 +33,10 @@ _POSSESSIVE_TITLE = re.compile(
     r"Queen|Foreign Minister|Defence Minister|Defense Minister|Ambassador|Permanent Representative"
     r"|Chief|Head)\b"
 )
-# "in X", "across the X", "the whole X": the name is used as a place.
-_LOCATIVE_BEFORE = re.compile(
+_LOCATIVE_BEFORE = re.compile(r"\b(?:in|to|from|at|near|outside|around|via)\s+$", re.IGNORECASE)
+# A region that is also an actor ("European Union") is a place after "in the", "across
+# the", "the whole" ...; a city that is also a word ("Alliance") only after a bare "in".
+_REGION_LOCATIVE_BEFORE = re.compile(
     r"(?:\b(?:in|to|from|at|near|outside|around|via|across|throughout|within)\s+(?:the\s+)?"
     r"|\bthe\s+(?:whole|entire)\s+)$",
     re.IGNORECASE,
@@ -95,6 +97,12 @@ def _followed_by_country(text: str, end: int) -> bool:
         return False
     named = follow.group(1).strip()
     return named in gazetteer().countries_by_name or named in gazetteer().us_states
+
+
+def _locative_before(text: str, start: int, alias: Alias) -> bool:
+    if alias.places[0].kind == "region":
+        return bool(_REGION_LOCATIVE_BEFORE.search(text[max(0, start - _LOCATIVE_REACH) : start]))
+    return bool(_LOCATIVE_BEFORE.search(text[max(0, start - 10) : start]))
 
 
 def _names_other_city(text: str, end: int, venue: Place) -> bool:
@@ -212,8 +220,7 @@ def find_places(
             if not words or words[-1].lower() not in alias.needs_prefix:
                 continue
         if alias.context_only and not (
-            _LOCATIVE_BEFORE.search(text[max(0, start - _LOCATIVE_REACH) : start])
-            or _followed_by_country(text, end)
+            _locative_before(text, start, alias) or _followed_by_country(text, end)
         ):
             continue
         place = _us_state(alias.surface, text, start, end) or _choose(alias, text, end, countries)

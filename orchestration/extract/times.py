@@ -38,6 +38,22 @@ TBC_LINE = re.compile(
 )
 
 
+# A clock time inside a sentence: "at 15:00 (Brussels time)", "at 10.30 CET".
+_PROSE_TIME = re.compile(
+    rf"\bat\s+(?P<h>{_CLOCK})\s*(?:hrs|h)?(?:\s*\(?(?P<tz>{_TZ})\)?)?(?![\d:.]\d)"
+)
+
+
+def prose_time(sentence: str) -> tuple[str, str | None] | None:
+    """(``HH:MM``, time zone label or None) for "at 15:00 (Brussels time)" in a sentence."""
+    if ":" not in sentence and "." not in sentence and "h" not in sentence:
+        return None
+    match = _PROSE_TIME.search(sentence)
+    if match is None:
+        return None
+    return _hhmm(match.group("h")), match.group("tz")
+
+
 @dataclass(frozen=True)
 class TimedLine:
     """One advisory line: its span, local time (``HH:MM`` or None for TBC) and what happens."""

@@ -108,3 +108,18 @@ def test_boilerplate_makes_no_events_or_people():
     assert len(result.events) == 1
     assert result.persons == []
     assert result.locations == []
+
+
+def test_clock_time_in_a_prose_sentence():
+    # Regression: "at 15:00 (Brussels time)" in a sentence gave an event with no time.
+    body = (
+        "The NATO Secretary General, Mr Mark Rutte, will hold a press conference on Monday "
+        "2 December 2024 at 15:00 (Brussels time) at NATO Headquarters."
+    )
+    event = _extract(body, ref=date(2024, 11, 20)).events[0]
+    assert (event.event_type, event.local_time, event.timezone_name, event.starts_at_utc) == (
+        "press_conference",
+        "15:00",
+        "Europe/Brussels",
+        datetime(2024, 12, 2, 14, 0),
+    )

@@ -99,3 +99,8 @@ def test_central_mediterranean_is_a_sea_region_not_a_us_city():
     # Regression: "Central" in "Central Mediterranean" was the US city Central.
     found = _places("aircraft monitoring the Central Mediterranean and the Central Narcotics Unit")
     assert found == [("Central Mediterranean", "Central Mediterranean", None, "region")]
+
+
+def test_word_like_city_needs_a_bare_locative():
+    # Regression: "the whole Alliance" made the US city Alliance a place.
+    assert _places("your investments make the whole Alliance safer, in the Alliance") == []
