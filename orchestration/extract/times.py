@@ -46,9 +46,12 @@ _PROSE_TIME = re.compile(
 
 def prose_time(sentence: str) -> tuple[str, str | None] | None:
     """(``HH:MM``, time zone label or None) for "at 15:00 (Brussels time)" in a sentence."""
-    if ":" not in sentence and "." not in sentence and "h" not in sentence:
-        return None
-    match = _PROSE_TIME.search(sentence)
+    index = sentence.find("at ")
+    while index >= 0 and not sentence[index + 3 : index + 4].isdigit():
+        index = sentence.find("at ", index + 3)
+    if index < 0:
+        return None  # no "at" + digit: no clock time
+    match = _PROSE_TIME.search(sentence, max(0, index - 1))
     if match is None:
         return None
     return _hhmm(match.group("h")), match.group("tz")
