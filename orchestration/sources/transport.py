@@ -67,7 +67,8 @@ def _fetch_time(fetch_dir: Path) -> datetime:
 
 
 def _read_index(index: Path) -> dict[str, _Recorded]:
-    document = yaml.safe_load(index.read_text(encoding="utf-8")) or {}
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
+    document = yaml.load(index.read_text(encoding="utf-8"), Loader=loader) or {}
     recorded = {}
     for entry in document.get("responses", []):
         recorded[str(entry["url"]).strip()] = _Recorded(
