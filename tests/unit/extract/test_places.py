@@ -104,3 +104,29 @@ def test_central_mediterranean_is_a_sea_region_not_a_us_city():
 def test_word_like_city_needs_a_bare_locative():
     # Regression: "the whole Alliance" made the US city Alliance a place.
     assert _places("your investments make the whole Alliance safer, in the Alliance") == []
+
+
+def test_small_towns_below_the_population_cut_off_with_strong_context():
+    # Regression: towns under 15,000 people (Capellen, Ādaži, Lampedusa) were never found.
+    assert ("Capellen", "Capellen", "LU", "city") in _places(
+        "The contract was signed in Capellen, Luxembourg, on Monday."
+    )
+    assert ("Ādaži", "Ādaži", "LV", "city") in _places(
+        "Latvia hosts the multinational brigade at the Ādaži military base."
+    )
+    assert ("Lampedusa", "Lampedusa", "IT", "city") in _places(
+        "Operating from Lampedusa, the aircraft supports Italy."
+    )
+
+
+def test_small_town_needs_a_locative_and_a_named_country():
+    # No country of that town named, or no locative: a capitalised word, not a place.
+    assert not any(p[0] == "Capellen" for p in _places("The contract was signed in Capellen."))
+    assert not any(p[0] == "Lampedusa" for p in _places("Lampedusa said Italy would help."))
+
+
+def test_city_after_office_in_is_a_place():
+    # Regression: "Specialised Prosecutor's Office in Sofia" dropped Sofia as part of a role.
+    assert ("Sofia", "Sofia", "BG", "city") in _places(
+        "The case was led by the Specialised Prosecutor's Office in Sofia."
+    )
