@@ -15,7 +15,7 @@ from datetime import date, datetime
 from orchestration.extract.dates import DateMention, date_line
 from orchestration.extract.gazetteer import gazetteer
 from orchestration.extract.models import LocationMention, PersonMention
-from orchestration.extract.scan import KINDS, trigger_hits
+from orchestration.extract.scan import KINDS, anchors, trigger_hits
 from orchestration.extract.text import Span, in_spans, paragraphs, sentences
 from orchestration.extract.times import TimedLine, prose_time, timezone_name, to_utc
 
@@ -29,6 +29,48 @@ def _kind_between(hits: list[tuple[int, int]], start: int, end: int) -> str | No
         best = rank if best is None or rank < best else best
         index += 1
     return None if best is None else KINDS[best]
+
+
+# A conference named as something ahead or behind ("the upcoming Washington Summit",
+# "ahead of the Summit") is a topic, not a happening on the sentence's date.
+_TOPIC_BEFORE = re.compile(
+    r"(?:upcoming|next|forthcoming|ahead of|run-up to|preparations? for|prepare for|since|"
+    r"outcome of|decisions of|results of|last year[’']s)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,4}\Z"
+)
+# "travel to Norfolk to take part in the seminar": the trip is the way to the conference.
+_ATTENDS = re.compile(
+    r"\b(?:attend(?:s|ed|ing)?|take(?:s)? part in|took part in|participat\w+ in)\b"
+)
+_CONFERENCE_RANK = KINDS.index("conference")
+_VISIT_RANK = KINDS.index("visit")
+_SPEECH_RANK = KINDS.index("speech")
+_TOPIC_RANKS = (_CONFERENCE_RANK, KINDS.index("meeting"))
+
+
+def kinds_between(
+    hits: list[tuple[int, int]], lower: str, start: int, end: int
+) -> list[tuple[int, str]]:
+    """(first offset, event type) of each distinct happening a sentence names, in text order:
+    "will travel to Helsinki, where he will meet the President" is a visit and a meeting."""
+    index = bisect.bisect_left(hits, (start, -1))
+    first: dict[int, int] = {}
+    while index < len(hits) and hits[index][0] < end:
+        pos, rank = hits[index]
+        index += 1
+        if rank in first:
+            continue
+        if rank == _CONFERENCE_RANK and lower.endswith(("press ", "news "), max(0, pos - 6), pos):
+            continue  # the "conference" of a "press conference"
+        if rank in _TOPIC_RANKS and _TOPIC_BEFORE.search(lower, max(start, pos - 48), pos):
+            continue
+        first[rank] = pos
+    attends = _ATTENDS.search(lower, start, end) is not None
+    if _CONFERENCE_RANK in first:
+        if _VISIT_RANK in first and attends:
+            del first[_VISIT_RANK]  # travelling to a conference: the conference
+        elif _SPEECH_RANK in first and not attends:
+            del first[_CONFERENCE_RANK]  # "addressing the forum": a speech there
+    return sorted((pos, KINDS[rank]) for rank, pos in first.items())
 
 
 def classify(text: str) -> str | None:
@@ -160,6 +202,7 @@ def build_events(
 
     date_starts = [d.start for d in dates]
     hits = trigger_hits(body) if dates or timed else []
+    lower = anchors(body).lower if hits else ""
     line_starts = {line.start for line in timed}
     headers: list[tuple[int, DateMention]] = []
     prose: list[Draft] = []
@@ -175,6 +218,7 @@ def build_events(
         if not has_date and _kind_between(hits, paragraph.start, paragraph.end) is None:
             continue  # no dates and no event words: no headers, no events
         paragraph_date: DateMention | None = None
+        paragraph_place: list[LocationMention] = []
         for sentence in sentences(paragraph):
             kind = _kind_between(hits, sentence.start, sentence.end)
             first = bisect.bisect_left(date_starts, sentence.start)
@@ -215,22 +259,30 @@ def build_events(
                 continue
             people = _participants(sentence, persons, refs(), last_people)
             last_people = people or last_people
-            draft = Draft(
-                event_type=kind,
-                description=sentence.text[:200],
-                start_date=when.start_date,
-                end_date=when.end_date,
-                precision=when.precision,
-                evidence=sentence,
-                place=_best_place(
-                    [p for p in places if sentence.start <= p.start < sentence.end], body
-                ),
-                people=people,
-            )
+            in_sentence = [p for p in places if sentence.start <= p.start < sentence.end]
+            if in_sentence:
+                paragraph_place = in_sentence
+            elif when is paragraph_date and paragraph_place:
+                in_sentence = paragraph_place  # "He will then meet ...": same place
             clock = prose_time(sentence.text) if when.precision == "day" else None
-            if clock is not None and when.end_date is None:
-                _set_time(draft, *clock, draft.place or _best_place(places))
-            prose.append(draft)
+            found = kinds_between(hits, lower, sentence.start, sentence.end)
+            for pos, event_kind in found:
+                draft = Draft(
+                    event_type=event_kind,
+                    description=sentence.text[:200],
+                    start_date=when.start_date,
+                    end_date=when.end_date,
+                    precision=when.precision,
+                    evidence=sentence,
+                    place=_best_place([p for p in in_sentence if p.start > pos], body)
+                    or _best_place(in_sentence, body),
+                    people=_visitors(people, persons, pos, found)
+                    if event_kind == "visit"
+                    else list(people),
+                )
+                if clock is not None and when.end_date is None:
+                    _set_time(draft, *clock, draft.place or _best_place(places))
+                prose.append(draft)
     main_date = main_date or fallback_date
     labels = [line.timezone_label for line in timed if line.timezone_label]
     default_label = labels[0] if labels and len(set(labels)) == 1 else None
@@ -266,6 +318,23 @@ def build_events(
             )
         )
     return _merge(prose, advisory)
+
+
+def _visitors(
+    people: list[tuple[str, str | None]],
+    persons: list[PersonMention],
+    visit_at: int,
+    found: list[tuple[int, str]],
+) -> list[tuple[str, str | None]]:
+    """The visit's people: those named before the sentence's other happening ("X will
+    travel to Helsinki, where he will meet Y": X visits, Y is met)."""
+    others = [pos for pos, kind in found if kind != "visit" and pos > visit_at]
+    if not others:
+        return list(people)
+    cut = others[0]
+    later = {p.mention_id for p in persons if p.start >= cut}
+    kept = [(name, mention) for name, mention in people if mention not in later]
+    return kept or list(people[:1])
 
 
 def _any_between(starts: list[int], start: int, end: int) -> bool:

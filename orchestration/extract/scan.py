@@ -121,6 +121,16 @@ _TRIGGER_TABLE: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("wreath", "wreath"),
             ("ceremony", "ceremony"),
             ("signing", r"\bsigning\b"),
+            (
+                "sign",
+                r"\bsign(?:s|ed)? (?:a |an |the )?(?:new |joint )?(?:\w+[- ])?(?:contract|"
+                r"agreement|arrangement|memorandum|declaration|letter|accord|treaty|protocol)",
+            ),
+            ("was signed", r"\b(?:was|were) signed\b"),
+            ("arrival of", r"\barrival of\b"),
+            ("welcome by", r"\bwelcome by\b"),
+            ("took office", r"\b(?:took|takes|take) office\b"),
+            ("handed over", r"\bhanded over to\b"),
             ("inaugurat", "inaugurat"),
             ("commemorat", "commemorat"),
             ("flag", "flag[- ]raising"),
@@ -131,10 +141,19 @@ _TRIGGER_TABLE: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         (
             ("remarks", r"\bremarks\b"),
             ("speech", r"\bspeech\b"),
-            ("address", r"\baddress(?:es|ed|ing)?\b(?! the media)"),
+            # "address the Council / participants / students", "an address by"; not
+            # "addressed the security situation" (a topic is not an audience).
+            (
+                "address",
+                r"\baddress(?:es|ed|ing)? (?:by|to|the (?:\w+ ){0,3}?(?:council|parliament|assembly"
+                r"|conference|forum|summit|participants|audience|students|cadets|graduates|troops"
+                r"|delegates|session|plenary|committee|ministers|nation|event|opening|symposium"
+                r"|seminar|workshop|convention|congress|meeting)\b|(?:participants|students|"
+                r"delegates|an audience|a conference|a meeting|a session|a forum|a summit|"
+                r"parliament|troops|cadets))",
+            ),
             ("keynote", "keynote"),
             ("lecture", r"\blecture\b"),
-            ("deliver", r"\bdeliver(?:s|ed)?\b"),
         ),
     ),
     (
@@ -143,6 +162,9 @@ _TRIGGER_TABLE: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("meet", r"\bmeet(?:s|ing|ings)?\b"),
             ("met", r"\bmet\b"),
             ("talks with", r"\btalks with\b"),
+            ("talks", r"\btalks (?:on|about|between|in|at)\b"),
+            ("for talks", r"\bfor talks\b"),
+            ("held talks", r"\bheld talks\b"),
             ("bilateral", r"\bbilateral\b"),
         ),
     ),
@@ -150,7 +172,7 @@ _TRIGGER_TABLE: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         "visit",
         (
             ("visit", r"\bvisit(?:s|ed|ing)?\b"),
-            ("travel", r"\btravel(?:s|led)? to\b"),
+            ("travel", r"\btravel(?:s|led|ling)?(?: \w+){0,2}? to\b"),
             ("trip to", r"\btrip to\b"),
         ),
     ),
@@ -158,6 +180,8 @@ _TRIGGER_TABLE: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         "conference",
         (
             ("conference", "conference"),
+            ("convention", r"\bconvention\b"),
+            ("congress", r"\bcongress\b"),
             ("forum", r"\bforum\b"),
             ("summit", r"\bsummit\b"),
             ("session", r"\bsession\b"),

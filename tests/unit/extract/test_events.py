@@ -123,3 +123,70 @@ def test_clock_time_in_a_prose_sentence():
         "Europe/Brussels",
         datetime(2024, 12, 2, 14, 0),
     )
+
+
+def _types(body: str, ref: date = date(2024, 11, 20)) -> list[tuple[str, date]]:
+    return [(e.event_type, e.start_date) for e in _extract(body, ref=ref).events]
+
+
+def test_travel_then_meet_in_one_sentence_is_a_visit_and_a_meeting():
+    # Regression: one event per sentence kept only the meeting; "travel tomorrow to" was no visit.
+    result = _extract(
+        "The NATO Secretary General, Mr Mark Rutte, will travel tomorrow to Helsinki, Finland, "
+        "where he will meet the President of the Republic of Finland, Mr Alexander Stubb.",
+        ref=date(2024, 11, 20),
+    )
+    kinds = {e.event_type: e for e in result.events}
+    assert set(kinds) == {"visit", "meeting"}
+    visit_people = [
+        p.full_name
+        for p in result.participants
+        if p.event_mention_id == kinds["visit"].event_mention_id
+    ]
+    assert visit_people == ["Mark Rutte"]  # the one who travels, not the one he meets
+
+
+def test_addressed_a_topic_is_not_a_speech_and_delivered_is_no_trigger():
+    # Regression: "addressed the security situation" and "delivered now" made speeches.
+    assert _types("On 13 June 2024, the ministers addressed the security situation.") == []
+    assert _types("On 13 June 2024, Allies said ammunition must be delivered now.") == []
+    assert _types("On 13 June 2024, the King will address the North Atlantic Council.") == [
+        ("speech", date(2024, 6, 13))
+    ]
+
+
+def test_talks_signing_and_convention_triggers():
+    assert _types("On 13 June 2024, she welcomed the Prime Minister to Brussels for talks.") == [
+        ("meeting", date(2024, 6, 13))
+    ]
+    assert _types(
+        "The two directors signed a new working arrangement in Warsaw on 14 November."
+    ) == [("ceremony", date(2024, 11, 14))]
+    assert _types(
+        "Police chiefs gathered for the European Police Chiefs Convention on 8 October."
+    ) == [("conference", date(2024, 10, 8))]
+
+
+def test_upcoming_summit_is_a_topic_and_joint_press_conference_is_not_a_conference():
+    # Regression: "talks on the upcoming Washington Summit" became a conference that day.
+    assert _types("On 13 June 2024, they held talks on the upcoming Washington Summit.") == [
+        ("meeting", date(2024, 6, 13))
+    ]
+    assert _types("On 13 June 2024, they gave a joint press conference.") == [
+        ("press_conference", date(2024, 6, 13))
+    ]
+
+
+def test_travel_to_attend_a_seminar_is_the_seminar_at_its_place():
+    # Regression: the trip was a visit placed at the city the sentence started from.
+    result = _extract(
+        "From Madrid, the Secretary General will travel to the United States to take part in "
+        "the Allied Command Transformation seminar in Norfolk, Virginia, from Tuesday 24 March "
+        "to Thursday 26 March 2015.",
+        ref=date(2015, 3, 20),
+    )
+    assert [(e.event_type, e.start_date, e.end_date) for e in result.events] == [
+        ("conference", date(2015, 3, 24), date(2015, 3, 26))
+    ]
+    place = next(m for m in result.locations if m.place_id == result.events[0].place_id)
+    assert place.place_name == "Norfolk"
