@@ -84,6 +84,8 @@ _OF_BEFORE = re.compile(r"\bof (?:the )?$")
 _KIND_RANK = {"venue": 0, "city": 1, "region": 2, "country": 3}
 _SKIP_LINE_MAX = 40  # "Media advisory", "Programme" ... alone on a line
 _HEADER_MAX = 80  # a day header is a short line (date_line takes at most 60 stripped chars)
+_HEADING_MAX = 160  # "Speech by NATO Secretary General Mark Rutte" alone on its line
+_DATELINE_MAX = 60  # "Brussels, 18 November 2024"
 _ROLE_BY_TYPE = {"press_conference": "speaker", "speech": "speaker"}
 
 
@@ -219,10 +221,41 @@ def build_events(
             continue  # no dates and no event words: no headers, no events
         paragraph_date: DateMention | None = None
         paragraph_place: list[LocationMention] = []
+        heading: tuple[Span, str] | None = None
         for sentence in sentences(paragraph):
             kind = _kind_between(hits, sentence.start, sentence.end)
             first = bisect.bisect_left(date_starts, sentence.start)
             dated = first < len(date_starts) and date_starts[first] < sentence.end
+            if heading is not None and dated and len(sentence.text) <= _DATELINE_MAX:
+                # "Remarks by X" over the dateline "Brussels, 15 November 2024".
+                when = dates[first]
+                if when.precision == "day":
+                    paragraph_date = last_date = main_date = main_date or when
+                    line = heading[0]
+                    prose.append(
+                        Draft(
+                            event_type=heading[1],
+                            description=line.text[:200],
+                            start_date=when.start_date,
+                            end_date=when.end_date,
+                            precision=when.precision,
+                            evidence=line,
+                            place=_best_place(
+                                [p for p in places if line.start <= p.start < sentence.end]
+                            ),
+                            people=_participants(line, persons, refs(), []),
+                        )
+                    )
+                    heading = None
+                    continue
+            heading = (
+                (sentence, kind)
+                if not dated
+                and kind in ("speech", "press_conference")
+                and len(sentence.text) <= _HEADING_MAX
+                and body.startswith("\n", sentence.end)
+                else None
+            )
             if not dated and kind is None:
                 continue  # neither a date to carry nor an event to date
             if sentence.start in line_starts or (
@@ -236,6 +269,23 @@ def build_events(
             )
             if header is not None:
                 headers.append((sentence.start, header))
+                if kind in ("speech", "press_conference") and header.precision == "day":
+                    # A transcript's heading: "Speech by X" over "Brussels, 18 November 2024".
+                    paragraph_date = last_date = main_date = main_date or header
+                    prose.append(
+                        Draft(
+                            event_type=kind,
+                            description=sentence.text[:200],
+                            start_date=header.start_date,
+                            end_date=header.end_date,
+                            precision=header.precision,
+                            evidence=sentence,
+                            place=_best_place(
+                                [p for p in places if sentence.start <= p.start < sentence.end]
+                            ),
+                            people=_participants(sentence, persons, refs(), []),
+                        )
+                    )
                 continue
             when = None
             for mention in dates[first:] if dated else ():

@@ -190,3 +190,17 @@ def test_travel_to_attend_a_seminar_is_the_seminar_at_its_place():
     ]
     place = next(m for m in result.locations if m.place_id == result.events[0].place_id)
     assert place.place_name == "Norfolk"
+
+
+def test_transcript_heading_over_a_dateline_is_a_speech():
+    # Regression: "Speech by X" over "Brussels, 18 November 2024" gave no event (the dateline
+    # is no bare day header and the heading has no date of its own).
+    result = _extract(
+        "Speech by NATO Secretary General Mark Rutte\nBrussels, 18 November 2024\n\n"
+        "Good afternoon, and thank you for having me.",
+        ref=date(2024, 11, 20),
+    )
+    assert [(e.event_type, e.start_date) for e in result.events] == [("speech", date(2024, 11, 18))]
+    assert [p.full_name for p in result.participants] == ["Mark Rutte"]
+    assert result.locations[0].place_name == "Brussels"
+    assert result.events[0].place_id == result.locations[0].place_id
