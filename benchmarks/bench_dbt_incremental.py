@@ -86,17 +86,24 @@ def generate_raw(conn: duckdb.DuckDBPyConnection, first: int, count: int, day_of
     for slot, offset in (("p1", 0), ("p2", 7)):
         conn.execute(f"""
             insert into raw.person_mentions
-            select release_id || '#{slot}', release_id, 0, 10, 'Person' || ((event_no + {offset}) % {PEOPLE}),
-                   'Person' || ((event_no + {offset}) % {PEOPLE}) || ' Surname' || ((event_no + {offset}) % {PEOPLE}),
-                   null, 'Minister', 'Country' || ((event_no + {offset}) % 50), partition_date, 'bench'
+            select release_id || '#{slot}', release_id, 0, 10,
+                   'Person' || ((event_no + {offset}) % {PEOPLE}),
+                   'Person' || ((event_no + {offset}) % {PEOPLE})
+                       || ' Surname' || ((event_no + {offset}) % {PEOPLE}),
+                   null, 'Minister', 'Country' || ((event_no + {offset}) % 50),
+                   partition_date, 'bench'
             from gen
         """)
     conn.execute(f"""
         insert into raw.location_mentions
         select release_id || '#l1', release_id, 20, 30, 'City' || (event_no % {PLACES}),
-               'geonames:' || (1000 + event_no % {PLACES}), 'City' || (event_no % {PLACES}), 'city',
-               chr(cast(65 + (event_no % 20) as integer)) || chr(cast(65 + (event_no % 7) as integer)), 50.0, 4.0,
-               1000 + event_no % {PLACES}, 'country:' || chr(cast(65 + (event_no % 20) as integer)) || chr(cast(65 + (event_no % 7) as integer)),
+               'geonames:' || (1000 + event_no % {PLACES}), 'City' || (event_no % {PLACES}),
+               'city',
+               chr(cast(65 + (event_no % 20) as integer))
+                   || chr(cast(65 + (event_no % 7) as integer)),
+               50.0, 4.0, 1000 + event_no % {PLACES},
+               'country:' || chr(cast(65 + (event_no % 20) as integer))
+                   || chr(cast(65 + (event_no % 7) as integer)),
                'Country', 'country', partition_date, 'bench'
         from gen
     """)
@@ -113,7 +120,8 @@ def generate_raw(conn: duckdb.DuckDBPyConnection, first: int, count: int, day_of
         conn.execute(f"""
             insert into raw.event_participants
             select release_id || '#e1', release_id, release_id || '#{slot}',
-                   'Person' || ((event_no + {offset}) % {PEOPLE}) || ' Surname' || ((event_no + {offset}) % {PEOPLE}),
+                   'Person' || ((event_no + {offset}) % {PEOPLE})
+                       || ' Surname' || ((event_no + {offset}) % {PEOPLE}),
                    '{role}', 0, 10, partition_date, 'bench'
             from gen
         """)
@@ -202,7 +210,8 @@ def main() -> None:
         full_models = statistics.median(full_model_times)
         incremental_models = statistics.median(incremental_model_times)
         print(f"model execution time only (sum over models, median): full {full_models:.1f} s,"
-              f" incremental {incremental_models:.1f} s, ratio {incremental_models / full_models:.2f}")
+              f" incremental {incremental_models:.1f} s,"
+              f" ratio {incremental_models / full_models:.2f}")
 
 
 if __name__ == "__main__":

@@ -152,7 +152,8 @@ R_EUROPOL = Release(
     ),
     published_at=datetime(2023, 11, 6, 20, 0), partition_date=date(2023, 11, 6),
     release_type="news", hint=None, is_truncated=True,
-    people=[Person("Catherine De Bolle", "Catherine De Bolle", None, "Executive Director", "Europol")],
+    people=[Person("Catherine De Bolle", "Catherine De Bolle", None, "Executive Director",
+                   "Europol")],
     places=[EUROPOL_HQ, SPAIN, PORTUGAL],
     events=[
         Event("operation", "joint action day", date(2023, 11, 6), [], place_id=SPAIN.place_id,
@@ -394,7 +395,8 @@ def run_dbt(db_path: Path, work_dir: Path, *args: str, min_date: str = "", max_d
             if str(node_result.status) not in ("success", "pass", "warn"):
                 failures.append(f"{node_result.node.unique_id}: {node_result.status}: "
                                 f"{node_result.message}")
-        raise AssertionError(f"dbt {' '.join(args)} failed: {result.exception}\n" + "\n".join(failures))
+        raise AssertionError(f"dbt {' '.join(args)} failed: {result.exception}\n"
+                             + "\n".join(failures))
     return result
 
 

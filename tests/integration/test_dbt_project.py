@@ -226,7 +226,8 @@ def test_releases_keep_the_latest_version(warehouse):
 
 def test_location_chain_venue_city_country(warehouse):
     chain = warehouse.execute("""
-        select venue.name, city.name, city.kind, country.name, country.kind, country.parent_location_id
+        select venue.name, city.name, city.kind, country.name, country.kind,
+               country.parent_location_id
         from marts.dim_locations as venue
         inner join marts.dim_locations as city on venue.parent_location_id = city.location_id
         inner join marts.dim_locations as country on city.parent_location_id = country.location_id
@@ -241,7 +242,8 @@ def test_location_chain_venue_city_country(warehouse):
 
 def test_reextracted_event_splits_from_the_other_institutions_report(warehouse):
     operations = warehouse.execute("""
-        select events.start_date, events.release_id, list(lineage.release_id order by lineage.release_id)
+        select events.start_date, events.release_id,
+               list(lineage.release_id order by lineage.release_id)
         from marts.fct_events as events
         inner join marts.fct_event_releases as lineage on events.event_id = lineage.event_id
         where events.event_type = 'operation'
@@ -258,7 +260,8 @@ def test_first_run_before_the_later_batch(warehouses):
     _, _, after_batch_1 = warehouses
     conn = duckdb.connect(str(after_batch_1), read_only=True)
     try:
-        names = {row[0] for row in conn.execute("select full_name from marts.dim_people").fetchall()}
+        names = {row[0] for row in
+                 conn.execute("select full_name from marts.dim_people").fetchall()}
         assert "Rutte" in names  # no full name yet: the lone surname is a person of its own
         # Europol and Eurojust reported one operation: one event, two reports
         assert conn.execute(

@@ -164,7 +164,8 @@ def test_venues_with_city_and_country(published):
 def test_evidence_is_the_text_it_cites(published):
     rows = run(published, "The evidence for an appearance")
     assert len(rows) == 10
-    variants = dict(published.execute("select full_name, name_variants from marts.dim_people").fetchall())
+    variants = dict(published.execute(
+        "select full_name, name_variants from marts.dim_people").fetchall())
     for full_name, _, evidence in rows:
         assert evidence in variants[full_name]
 
