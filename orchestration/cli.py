@@ -53,10 +53,12 @@ def ensure_dbt_manifest() -> None:
     if manifest.exists() and manifest.stat().st_mtime >= _newest_mtime(DBT_PROJECT_DIR):
         return
     dbt = Path(sys.executable).parent / "dbt"
+    environment = {"PRESSROOM_DUCKDB_PATH": str(load_settings().warehouse_path),
+                   "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", **os.environ}
     completed = subprocess.run(
         [str(dbt), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
          "--profiles-dir", str(DBT_PROJECT_DIR)],
-        capture_output=True, text=True, check=False,
+        capture_output=True, text=True, check=False, env=environment,
     )
     if completed.returncode != 0:
         raise SystemExit(f"dbt parse failed:\n{completed.stdout}\n{completed.stderr}")

@@ -14,6 +14,14 @@ os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The Dagster code location reads the dbt manifest when imported: parse dbt first (a
+    fresh clone has no manifest; `dbt_project/target/` is not committed)."""
+    from orchestration.cli import ensure_dbt_manifest
+
+    ensure_dbt_manifest()
+
+
 @pytest.fixture
 def shared_dir() -> Path:
     """``../shared`` beside the clone (CI has it); tests that need it skip, saying why."""
