@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from datetime import date
 
@@ -31,6 +32,52 @@ def latest_releases(conn: duckdb.DuckDBPyConnection, start: date, end: date,
     columns = [column[0] for column in cursor.description]
     while rows := cursor.fetchmany(batch_size):
         yield [dict(zip(columns, row, strict=True)) for row in rows]
+
+
+def extract_batches(batches: Iterable[list[dict]], tally: dict[str, int] | None = None,
+                    processes: int | None = None) -> Iterator[dict[str, list[dict]]]:
+    """Run the extractor over batches of `latest_releases` rows; yield mention rows per table,
+    stamped with partition_date and extractor_version (the annotation also with version).
+
+    `tally` (optional) counts releases and releases with no mention at all.
+    """
+    from orchestration.extract import (
+        EXTRACTOR_VERSION,
+        ReleaseInput,
+        extract_many,
+        extraction_rows,
+    )
+
+    tally = tally if tally is not None else {}
+    for batch in batches:
+        inputs = [
+            ReleaseInput(
+                release_id=row["release_id"], title=row["title"], body_text=row["body_text"],
+                reference_date=row["reference_date"], source_name=row["source_name"],
+                release_type_hint=row["release_type_hint"],
+                metadata=json.loads(row["metadata_json"] or "{}"),
+                is_truncated=row["is_truncated"],
+            )
+            for row in batch
+        ]
+        by_id = {row["release_id"]: row for row in batch}
+        workers = processes if processes is not None else (2 if len(inputs) >= 400 else 1)
+        out: dict[str, list[dict]] = {}
+        for extraction in extract_many(inputs, processes=workers):
+            release = by_id[extraction.release_id]
+            tables = extraction_rows(extraction)
+            tally["releases"] = tally.get("releases", 0) + 1
+            if not any(tables.get(name) for name in ("person_mentions", "location_mentions",
+                                                     "event_mentions")):
+                tally["releases_with_no_mentions"] = tally.get("releases_with_no_mentions", 0) + 1
+            for table, rows in tables.items():
+                for row in rows:
+                    row["partition_date"] = release["partition_date"]
+                    row["extractor_version"] = EXTRACTOR_VERSION
+                    if table == "release_annotations":
+                        row["version"] = release["version"]
+                out.setdefault(table, []).extend(rows)
+        yield out
 
 
 def _table_columns(table: str) -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -10,38 +9,19 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pytest
 
-from orchestration.extract import EXTRACTOR_VERSION, ReleaseInput, extract_many, extraction_rows
 from orchestration.settings import SAMPLE_SOURCES_FILE
 from orchestration.sources.config import load_sources
 from orchestration.sources.runner import collect_dumps, collect_sources, known_labels
-from orchestration.warehouse.mentions import latest_releases, replace_mentions
+from orchestration.warehouse.mentions import (
+    extract_batches,
+    latest_releases,
+    replace_mentions,
+)
 from orchestration.warehouse.raw_store import store_collected
 from orchestration.warehouse.releases import rebuild_releases
 from orchestration.warehouse.schema import ensure_raw_schema
 
 START, END = date(2023, 10, 1), date(2023, 12, 1)
-
-
-def _batches(conn: duckdb.DuckDBPyConnection):
-    for batch in latest_releases(conn, START, END):
-        inputs = [ReleaseInput(
-            release_id=row["release_id"], title=row["title"], body_text=row["body_text"],
-            reference_date=row["reference_date"], source_name=row["source_name"],
-            release_type_hint=row["release_type_hint"],
-            metadata=json.loads(row["metadata_json"] or "{}"), is_truncated=row["is_truncated"],
-        ) for row in batch]
-        partitions = {row["release_id"]: row for row in batch}
-        out: dict[str, list[dict]] = {}
-        for extraction in extract_many(inputs, processes=1):
-            release = partitions[extraction.release_id]
-            for table, rows in extraction_rows(extraction).items():
-                for row in rows:
-                    row.update(partition_date=release["partition_date"],
-                               extractor_version=EXTRACTOR_VERSION)
-                    if table == "release_annotations":
-                        row["version"] = release["version"]
-                out.setdefault(table, []).extend(rows)
-        yield out
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +34,8 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnec
                       *collect_dumps(sources.dumps, SAMPLE_SOURCES_FILE, known_labels(sources))]:
         store_collected(conn, collected, "test")
     rebuild_releases(conn, {s.name: s for s in sources.sources}, START, END)
-    replace_mentions(conn, START, END, _batches(conn))
+    replace_mentions(conn, START, END,
+                     extract_batches(latest_releases(conn, START, END), processes=1))
     yield conn
     conn.close()
 
