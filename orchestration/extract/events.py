@@ -131,9 +131,12 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-def _role_refs(persons: list[PersonMention]) -> list[tuple[re.Pattern[str], str, str]]:
-    """Patterns for people named by office ("the German Chancellor", "His Majesty")."""
-    refs: list[tuple[re.Pattern[str], str, str]] = []
+def _role_refs(
+    persons: list[PersonMention],
+) -> list[tuple[re.Pattern[str], str, str, tuple[str, ...]]]:
+    """Patterns for people named by office ("the German Chancellor", "His Majesty"), each
+    with the literals that every match contains (a cheap ``in`` test before the search)."""
+    refs: list[tuple[re.Pattern[str], str, str, tuple[str, ...]]] = []
     seen: set[str] = set()
     demonym_of = _demonym_of()
     for person in persons:
@@ -141,7 +144,9 @@ def _role_refs(persons: list[PersonMention]) -> list[tuple[re.Pattern[str], str,
             continue
         seen.add(person.full_name)
         forms = []
+        needles: list[str] = []
         if person.title:
+            needles.append(person.title)
             title = re.escape(person.title)
             if person.organisation:
                 org = re.escape(person.organisation)
@@ -153,27 +158,35 @@ def _role_refs(persons: list[PersonMention]) -> list[tuple[re.Pattern[str], str,
                 forms.append(rf"\b[Tt]he {title}\b")
         if person.honorific in ("His Majesty", "Her Majesty"):
             forms.append(person.honorific)
+            needles.append(person.honorific)
         if forms:
-            refs.append((_compiled("|".join(forms)), person.full_name, person.mention_id))
+            refs.append(
+                (_compiled("|".join(forms)), person.full_name, person.mention_id, tuple(needles))
+            )
     return refs
 
 
 def _participants(
     span: Span,
     persons: list[PersonMention],
-    refs: list[tuple[re.Pattern[str], str, str]],
+    refs: list[tuple[re.Pattern[str], str, str, tuple[str, ...]]],
     previous: list[tuple[str, str | None]],
 ) -> list[tuple[str, str | None]]:
     found: list[tuple[int, str, str | None]] = []
+    start, end, text = span
     for person in persons:
-        if span.start <= person.start < span.end:
+        if start <= person.start < end:
             found.append((person.start, person.full_name, person.mention_id))
-    for pattern, full_name, mention_id in refs:
-        match = pattern.search(span.text)
+    for pattern, full_name, mention_id, needles in refs:
+        if not any(needle in text for needle in needles):
+            continue  # every form names the title or the honorific
+        match = pattern.search(text)
         if match:
-            found.append((span.start + match.start(), full_name, mention_id))
-    if _PRONOUN.match(span.text) and previous:
-        found.append((span.start, *previous[0]))
+            found.append((start + match.start(), full_name, mention_id))
+    if previous and text[:1] in "HST" and _PRONOUN.match(text):
+        found.append((start, *previous[0]))
+    if not found:
+        return []
     found.sort()
     result: list[tuple[str, str | None]] = []
     for _pos, name, mention_id in found:
@@ -195,9 +208,9 @@ def build_events(
     fallback_date: DateMention | None = None,
 ) -> list[Draft]:
     """Event drafts in text order."""
-    refs_cache: list[list[tuple[re.Pattern[str], str, str]]] = []
+    refs_cache: list[list[tuple[re.Pattern[str], str, str, tuple[str, ...]]]] = []
 
-    def refs() -> list[tuple[re.Pattern[str], str, str]]:
+    def refs() -> list[tuple[re.Pattern[str], str, str, tuple[str, ...]]]:
         if not refs_cache:
             refs_cache.append(_role_refs(persons))
         return refs_cache[0]

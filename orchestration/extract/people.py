@@ -469,32 +469,37 @@ def _matches_at(pattern: re.Pattern[str], body: str, starts: list[int]) -> list[
     return matches
 
 
+_NON_SPACE = re.compile(r"\S+")
+_POSSESSIVE_ENDINGS = ("’s", "'s")
+
+
 def _clean_tokens(text: str, offset: int) -> tuple[int, int, list[str]] | None:
     """Trim non-name words off a candidate; returns (start, end, tokens) or None."""
-    tokens = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", text)]
     gaz = gazetteer()
-    keep: list[tuple[int, int, str]] = []
-    for start, end, token in tokens:
-        bare = re.sub(r"[’']s$", "", token)
+    countries, demonyms = gaz.countries_by_name, gaz.demonyms
+    keep: list[tuple[int, str]] = []
+    for match in _NON_SPACE.finditer(text):
+        start, token = match.start(), match.group()
+        bare = token[:-2] if token.endswith(_POSSESSIVE_ENDINGS) else token
         bad = (
             bare in _NON_NAME
-            or bare in gaz.countries_by_name
-            or bare in gaz.demonyms
+            or bare in countries
+            or bare in demonyms
             or (bare.isupper() and len(bare) > 1 and not keep and bare not in _ROMAN)
         )
         if bad:
             if keep:
                 break
             continue
-        keep.append((start, end, bare))
+        keep.append((start, bare))
         if bare != token:  # a possessive ends the name
             break
-    while keep and keep[-1][2] in _PARTICLES:
+    while keep and keep[-1][1] in _PARTICLES:
         keep.pop()
-    if not keep or all(t in _PARTICLES for _s, _e, t in keep):
+    if not keep or all(t in _PARTICLES for _s, t in keep):
         return None
-    start, end = keep[0][0], keep[-1][0] + len(keep[-1][2])
-    return offset + start, offset + end, [t for _s, _e, t in keep]
+    start, end = keep[0][0], keep[-1][0] + len(keep[-1][1])
+    return offset + start, offset + end, [t for _s, t in keep]
 
 
 def _normalise(tokens: list[str]) -> str:

@@ -256,7 +256,8 @@ def is_word_char(char: str) -> bool:
 
 @functools.cache
 def _cue_automaton() -> ahocorasick.Automaton:
-    """Lower-case cue words -> (width, cue or None, trigger patterns)."""
+    """Lower-case cue words -> (width, cue or None, trigger patterns, whether the cue must
+    end at a word boundary)."""
     triggers: dict[str, list[tuple[int, re.Pattern[str]]]] = {}
     for rank, (_kind, alternatives) in enumerate(_TRIGGER_TABLE):
         for cue, pattern in alternatives:
@@ -264,7 +265,13 @@ def _cue_automaton() -> ahocorasick.Automaton:
     automaton = ahocorasick.Automaton()
     for word in dict.fromkeys((*CUES, *triggers)):
         automaton.add_word(
-            word, (len(word), word if word in CUES else None, tuple(triggers.get(word, ())))
+            word,
+            (
+                len(word),
+                word if word in CUES else None,
+                tuple(triggers.get(word, ())),
+                word[-1].isalpha(),  # a cue ending in a digit ("in 20") may run on
+            ),
         )
     automaton.make_automaton()
     return automaton
@@ -282,28 +289,38 @@ def _lower(text: str) -> str:
 def anchors(text: str) -> Anchors:
     """The anchors of ``text`` (cached: people, places, dates and events share one scan)."""
     by_word: dict[str, list[int]] = {}
+    get = by_word.get
     for match in capword_pattern().finditer(text):
         word = match.group()
-        if word in by_word:
-            by_word[word].append(match.start())
-        else:
+        starts = get(word)
+        if starts is None:
             by_word[word] = [match.start()]
+        else:
+            starts.append(match.start())
     possessives = tuple(_word_before(text, index) for index in _possessive_marks(text) if index)
     lower = _lower(text)
     cues: dict[str, list[int]] = {}
     trigger_cues = []
-    size = len(text)
-    for end_index, (width, cue, patterns) in _cue_automaton().iter(lower):
+    last = len(text) - 1
+    for end_index, (width, cue, patterns, check_end) in _cue_automaton().iter(lower):
         start = end_index + 1 - width
         if patterns:
             trigger_cues.append((start, patterns))
         if cue is None:
             continue
-        if start and is_word_char(text[start - 1]):
-            continue
-        if end_index + 1 < size and cue[-1].isalpha() and is_word_char(text[end_index + 1]):
-            continue
-        cues.setdefault(cue, []).append(start)
+        if start:
+            char = text[start - 1]
+            if char.isalnum() or char == "_":
+                continue
+        if check_end and end_index < last:
+            char = text[end_index + 1]
+            if char.isalnum() or char == "_":
+                continue
+        found = cues.get(cue)
+        if found is None:
+            cues[cue] = [start]
+        else:
+            found.append(start)
     return Anchors(
         by_word,
         tuple(start for start in possessives if start >= 0),

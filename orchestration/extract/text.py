@@ -51,10 +51,23 @@ class Span(NamedTuple):
     text: str
 
 
+# ``Span(a, b, c)`` runs the named tuple's Python-level ``__new__``; this skips it.
+_new_span = functools.partial(tuple.__new__, Span)
+
+
 @functools.lru_cache(maxsize=8)
 def paragraphs(body: str) -> tuple[Span, ...]:
-    """Blank-line separated paragraphs (cached: boilerplate and events share them)."""
-    return tuple([Span(m.start(), m.end(), m.group()) for m in _PARAGRAPH.finditer(body)])
+    """Blank-line separated paragraphs (cached: boilerplate and events share them).
+
+    ``findall`` makes no match objects; each paragraph's start is found with ``str.find``
+    from the end of the one before (only newlines lie between two paragraphs)."""
+    result = []
+    end = 0
+    for text in _PARAGRAPH.findall(body):
+        start = body.find(text, end)
+        end = start + len(text)
+        result.append(_new_span((start, end, text)))
+    return tuple(result)
 
 
 def lines(body: str) -> list[Span]:
@@ -65,32 +78,38 @@ def lines(body: str) -> list[Span]:
 def sentences(paragraph: Span) -> list[Span]:
     """Sentences of one paragraph (each line of a multi-line paragraph splits too)."""
     result: list[Span] = []
-    for line in _LINE.finditer(paragraph.text):
-        base = paragraph.start + line.start()
-        text = line.group()
+    append = result.append
+    whole = paragraph.text
+    if "\n" in whole:
+        pieces = [(paragraph.start + m.start(), m.group()) for m in _LINE.finditer(whole)]
+    else:
+        pieces = [(paragraph.start, whole)]
+    for base, text in pieces:
         cut = 0
         for match in _SENTENCE_END.finditer(text):
             stop = match.start() + 1
-            if (
-                text[stop - 1] == "."
-                and _maybe_abbreviation(text, stop - 1)
-                and _NO_BREAK_BEFORE.search(text, max(0, stop - 6), stop)
-            ):
-                continue
+            if text[stop - 1] == ".":
+                # The word before the full stop is short (the longest abbreviation, "approx",
+                # has six letters) or ends in a capital or a dot: maybe an abbreviation.
+                dot = stop - 1
+                space = text.rfind(" ", max(0, dot - 8), dot)
+                if (
+                    space < 0 or dot - space <= 7 or not text[dot - 1].islower()
+                ) and _NO_BREAK_BEFORE.search(text, max(0, stop - 6), stop):
+                    continue
             piece = text[cut:stop]
-            if piece.strip():
-                result.append(_trimmed(base + cut, piece))
+            if piece[0].isspace() or piece[-1].isspace():
+                if piece.strip():
+                    append(_trimmed(base + cut, piece))
+            else:
+                append(_new_span((base + cut, base + stop, piece)))
             cut = match.end()
-        if text[cut:].strip():
-            result.append(_trimmed(base + cut, text[cut:]))
+        piece = text[cut:]
+        if piece and not piece[0].isspace() and not piece[-1].isspace():
+            append(_new_span((base + cut, base + len(text), piece)))
+        elif piece.strip():
+            append(_trimmed(base + cut, piece))
     return result
-
-
-def _maybe_abbreviation(text: str, dot: int) -> bool:
-    """Cheap test before ``_NO_BREAK_BEFORE``: the word before the full stop is short (the
-    longest abbreviation, "approx", has six letters) or ends in a capital or a dot."""
-    space = text.rfind(" ", max(0, dot - 8), dot)
-    return space < 0 or dot - space <= 7 or not text[dot - 1].islower()
 
 
 def _trimmed(start: int, piece: str) -> Span:
