@@ -5,7 +5,7 @@ import dagster as dg
 
 from orchestration.defs.partitions import daily_partitions, window_of
 from orchestration.defs.resources import WarehouseResource
-from orchestration.quality.rules import RULES, Rule
+from orchestration.quality.rules import FETCH_RULES, RULES, FetchRule, Rule
 
 
 def _result(context, warehouse: WarehouseResource, rule: Rule) -> dg.AssetCheckResult:
@@ -37,4 +37,23 @@ def _check(rule: Rule):
     return _evaluate
 
 
-asset_checks = [_check(rule) for rule in RULES]
+def _fetch_check(rule: FetchRule):
+    @dg.asset_check(asset=dg.AssetKey(["raw", rule.table]), name=rule.name, blocking=True,
+                    description=rule.description)
+    def _evaluate(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
+                  ) -> dg.AssetCheckResult:
+        try:
+            with warehouse.connect() as conn:
+                rows = rule.offending_rows(conn, context.run_id)
+        except Exception as error:
+            return dg.AssetCheckResult(passed=False, metadata={
+                "error": dg.MetadataValue.text(str(error)[:500])})
+        sample = "\n".join(" | ".join(str(value)[:120] for value in row) for row in rows[:5])
+        return dg.AssetCheckResult(passed=not rows, metadata={
+            "failing_rows": len(rows), "examples": dg.MetadataValue.text(sample or "none"),
+            "rule": rule.description})
+
+    return _evaluate
+
+
+asset_checks = [*(_check(rule) for rule in RULES), *(_fetch_check(rule) for rule in FETCH_RULES)]

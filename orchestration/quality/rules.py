@@ -80,3 +80,40 @@ RULES = [
                  and country_code is not null
                  and country_code not in ({", ".join(f"'{c}'" for c in VALID_COUNTRY_CODES)})"""),
 ]
+
+
+@dataclass(frozen=True)
+class FetchRule:
+    """An invariant of what one fetch run wrote: a query over that run's rows (by run_id)."""
+
+    table: str
+    name: str
+    description: str
+    sql: str
+
+    def offending_rows(self, conn: duckdb.DuckDBPyConnection, run_id: str) -> list[tuple]:
+        return conn.execute(self.sql, [run_id]).fetchall()
+
+
+FETCH_RULES = [
+    FetchRule("fetched_items", "items_reference_kept_payloads",
+              "every item of the run names payloads that are kept in raw.http_responses",
+              """select items.release_id, items.item_key
+                 from raw.fetched_items as items
+                 left join raw.http_responses as feed
+                   on feed.payload_sha256 = items.feed_payload_sha256
+                 left join raw.http_responses as detail
+                   on detail.payload_sha256 = items.detail_payload_sha256
+                 where items.run_id = ?
+                   and ((items.feed_payload_sha256 is not null and feed.payload_sha256 is null)
+                     or (items.detail_payload_sha256 is not null
+                         and detail.payload_sha256 is null)
+                     or (items.feed_payload_sha256 is null
+                         and items.detail_payload_sha256 is null))"""),
+    FetchRule("fetched_items", "items_have_ids_and_days",
+              "every item of the run has a release id of the form source:native_id and a day",
+              """select release_id, item_key, partition_date from raw.fetched_items
+                 where run_id = ?
+                   and (release_id is null or release_id not like '%:_%'
+                        or partition_date is null)"""),
+]

@@ -13,7 +13,7 @@ import pytest
 from orchestration.defs.automation import transform_run_config, window_of_run
 from orchestration.defs.partitions import DUCKDB_POOL
 from orchestration.defs.transform.dbt import dbt_build_args
-from orchestration.quality.rules import RULES
+from orchestration.quality.rules import FETCH_RULES, RULES
 from orchestration.settings import SAMPLE_SOURCES_FILE
 from orchestration.sources.config import load_sources
 from orchestration.sources.runner import collect_dumps, collect_sources, known_labels
@@ -143,3 +143,60 @@ def test_rule_passes_good_data_and_catches_bad(rule, loaded: duckdb.DuckDBPyConn
     assert rule.offending_rows(loaded, *WINDOW) == []
     loaded.execute(BREAKAGES[rule.name])
     assert rule.offending_rows(loaded, *WINDOW), f"{rule.name} missed the breakage"
+
+
+FETCH_BREAKAGES = {
+    "items_reference_kept_payloads": "delete from raw.http_responses where payload_sha256 = "
+                                     "(select min(detail_payload_sha256) from raw.fetched_items)",
+    "items_have_ids_and_days": "update raw.fetched_items set release_id = 'no-source-prefix' "
+                               "where item_key = (select min(item_key) from raw.fetched_items)",
+}
+
+
+def test_every_fetch_rule_has_a_breakage_test() -> None:
+    assert {rule.name for rule in FETCH_RULES} == set(FETCH_BREAKAGES)
+
+
+@pytest.mark.parametrize("rule", FETCH_RULES, ids=lambda rule: rule.name)
+def test_fetch_rule_passes_good_data_and_catches_bad(
+    rule, loaded: duckdb.DuckDBPyConnection,
+) -> None:
+    assert rule.offending_rows(loaded, "test") == []
+    loaded.execute(FETCH_BREAKAGES[rule.name])
+    assert rule.offending_rows(loaded, "test"), f"{rule.name} missed the breakage"
+
+
+def test_a_ui_backfill_of_raw_days_chains_into_the_marts_build(
+    defs: dg.Definitions, pressroom_home: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What the UI does: a single-run backfill of raw_job over a range; when it succeeds the
+    sensor asks for transform_job over exactly those days."""
+    from orchestration.defs.automation import build_marts_after_raw
+    from orchestration.settings import load_settings
+
+    settings = load_settings()
+    monkeypatch.setenv("PRESSROOM_DUCKDB_PATH", str(settings.warehouse_path))
+    monkeypatch.setenv("PRESSROOM_SOURCES", str(settings.sources_file))
+    monkeypatch.setenv("PRESSROOM_HTTP_CACHE", str(settings.http_cache_path))
+    instance = dg.DagsterInstance.ephemeral()
+    result = defs.resolve_job_def("raw_job").execute_in_process(
+        instance=instance,
+        tags={"dagster/asset_partition_range_start": "2023-11-01",
+              "dagster/asset_partition_range_end": "2023-11-03"},
+    )
+    assert result.success
+    materialized = {
+        (event.asset_key.to_user_string(), event.partition)
+        for event in result.get_asset_materialization_events()
+        for event in [event.event_specific_data.materialization]
+    }
+    assert {("raw/releases", day) for day in ("2023-11-01", "2023-11-02", "2023-11-03")} \
+        <= materialized
+    context = dg.build_run_status_sensor_context(
+        sensor_name="build_marts_after_raw", dagster_instance=instance,
+        dagster_run=result.dagster_run, dagster_event=result.get_run_success_event(),
+    )
+    request = build_marts_after_raw(context)
+    assert isinstance(request, dg.RunRequest)
+    window = request.run_config["ops"]["pressroom_dbt_models"]["config"]
+    assert window == {"window_start": "2023-11-01", "window_end": "2023-11-04"}
