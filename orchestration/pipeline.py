@@ -56,7 +56,7 @@ def _audit(settings: Settings, source_names: list[str]) -> list[str]:
 def _check_detail(evaluation) -> str:
     metadata = getattr(evaluation, "metadata", {}) or {}
     parts = [f"{key}={getattr(value, 'value', value)}" for key, value in metadata.items()
-             if key in {"failing_rows", "examples", "failed", "unexpected"}]
+             if key in {"failing_rows", "examples", "failed", "unexpected", "error"}]
     return (": " + "; ".join(str(part)[:300] for part in parts)) if parts else ""
 
 

@@ -44,7 +44,7 @@ def _fetch_check(rule: FetchRule):
                   ) -> dg.AssetCheckResult:
         try:
             with warehouse.connect() as conn:
-                rows = rule.offending_rows(conn, context.run_id)
+                rows = rule.offending_rows(conn, context.run.run_id)
         except Exception as error:
             return dg.AssetCheckResult(passed=False, metadata={
                 "error": dg.MetadataValue.text(str(error)[:500])})
