@@ -169,3 +169,16 @@ def test_seed_requirements_are_in_the_marts(seed_home: tuple[Path, Path]) -> Non
                 missing.append(f"event {label['type']} {label['start_date']} "
                                f"in {release['title'][:40]}")
     assert missing == []
+
+
+def test_status_query_and_export_read_the_published_copy(sample_home: Path, capsys) -> None:
+    assert main(["--home", str(sample_home), "status"]) == 0
+    assert "rejected items: " in capsys.readouterr().out
+    assert main(["--home", str(sample_home), "query",
+                 "select count(*) as releases from marts.fct_releases"]) == 0
+    assert "releases" in capsys.readouterr().out
+    assert main(["--home", str(sample_home), "export"]) == 0
+    exported = duckdb.sql(
+        f"select count(*) from '{sample_home / 'exports' / 'fct_releases.parquet'}'").fetchone()
+    assert exported[0] == _query(sample_home / "published" / "pressroom.duckdb",
+                                 "select count(*) from marts.fct_releases")[0][0]
