@@ -19,8 +19,19 @@ _LABELS = {
     "WET": "Europe/Lisbon",
     "WEST": "Europe/Lisbon",
     "CET/CEST": "Europe/Brussels",
+    # North American zones: summits and visits in Washington, Ottawa, New York.
+    "EST": "America/New_York",
+    "EDT": "America/New_York",
+    "CST": "America/Chicago",
+    "CDT": "America/Chicago",
+    "PST": "America/Los_Angeles",
+    "PDT": "America/Los_Angeles",
+    "MSK": "Europe/Moscow",
 }
-_TZ = r"(?:CET/CEST|CEST|CET|UTC|GMT|BST|EEST|EET|WEST|WET|[Bb]russels time|[Ll]ocal time)"
+_TZ = (
+    r"(?:CET/CEST|CEST|CET|UTC|GMT|BST|EEST|EET|WEST|WET|EDT|EST|CDT|CST|PDT|PST|MSK"
+    r"|[Bb]russels time|[Ll]ocal time)"
+)
 _CLOCK = r"(?:[01]?\d|2[0-3])(?:[:.h][0-5]\d)"
 _CLOCK4 = r"(?:[01]\d|2[0-3])[0-5]\d"
 _APPROX = r"(?:±|\+/-|\+-|\+|~|ca\.?|approx\.?|c\.)"

@@ -98,6 +98,7 @@ TITLES: tuple[str, ...] = (
     "Deputy Minister",
     "State Secretary",
     "Secretary of State",
+    "Secretary",  # a cabinet secretary before a surname: "Secretary Rubio"
     "Under-Secretary",
 )
 TITLE_PATTERN = "(?:" + "|".join(re.escape(t) for t in sorted(TITLES, key=len, reverse=True)) + ")"

@@ -204,3 +204,12 @@ def test_transcript_heading_over_a_dateline_is_a_speech():
     assert [p.full_name for p in result.participants] == ["Mark Rutte"]
     assert result.locations[0].place_name == "Brussels"
     assert result.events[0].place_id == result.locations[0].place_id
+
+
+def test_took_down_is_an_operation():
+    # Regression: "authorities ... took down a botnet" between two dates was no event.
+    body = "Between 19 and 22 May 2025, authorities from 12 countries took down a botnet."
+    result = _extract(body, ref=date(2025, 7, 15))
+    assert [(e.event_type, e.start_date, e.end_date) for e in result.events] == [
+        ("operation", date(2025, 5, 19), date(2025, 5, 22))
+    ]

@@ -169,3 +169,19 @@ def test_office_for_a_portfolio_before_the_name():
         "chaired by the High Representative for Foreign Affairs and Security Policy, Josep Borrell."
     )
     assert _names(text) == ["Josep Borrell"]
+
+
+def test_cabinet_secretary_before_a_surname_is_a_person():
+    # Regression: "Secretary Rubio" was no person (and "Rubio" then geocoded as a town).
+    names = [h.full_name for h in find_people("I came to meet with Secretary Rubio and Congress.")]
+    assert names == ["Rubio"]
+
+
+def test_agency_and_venue_names_are_not_people():
+    # Regression: "General Directorate Combating Organised Crime" read as General + a name,
+    # "Andrew W. Mellon Auditorium" as a person starting with a given name.
+    text = (
+        "The Bulgarian General Directorate Combating Organised Crime arrested 14 suspects. "
+        "Leaders met at the Andrew W. Mellon Auditorium."
+    )
+    assert find_people(text) == []

@@ -47,3 +47,13 @@ def test_cet_and_cest_to_utc_follow_dst():
 def test_local_time_needs_the_event_location():
     assert timezone_name("local time") is None
     assert timezone_name("local time", "Europe/Chisinau") == "Europe/Chisinau"
+
+
+def test_north_american_zone_labels_are_read():
+    # Regression: "17:45 (EDT)" at a Washington summit lost its zone (only European labels).
+    lines = find_timed_lines(
+        "Media advisory\n\n17:45 (EDT)    Press conference by the NATO Secretary General"
+    )
+    assert [(t.local_time, t.timezone_label) for t in lines] == [("17:45", "EDT")]
+    assert timezone_name("EDT") == "America/New_York"
+    assert to_utc(date(2024, 7, 10), "17:45", "America/New_York") == datetime(2024, 7, 10, 21, 45)
