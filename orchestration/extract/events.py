@@ -15,6 +15,7 @@ from datetime import date, datetime
 from orchestration.extract.dates import DateMention, date_line
 from orchestration.extract.gazetteer import gazetteer
 from orchestration.extract.models import LocationMention, PersonMention
+from orchestration.extract.roles import role_of
 from orchestration.extract.scan import KINDS, anchors, trigger_hits
 from orchestration.extract.text import Span, in_spans, paragraphs, sentences
 from orchestration.extract.times import TimedLine, prose_time, timezone_name, to_utc
@@ -86,7 +87,6 @@ _SKIP_LINE_MAX = 40  # "Media advisory", "Programme" ... alone on a line
 _HEADER_MAX = 80  # a day header is a short line (date_line takes at most 60 stripped chars)
 _HEADING_MAX = 160  # "Speech by NATO Secretary General Mark Rutte" alone on its line
 _DATELINE_MAX = 60  # "Brussels, 18 November 2024"
-_ROLE_BY_TYPE = {"press_conference": "speaker", "speech": "speaker"}
 
 
 @dataclass
@@ -105,6 +105,7 @@ class Draft:
     starts_at_utc: datetime | None = None
     place: LocationMention | None = None
     people: list[tuple[str, str | None]] = field(default_factory=list)  # (full name, mention id)
+    roles: dict[str, str] = field(default_factory=dict)  # full name -> host/guest/speaker/...
 
 
 def _best_place(places: list[LocationMention], body: str | None = None) -> LocationMention | None:
@@ -171,28 +172,44 @@ def _participants(
     persons: list[PersonMention],
     refs: list[tuple[re.Pattern[str], str, str, tuple[str, ...]]],
     previous: list[tuple[str, str | None]],
-) -> list[tuple[str, str | None]]:
-    found: list[tuple[int, str, str | None]] = []
+) -> tuple[list[tuple[str, str | None]], dict[str, str]]:
+    """(people named in the span in text order, their roles there)."""
+    found: list[tuple[int, int, str, str | None]] = []
     start, end, text = span
     for person in persons:
         if start <= person.start < end:
-            found.append((person.start, person.full_name, person.mention_id))
+            found.append((person.start, person.end, person.full_name, person.mention_id))
     for pattern, full_name, mention_id, needles in refs:
         if not any(needle in text for needle in needles):
             continue  # every form names the title or the honorific
         match = pattern.search(text)
         if match:
-            found.append((start + match.start(), full_name, mention_id))
-    if previous and text[:1] in "HST" and _PRONOUN.match(text):
-        found.append((start, *previous[0]))
+            found.append((start + match.start(), start + match.end(), full_name, mention_id))
+    if previous and text[:1] in "HST":
+        pronoun = _PRONOUN.match(text)
+        if pronoun:
+            found.append((start, start + pronoun.end(), *previous[0]))
     if not found:
-        return []
+        return [], {}
     found.sort()
     result: list[tuple[str, str | None]] = []
-    for _pos, name, mention_id in found:
-        if name not in [n for n, _m in result]:
+    roles: dict[str, str] = {}
+    for first, last, name, mention_id in found:
+        known = roles.get(name)
+        if known is None:
             result.append((name, mention_id))
-    return result
+        if known is None or known == "participant":
+            # A name and its office ("NATO Deputy Secretary General Radmila Shekerinska
+            # visited"): the occurrence next to a verb decides.
+            roles[name] = role_of(text, first - start, last - start)
+    return result, roles
+
+
+def _cast(
+    found: tuple[list[tuple[str, str | None]], dict[str, str]],
+) -> dict[str, object]:
+    """Draft keyword arguments from ``_participants``' (people, roles)."""
+    return {"people": found[0], "roles": found[1]}
 
 
 def build_events(
@@ -256,7 +273,7 @@ def build_events(
                             place=_best_place(
                                 [p for p in places if line.start <= p.start < sentence.end]
                             ),
-                            people=_participants(line, persons, refs(), []),
+                            **_cast(_participants(line, persons, refs(), [])),
                         )
                     )
                     heading = None
@@ -296,7 +313,7 @@ def build_events(
                             place=_best_place(
                                 [p for p in places if sentence.start <= p.start < sentence.end]
                             ),
-                            people=_participants(sentence, persons, refs(), []),
+                            **_cast(_participants(sentence, persons, refs(), [])),
                         )
                     )
                 continue
@@ -320,7 +337,7 @@ def build_events(
                     when = None  # a follow-up sentence is not the whole multi-day visit
             if kind is None or when is None:
                 continue
-            people = _participants(sentence, persons, refs(), last_people)
+            people, roles = _participants(sentence, persons, refs(), last_people)
             last_people = people or last_people
             in_sentence = [p for p in places if sentence.start <= p.start < sentence.end]
             if in_sentence:
@@ -342,6 +359,7 @@ def build_events(
                     people=_visitors(people, persons, pos, found)
                     if event_kind == "visit"
                     else list(people),
+                    roles=dict(roles),
                 )
                 if clock is not None and when.end_date is None:
                     _set_time(draft, *clock, draft.place or _best_place(places))
@@ -377,7 +395,7 @@ def build_events(
                 timezone_name=zone,
                 starts_at_utc=starts,
                 place=place,
-                people=_participants(span, persons, refs(), []),
+                **_cast(_participants(span, persons, refs(), [])),
             )
         )
     return _merge(prose, advisory)
@@ -462,15 +480,7 @@ def _merge(prose: list[Draft], advisory: list[Draft]) -> list[Draft]:
         for person in draft.people:
             if person[0] not in [n for n, _m in twin.people]:
                 twin.people.append(person)
+            role = draft.roles.get(person[0])
+            if role and twin.roles.get(person[0], "participant") == "participant":
+                twin.roles[person[0]] = role
     return sorted(kept + advisory, key=lambda d: d.evidence.start)
-
-
-def role_for(event_type: str, index: int) -> str:
-    """Participant role: speakers at speeches/press events; host then guests at meetings."""
-    if event_type in _ROLE_BY_TYPE:
-        return _ROLE_BY_TYPE[event_type]
-    if event_type == "meeting":
-        return "host" if index == 0 else "guest"
-    if event_type == "visit":
-        return "guest"
-    return "participant"

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 
 from orchestration.extract.dates import find_dates
-from orchestration.extract.events import build_events, role_for
+from orchestration.extract.events import build_events
 from orchestration.extract.models import (
     EventMention,
     EventParticipant,
@@ -120,13 +120,13 @@ def extract_release(release: ReleaseInput) -> ReleaseExtraction:
                 draft.evidence.end,
             )
         )
-        for index, (name, mention_id) in enumerate(draft.people):
+        for name, mention_id in draft.people:
             participants.append(
                 EventParticipant(
                     event_id,
                     mention_id,
                     name,
-                    role_for(draft.event_type, index),
+                    draft.roles.get(name, "participant"),
                     draft.evidence.start,
                     draft.evidence.end,
                 )
