@@ -24,7 +24,7 @@ from orchestration.extract.release_type import classify_release
 from orchestration.extract.text import boilerplate_spans
 from orchestration.extract.times import find_timed_lines
 
-EXTRACTOR_VERSION = "1.2.0"
+EXTRACTOR_VERSION = "1.3.0"
 # Below this many releases a process pool costs more than it saves.
 MIN_PARALLEL_BATCH = 200
 # Releases per task: big chunks keep the pool's messaging a small share of the work.
