@@ -38,15 +38,15 @@ _AFTER = re.compile(
     rf"(?:(?P<host>{_HOST_WORDS})|(?P<speak>{_SPEAK_WORDS})|(?P<visit>{_VISIT_WORDS}))\b)"
 )
 _BEFORE = re.compile(
-    r"\b(?:(?P<speaker>(?:opening\s+|closing\s+|keynote\s+)?(?:remarks|speech|speeches|address"
-    r"|statements?|press\s+conference|press\s+point|press\s+briefing|doorstep|keynote|lecture"
-    r"|briefing)(?:\s+\w+){0,2}\s+by)"
-    r"|(?P<host_by>(?:(?:hosted|welcomed|welcome|received|chaired|organised|organized)"
+    # Line heads are capitalised ("Press conference by ...", "Address by His Majesty").
+    r"\b(?:(?P<speaker>(?:[Oo]pening\s+|[Cc]losing\s+|[Kk]eynote\s+)?(?:[Rr]emarks|[Ss]peech"
+    r"|[Ss]peeches|[Aa]ddress|[Ss]tatements?|[Pp]ress\s+conference|[Pp]ress\s+point"
+    r"|[Pp]ress\s+briefing|[Dd]oorstep|[Kk]eynote|[Ll]ecture|[Bb]riefing)(?:\s+\w+){0,2}\s+by)"
+    r"|(?P<host_by>(?:(?:hosted|welcomed|[Ww]elcome|received|chaired|organised|organized)"
     r"(?:\s+[\w’'-]+){0,4}?\s+by)"
     r"|chairmanship\s+of|invitation\s+of)"
-    r"|(?P<guest_by>(?:(?:visit|visits|trip)(?:\s+[\w’'-]+){0,4}?\s+(?:by|of))|arrival\s+of)"
-    rf"|(?P<object>(?:{_HOST_WORDS}|meet|meets|met|meeting)(?:\s+with)?))\b",
-    re.IGNORECASE,  # "Press conference by ...", "Address by His Majesty"
+    r"|(?P<guest_by>(?:(?:[Vv]isit|visits|trip)(?:\s+[\w’'-]+){0,4}?\s+(?:by|of))|[Aa]rrival\s+of)"
+    rf"|(?P<object>(?:{_HOST_WORDS}|meet|meets|met|meeting)(?:\s+with)?))\b"
 )
 _BEFORE_REACH = 150  # "meet the Chancellor of Germany, Mr Olaf Scholz, and the Minister ..."
 _CLAUSE_BREAK = re.compile(r"[;:]|\bwhile\b|\bwhere\b|\bwho\b")
