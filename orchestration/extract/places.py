@@ -63,6 +63,42 @@ _TOWN_LOCATIVE_BEFORE = re.compile(
 )
 
 
+# An institution's name doubles as its seat ("at Eurojust"): a place only where something
+# happens there ("met at Eurojust", "a meeting at Eurojust") or the city follows ("at
+# Eurojust in The Hague"); "a team was set up at Eurojust" names the organisation.
+_GATHERING_BEFORE = re.compile(
+    r"\b(?:met|meet|meets|meeting|meetings|held|hold|holds|gathered|gather|convened|hosted|"
+    r"took place|takes place|conference|seminar|workshop|session|visit|visited|visits|"
+    r"ceremony|event|centre|center|room)\s+(?:\w+\s+)?(?:at|in)\s+\Z",
+    re.IGNORECASE,
+)
+_CITY_AFTER = re.compile(r"\s+in\s+(?:the\s+)?[A-Z]")
+_VENUE_AS_MODIFIER = re.compile(
+    r"\s+(?:seminar|conference|symposium|workshop|exercise|course|programme|program|"
+    r"commander|staff|team)s?\b"
+)
+_VOCATIVE_BEFORE = re.compile(
+    r"(?:\b(?:[Tt]hank you|[Tt]hanks|[Dd]ear|[Hh]ello|[Ww]elcome),?\s+)\Z"
+)
+
+
+# A transcript's dateline: "Washington, 20 May 2025" alone at the start of a line.
+_DATELINE_AFTER = re.compile(
+    r",[^\S\n]+(?:\d{1,2}[^\S\n]+[A-Z][a-z]+|[A-Z][a-z]+[^\S\n]+\d{1,2},?)[^\S\n]+\d{4}[^\S\n]*$",
+    re.M,
+)
+
+
+def _is_dateline(text: str, start: int, end: int) -> bool:
+    return (start == 0 or text[start - 1] == "\n") and bool(_DATELINE_AFTER.match(text, end))
+
+
+def _hosts_there(text: str, start: int, end: int) -> bool:
+    return bool(
+        _GATHERING_BEFORE.search(text, max(0, start - 40), start) or _CITY_AFTER.match(text, end)
+    )
+
+
 @dataclass(frozen=True)
 class PlaceMatch:
     """A resolved place with the span that named it."""
@@ -230,12 +266,22 @@ def find_places(
             continue
         if alias.places[0].kind == "venue" and _names_other_city(text, end, alias.places[0]):
             continue  # "NATO Headquarters Sarajevo" is not NATO Headquarters in Brussels
+        if alias.places[0].kind == "venue" and _VENUE_AS_MODIFIER.match(text, end):
+            continue  # "the Allied Command Transformation seminar": the organiser, not a place
         if alias.needs_prefix:
             words = text[max(0, start - 12) : start].split()
             if not words or words[-1].lower() not in alias.needs_prefix:
                 continue
+            if alias.places[0].kind == "venue" and not _hosts_there(text, start, end):
+                continue
+        if alias.places[0].kind == "city" and _VOCATIVE_BEFORE.search(
+            text, max(0, start - 16), start
+        ):
+            continue  # "Thank you, Mariano": a person addressed, never a place
         if alias.context_only and not (
-            _locative_before(text, start, alias) or _followed_by_country(text, end)
+            _locative_before(text, start, alias)
+            or _followed_by_country(text, end)
+            or _is_dateline(text, start, end)
         ):
             continue
         place = _us_state(alias.surface, text, start, end) or _choose(alias, text, end, countries)

@@ -130,3 +130,39 @@ def test_city_after_office_in_is_a_place():
     assert ("Sofia", "Sofia", "BG", "city") in _places(
         "The case was led by the Specialised Prosecutor's Office in Sofia."
     )
+
+
+def test_seas_are_places_without_country_and_islands_have_one():
+    found = {
+        name: code
+        for _s, name, code, _k in _places("Ships sailed in the North Sea and off Sicily.")
+    }
+    assert found == {"North Sea": None, "Sicily": "IT"}
+
+
+def test_english_exonym_names_the_place_as_written():
+    found = _places("Police searched houses in Antwerp.")
+    assert [(name, code) for _s, name, code, _k in found] == [("Antwerp", "BE")]
+
+
+def test_new_venues_resolve_to_their_city():
+    found = _places("Leaders met at Huis ten Bosch Palace.")
+    assert [(name, code) for _s, name, code, _k in found] == [("Huis ten Bosch Palace", "NL")]
+
+
+def test_institution_as_seat_only_where_something_happens_there():
+    assert _places("A joint team was set up at Eurojust in 2023.") == []
+    assert [n for _s, n, _c, _k in _places("The partners met at Eurojust to take stock.")] == [
+        "Eurojust"
+    ]
+
+
+def test_venue_name_before_an_event_noun_is_the_organiser():
+    names = [
+        n for _s, n, _c, _k in _places("He attended the Allied Command Transformation seminar.")
+    ]
+    assert names == []
+
+
+def test_first_name_addressed_is_not_a_place():
+    assert _places("Thank you, Mariano, for the introduction.") == []
