@@ -223,8 +223,11 @@ def build_events(
     boilerplate: list[tuple[int, int]],
     is_advisory: bool,
     fallback_date: DateMention | None = None,
+    title: str = "",
+    speakers: list[str] | None = None,
 ) -> list[Draft]:
-    """Event drafts in text order."""
+    """Event drafts in text order. ``title`` (of a transcript) and the ``speakers`` it names
+    give the speech or press conference when the body does not head it."""
     refs_cache: list[list[tuple[re.Pattern[str], str, str, tuple[str, ...]]]] = []
 
     def refs() -> list[tuple[re.Pattern[str], str, str, tuple[str, ...]]]:
@@ -364,6 +367,12 @@ def build_events(
                 if clock is not None and when.end_date is None:
                     _set_time(draft, *clock, draft.place or _best_place(places))
                 prose.append(draft)
+    if title:
+        titled = _title_event(
+            body, title, speakers or [], dates, persons, places, prose, reference_date
+        )
+        if titled is not None:
+            prose.insert(0, titled)
     main_date = main_date or fallback_date
     labels = [line.timezone_label for line in timed if line.timezone_label]
     default_label = labels[0] if labels and len(set(labels)) == 1 else None
@@ -399,6 +408,89 @@ def build_events(
             )
         )
     return _merge(prose, advisory)
+
+
+_TITLE_KINDS = ("speech", "press_conference")
+_TOP_REACH = 400  # a transcript's dateline sits in its first lines
+_FIRST_LABEL = re.compile(r"^[ \t]*[A-Z][\w’'. -]{1,70}?:[ \t]", re.M)
+
+
+def _title_event(
+    body: str,
+    title: str,
+    speakers: list[str],
+    dates: list[DateMention],
+    persons: list[PersonMention],
+    places: list[LocationMention],
+    prose: list[Draft],
+    reference_date: date,
+) -> Draft | None:
+    """The speech or press conference a transcript's title names ("Speech by X at ..."):
+    dated by the body's dateline ("Riga, 11 June 2025"), else by the first date of its
+    opening lines, else by the reference date; the speakers are the title's people."""
+    kind = classify(title)
+    if kind not in _TITLE_KINDS or any(d.event_type == kind for d in prose):
+        return None
+    stripped = body.lstrip()
+    if not stripped:
+        return None
+    written = [
+        d
+        for d in dates
+        if d.precision == "day"
+        and d.start < _TOP_REACH
+        and any(c.isdigit() for c in body[d.start : d.end])
+    ]
+    top = None
+    for mention in written:
+        line_start = body.rfind("\n", 0, mention.start) + 1
+        line_end = body.find("\n", mention.end)
+        line_end = len(body) if line_end < 0 else line_end
+        if line_end - line_start <= _DATELINE_MAX:
+            top = mention  # the dateline: "NATO Headquarters, Brussels, 5 June 2025"
+            evidence = Span(line_start, line_end, "")
+            break
+    if top is not None:
+        start_date, end_date = top.start_date, top.end_date
+    else:
+        label = _FIRST_LABEL.search(body)
+        first = label.start() if label and label.start() < _TOP_REACH else len(body) - len(stripped)
+        line_end = body.find("\n", first)
+        evidence = Span(first, len(body) if line_end < 0 else line_end, "")
+        # "here today, 8 July 2025": a date written out, not "today" (the reference date).
+        opening = next(
+            (
+                d
+                for d in dates
+                if d.precision == "day"
+                and d.start < evidence.end + _TOP_REACH
+                and any(c.isdigit() for c in body[d.start : d.end])
+            ),
+            None,
+        )
+        start_date = opening.start_date if opening else reference_date
+        end_date = opening.end_date if opening else None
+    evidence = Span(evidence.start, evidence.end, body[evidence.start : evidence.end])
+    near = [p for p in places if evidence.start <= p.start < evidence.end]
+    if not near and top is None:
+        paragraph_end = body.find("\n\n", evidence.start)
+        paragraph_end = len(body) if paragraph_end < 0 else paragraph_end
+        near = [p for p in places if evidence.start <= p.start < paragraph_end]
+    people: list[tuple[str, str | None]] = []
+    for name in speakers:
+        mention = next((p.mention_id for p in persons if p.full_name == name), None)
+        people.append((name, mention))
+    return Draft(
+        event_type=kind,
+        description=title[:200],
+        start_date=start_date,
+        end_date=end_date,
+        precision="day",
+        evidence=evidence,
+        place=_best_place(near, body),
+        people=people,
+        roles=dict.fromkeys(speakers, "speaker"),
+    )
 
 
 def _visitors(

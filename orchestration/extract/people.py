@@ -778,10 +778,72 @@ def _resolve(hits: list[PersonHit], body: str) -> list[PersonHit]:
     return final
 
 
-def find_people(
-    body: str, *, source_name: str = "", exclude: list[tuple[int, int]] | None = None
+# A transcript's title names its speakers: "Speech by NATO Secretary General Mark Rutte at
+# ...", "Joint press conference by X and the Prime Minister of Greece, Y", "Remarks by X".
+SPEAKER_TITLE = re.compile(
+    r"^(?:[Jj]oint\s+)?(?:(?:[Oo]pening|[Cc]losing|[Kk]eynote|[Ii]ntroductory|[Ww]elcome)\s+)?"
+    r"(?:[Ss]peech|[Rr]emarks|[Pp]ress\s+conference|[Pp]ress\s+point|[Pp]ress\s+statements?"
+    r"|[Ss]tatement|[Aa]ddress|[Dd]oorstep(?:\s+statement)?|[Ll]ecture|[Kk]eynote|[Bb]riefing"
+    r"|[Pp]ress\s+briefing|[Mm]edia\s+availability)\s+by\s"
+)
+# "Secretary General:", "Prime Minister Mitsotakis:" at the start of a transcript line.
+_LABEL = re.compile(r"^[ \t]*(?P<label>[A-Z][\w’'.\- ]{1,70}?):[ \t]", re.M)
+
+
+def title_speakers(title: str, source_name: str = "") -> list[PersonHit]:
+    """People named in a speech/press-conference title (spans index the title)."""
+    if not title or SPEAKER_TITLE.match(title) is None:
+        return []
+    candidates = _anchored(title, source_name) + _unanchored(title, source_name)
+    candidates.sort(key=lambda h: (h.start, -(h.end - h.start), h.title is None))
+    hits: list[PersonHit] = []
+    last_end = -1
+    for hit in candidates:
+        if hit.start >= last_end and len(hit.full_name.split()) >= 2:
+            hits.append(hit)
+            last_end = hit.end
+    return _resolve(hits, title)
+
+
+def _label_hits(
+    body: str, speakers: list[PersonHit], hits: list[PersonHit], excluded: list[tuple[int, int]]
 ) -> list[PersonHit]:
-    """People named in ``body`` in text order, one hit per mention."""
+    """Transcript labels that name a title speaker by office alone ("Secretary General:"):
+    a mention of that speaker on the label."""
+    if ":" not in body:
+        return []
+    by_title: dict[str, list[PersonHit]] = {}
+    for speaker in speakers:
+        if speaker.title:
+            by_title.setdefault(speaker.title, []).append(speaker)
+    found = []
+    for match in _LABEL.finditer(body):
+        start, end = match.span("label")
+        if any(a < end and start < b for a, b in excluded) or any(
+            h.start < end and start < h.end for h in hits
+        ):
+            continue
+        words = match.group("label").split()
+        while words and (words[0] in ORGANISATIONS or words[0] in ("The", "the")):
+            words = words[1:]  # "NATO Secretary General"
+        holders = by_title.get(" ".join(words), [])
+        if len(holders) == 1:
+            speaker = holders[0]
+            found.append(
+                speaker._replace(start=start, end=end, surface=body[start:end], honorific=None)
+            )
+    return found
+
+
+def find_people(
+    body: str,
+    *,
+    source_name: str = "",
+    exclude: list[tuple[int, int]] | None = None,
+    speakers: list[PersonHit] | None = None,
+) -> list[PersonHit]:
+    """People named in ``body`` in text order, one hit per mention. ``speakers`` (from
+    ``title_speakers``) resolve surnames and transcript labels to full names."""
     excluded = exclude or []
     candidates = _anchored(body, source_name) + _unanchored(body, source_name)
     candidates += _bare_names(body, candidates)
@@ -793,11 +855,15 @@ def find_people(
             continue
         hits.append(hit)
         last_end = hit.end
+    if speakers:
+        hits = _with_speakers(hits, speakers)
+        hits += _label_hits(body, speakers, hits, excluded)
+        hits.sort(key=lambda h: h.start)
     hits = _resolve(hits, body)
     # Bare surnames of people named in full, and well-known figures named by surname.
     surnames = {
         h.full_name.split()[-1]: h
-        for h in hits
+        for h in (*(speakers or ()), *hits)
         if len(h.full_name.split()) >= 2 and len(h.full_name.split()[-1].rstrip(".")) >= 2
     }
     extra: list[PersonHit] = []
@@ -821,6 +887,25 @@ def find_people(
                 extra.append(PersonHit(start, end, surname, surname))
             taken.append((start, end))
     return sorted(hits + extra, key=lambda h: h.start)
+
+
+def _with_speakers(hits: list[PersonHit], speakers: list[PersonHit]) -> list[PersonHit]:
+    """A surname-only mention ("Prime Minister Mitsotakis") of a speaker the title names in
+    full takes the full name, and the title's office and organisation when it has none."""
+    by_surname = {s.full_name.split()[-1]: s for s in speakers}
+    out = []
+    for hit in hits:
+        speaker = by_surname.get(hit.full_name) if " " not in hit.full_name else None
+        if speaker is None and hit.full_name in {s.full_name for s in speakers}:
+            speaker = next(s for s in speakers if s.full_name == hit.full_name)
+        if speaker is not None:
+            hit = hit._replace(
+                full_name=speaker.full_name,
+                title=hit.title or speaker.title,
+                organisation=hit.organisation or speaker.organisation,
+            )
+        out.append(hit)
+    return out
 
 
 def _non_overlapping(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -18,13 +18,13 @@ from orchestration.extract.models import (
     ReleaseExtraction,
     ReleaseInput,
 )
-from orchestration.extract.people import find_people
+from orchestration.extract.people import find_people, title_speakers
 from orchestration.extract.places import find_places
 from orchestration.extract.release_type import classify_release
 from orchestration.extract.text import boilerplate_spans
 from orchestration.extract.times import find_timed_lines
 
-EXTRACTOR_VERSION = "1.3.0"
+EXTRACTOR_VERSION = "1.4.0"
 # Below this many releases a process pool costs more than it saves.
 MIN_PARALLEL_BATCH = 200
 # Releases per task: big chunks keep the pool's messaging a small share of the work.
@@ -49,6 +49,7 @@ def extract_release(release: ReleaseInput) -> ReleaseExtraction:
     boilerplate = boilerplate_spans(body)
     release_type = classify_release(release.title, body, release.release_type_hint)
 
+    speakers = title_speakers(release.title, release.source_name)
     persons = [
         PersonMention(
             f"{rid}#p{n}",
@@ -61,7 +62,13 @@ def extract_release(release: ReleaseInput) -> ReleaseExtraction:
             h.organisation,
         )
         for n, h in enumerate(
-            find_people(body, source_name=release.source_name, exclude=boilerplate), start=1
+            find_people(
+                body,
+                source_name=release.source_name,
+                exclude=boilerplate,
+                speakers=speakers,
+            ),
+            start=1,
         )
     ]
     exclude = [(p.start, p.end) for p in persons] + boilerplate
@@ -99,6 +106,8 @@ def extract_release(release: ReleaseInput) -> ReleaseExtraction:
         boilerplate=boilerplate,
         is_advisory=release_type == "media_advisory",
         fallback_date=fallback,
+        title=release.title if speakers or release_type == "speech" else "",
+        speakers=[s.full_name for s in speakers],
     )
     events, participants = [], []
     for n, draft in enumerate(drafts, start=1):
