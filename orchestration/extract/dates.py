@@ -7,6 +7,7 @@ whole week lies in one month, and nothing otherwise (an event must not get a day
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -232,6 +233,12 @@ def find_dates(text: str, reference: date) -> list[DateMention]:
         [(index - 16, index + len(cue) + 10) for index, cue in scanned.cue_positions(YEAR_CUES)],
         len(text),
     )
+    # Every bare-year match holds "19" or "20": windows without either are skipped.
+    year_windows = [
+        (start, end)
+        for start, end in year_windows
+        if text.find("20", start, end) >= 0 or text.find("19", start, end) >= 0
+    ]
     for match in _finditer(_YEAR_ONLY, text, year_windows):
         if not taken(*match.span()):
             found.append(
@@ -265,8 +272,10 @@ def _balanced(text: str, mention: DateMention) -> DateMention:
     return DateMention(mention.start, end, mention.start_date, mention.end_date, mention.precision)
 
 
+@functools.lru_cache(maxsize=256)
 def date_line(text: str, reference: date) -> DateMention | None:
-    """A line that is only a date ("Thursday   09 November 2023"): a day header."""
+    """A line that is only a date ("Thursday   09 November 2023"): a day header (cached: a
+    pure function of the line and the reference date, and day headers recur)."""
     stripped = text.strip()
     if not stripped or len(stripped) > 60:
         return None

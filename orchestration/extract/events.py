@@ -239,6 +239,11 @@ def build_events(
     hits = trigger_hits(body) if dates or timed else []
     lower = anchors(body).lower if hits else ""
     line_starts = {line.start for line in timed}
+    # A prose draft with no people and no place folds into an earlier one of the same
+    # (type, start, end) without changing it (see ``_merge``): such drafts are not built.
+    built: set[tuple[str, date, date | None]] = set()
+    person_starts = sorted(p.start for p in persons)
+    place_starts = sorted(p.start for p in places)
     headers: list[tuple[int, DateMention]] = []
     prose: list[Draft] = []
     last_date: DateMention | None = None
@@ -250,8 +255,24 @@ def build_events(
         has_date = _any_between(date_starts, paragraph.start, paragraph.end)
         if not has_date and not (is_advisory and last_date):
             continue  # nothing in it can carry a date
-        if not has_date and _kind_between(hits, paragraph.start, paragraph.end) is None:
-            continue  # no dates and no event words: no headers, no events
+        if not has_date:
+            ranks = _ranks_between(hits, paragraph.start, paragraph.end)
+            if not ranks:
+                continue  # no dates and no event words: no headers, no events
+            # Undated, so every draft here is dated by ``last_date``; when each of its
+            # event types already has a draft on that date and nothing in the paragraph
+            # can name a person or a place, its drafts would all fold away unchanged.
+            key_end = last_date.end_date if last_date is not None else None
+            if (
+                last_date is not None
+                and key_end is None
+                and all((KINDS[rank], last_date.start_date, None) in built for rank in ranks)
+                and not _any_between(person_starts, paragraph.start, paragraph.end)
+                and not _any_between(place_starts, paragraph.start, paragraph.end)
+                and not (last_people and _may_start_with_pronoun(paragraph.text))
+                and not (persons and _names_a_ref(paragraph.text, refs()))
+            ):
+                continue
         paragraph_date: DateMention | None = None
         paragraph_place: list[LocationMention] = []
         heading: tuple[Span, str] | None = None
@@ -279,6 +300,7 @@ def build_events(
                             **_cast(_participants(line, persons, refs(), [])),
                         )
                     )
+                    built.add((heading[1], when.start_date, when.end_date))
                     heading = None
                     continue
             heading = (
@@ -319,6 +341,7 @@ def build_events(
                             **_cast(_participants(sentence, persons, refs(), [])),
                         )
                     )
+                    built.add((kind, header.start_date, header.end_date))
                 continue
             when = None
             for mention in dates[first:] if dated else ():
@@ -347,8 +370,16 @@ def build_events(
                 paragraph_place = in_sentence
             elif when is paragraph_date and paragraph_place:
                 in_sentence = paragraph_place  # "He will then meet ...": same place
-            clock = prose_time(sentence.text) if when.precision == "day" else None
             found = kinds_between(hits, lower, sentence.start, sentence.end)
+            if not people and not in_sentence:
+                found = [
+                    (pos, event_kind)
+                    for pos, event_kind in found
+                    if (event_kind, when.start_date, when.end_date) not in built
+                ]
+                if not found:
+                    continue
+            clock = prose_time(sentence.text) if when.precision == "day" else None
             for pos, event_kind in found:
                 draft = Draft(
                     event_type=event_kind,
@@ -367,6 +398,7 @@ def build_events(
                 if clock is not None and when.end_date is None:
                     _set_time(draft, *clock, draft.place or _best_place(places))
                 prose.append(draft)
+                built.add((event_kind, when.start_date, when.end_date))
     if title:
         titled = _title_event(
             body, title, speakers or [], dates, persons, places, prose, reference_date
@@ -508,6 +540,26 @@ def _visitors(
     later = {p.mention_id for p in persons if p.start >= cut}
     kept = [(name, mention) for name, mention in people if mention not in later]
     return kept or list(people[:1])
+
+
+def _may_start_with_pronoun(text: str) -> bool:
+    """Whether a sentence of ``text`` may open with He, She or They (see ``_PRONOUN``)."""
+    return "He" in text or "She" in text or "They" in text
+
+
+def _ranks_between(hits: list[tuple[int, int]], start: int, end: int) -> set[int]:
+    """Family ranks of the triggers in [start, end)."""
+    index = bisect.bisect_left(hits, (start, -1))
+    ranks = set()
+    while index < len(hits) and hits[index][0] < end:
+        ranks.add(hits[index][1])
+        index += 1
+    return ranks
+
+
+def _names_a_ref(text: str, refs: list[tuple[re.Pattern[str], str, str, tuple[str, ...]]]) -> bool:
+    """Whether ``text`` holds a literal of one of the office references (see ``_role_refs``)."""
+    return any(needle in text for _p, _n, _m, needles in refs for needle in needles)
 
 
 def _any_between(starts: list[int], start: int, end: int) -> bool:

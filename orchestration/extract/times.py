@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
+from orchestration.extract.scan import anchors
+
 _LABELS = {
     "CET": "Europe/Brussels",
     "CEST": "Europe/Brussels",
@@ -115,7 +117,9 @@ def find_timed_lines(body: str) -> list[TimedLine]:
         if not text or text[0].isdigit():
             continue
         lines.append(TimedLine(match.start(), match.end(), _hhmm(raw), match.group("tz"), text))
-    lower = body.lower()
+    # The scan's lower case (cached, same offsets) differs from ``body.lower()`` only at
+    # "İ", which none of these words hold: a prefilter for the pattern below.
+    lower = anchors(body).lower
     maybe_tbc = "tbc" in lower or "tbd" in lower or "to be confirmed" in lower
     for match in TBC_LINE.finditer(body) if maybe_tbc else ():
         lines.append(TimedLine(match.start(), match.end(), None, None, match.group("text").strip()))
