@@ -24,7 +24,7 @@ from orchestration.extract.release_type import classify_release
 from orchestration.extract.text import boilerplate_spans
 from orchestration.extract.times import find_timed_lines
 
-EXTRACTOR_VERSION = "1.4.0"
+EXTRACTOR_VERSION = "1.4.1"
 # Below this many releases a process pool costs more than it saves.
 MIN_PARALLEL_BATCH = 200
 # Releases per task: big chunks keep the pool's messaging a small share of the work.
@@ -110,6 +110,7 @@ def extract_release(release: ReleaseInput) -> ReleaseExtraction:
         speakers=[s.full_name for s in speakers],
     )
     events, participants = [], []
+    mentioned = {person.full_name for person in persons}
     for n, draft in enumerate(drafts, start=1):
         event_id = f"{rid}#e{n}"
         events.append(
@@ -130,6 +131,8 @@ def extract_release(release: ReleaseInput) -> ReleaseExtraction:
             )
         )
         for name, mention_id in draft.people:
+            if mention_id is None and name not in mentioned:
+                continue  # named only in the title: no span in the body to trace it to
             participants.append(
                 EventParticipant(
                     event_id,

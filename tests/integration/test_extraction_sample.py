@@ -100,3 +100,18 @@ def test_known_people_and_places(warehouse: duckdb.DuckDBPyConnection) -> None:
     assert ("Mons", "BE") in places or ("SHAPE", "BE") in places
     assert ("Georgia", "GE") in places
     assert ("Georgia", "US") not in places
+
+
+def test_every_participant_is_a_person_mentioned_in_the_body(
+    warehouse: duckdb.DuckDBPyConnection,
+) -> None:
+    # Regression: speakers named only in a transcript's title became participants with no
+    # mention, and the marts' "appearance's person is mentioned in its release" test failed
+    # (opinions_219446, opinions_219770 in the sample).
+    orphans = warehouse.execute("""
+        select participants.release_id, participants.full_name
+        from raw.event_participants as participants
+        anti join raw.person_mentions as mentions
+          on mentions.release_id = participants.release_id
+         and mentions.full_name = participants.full_name""").fetchall()
+    assert orphans == []
