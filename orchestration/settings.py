@@ -11,7 +11,6 @@ PROJECT_DIR = PACKAGE_DIR.parent
 DBT_PROJECT_DIR = PROJECT_DIR / "dbt_project"
 EXPECTATIONS_DIR = PROJECT_DIR / "expectations"
 SAMPLE_SOURCES_FILE = PACKAGE_DIR / "sources" / "sample" / "sources.yaml"
-DEFAULT_SOURCES_FILE = PACKAGE_DIR / "sources" / "sources.yaml"
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,3 @@ def window_env(start: date, end: date) -> dict[str, str]:
     `env_var` so that partial parsing keeps working."""
     last = end - timedelta(days=1)
     return {"PRESSROOM_MIN_DATE": start.isoformat(), "PRESSROOM_MAX_DATE": last.isoformat()}
-
-
-def day_keys(start: date, end: date) -> list[str]:
-    """Partition keys for [start, end)."""
-    return [(start + timedelta(days=n)).isoformat() for n in range((end - start).days)]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from orchestration.sources.collect import Collected, collect_dump, collect_source
@@ -50,7 +50,3 @@ def collect_dumps(dumps: list[DumpConfig], config_path: Path | None,
     for dump in dumps:
         path = resolve_path(config_path, dump.path) if config_path else Path(dump.path)
         yield collect_dump(path, dump, labels)
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)

@@ -7,8 +7,6 @@ from pathlib import Path
 
 import duckdb
 
-PUBLISHED_SCHEMAS = ("raw", "staging", "intermediate", "marts", "main")
-
 
 def publish(warehouse: Path, published: Path) -> Path:
     """Copy the warehouse to ``published`` through a temp file and an atomic rename.
