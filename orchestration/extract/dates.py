@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from orchestration.extract.models import fast_constructor
 from orchestration.extract.scan import RELATIVE_WORDS, YEAR_CUES, anchors
 
 _MONTHS = {
@@ -85,6 +86,9 @@ class DateMention:
     start_date: date
     end_date: date | None
     precision: str  # day | month | year
+
+
+_new_date = fast_constructor(DateMention)  # DateMention(...) without its per-field setattr
 
 
 def _month(text: str) -> int:
@@ -209,7 +213,7 @@ def find_dates(text: str, reference: date) -> list[DateMention]:
             start_date = _make(y1, m1, _day(groups["d1"]), reference)
             if start_date is None or start_date > end_date:
                 continue
-            found.append(DateMention(*match.span(), start_date, end_date, "day"))
+            found.append(_new_date(*match.span(), start_date, end_date, "day"))
     for name, pattern in (("single", _SINGLE), ("us_single", _US_SINGLE)):
         for match in _finditer(pattern, text, windows[name]):
             if taken(*match.span()):
@@ -217,11 +221,11 @@ def find_dates(text: str, reference: date) -> list[DateMention]:
             year = int(match.group("y1")) if match.group("y1") else None
             day = _make(year, _month(match.group("m1")), _day(match.group("d1")), reference)
             if day is not None:
-                found.append(DateMention(*match.span(), day, None, "day"))
+                found.append(_new_date(*match.span(), day, None, "day"))
     for match in _finditer(_MONTH_YEAR, text, windows["us_single"]):
         if not taken(*match.span()):
             found.append(
-                DateMention(
+                _new_date(
                     *match.span(),
                     date(int(match.group("y1")), _month(match.group("m1")), 1),
                     None,
@@ -241,9 +245,7 @@ def find_dates(text: str, reference: date) -> list[DateMention]:
     ]
     for match in _finditer(_YEAR_ONLY, text, year_windows):
         if not taken(*match.span()):
-            found.append(
-                DateMention(*match.span(), date(int(match.group("y1")), 1, 1), None, "year")
-            )
+            found.append(_new_date(*match.span(), date(int(match.group("y1")), 1, 1), None, "year"))
     relative_windows = _merged(
         [
             (index - 16, index + len(cue) + 1)
@@ -256,7 +258,7 @@ def find_dates(text: str, reference: date) -> list[DateMention]:
             continue
         resolved = _relative(match.group("rel"), reference)
         if resolved is not None:
-            found.append(DateMention(*match.span(), *resolved))
+            found.append(_new_date(*match.span(), *resolved))
     found.sort(key=lambda m: m.start)
     return [_balanced(text, m) for m in found]
 
@@ -269,7 +271,9 @@ def _balanced(text: str, mention: DateMention) -> DateMention:
         end += 1
     elif piece.endswith(")") and piece.count(")") > piece.count("("):
         end -= 1
-    return DateMention(mention.start, end, mention.start_date, mention.end_date, mention.precision)
+    if end == mention.end:
+        return mention
+    return _new_date(mention.start, end, mention.start_date, mention.end_date, mention.precision)
 
 
 @functools.lru_cache(maxsize=256)

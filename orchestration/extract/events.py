@@ -128,8 +128,30 @@ def _demonym_of() -> dict[str, str]:
 
 
 @functools.lru_cache(maxsize=1024)
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+def _office_ref(
+    title: str | None, organisation: str | None, honorific: str | None, sole_holder: bool
+) -> tuple[re.Pattern[str], tuple[str, ...]] | None:
+    """(pattern, literals every match contains) naming a person by office, or None (cached:
+    the same offices recur across releases)."""
+    forms = []
+    needles: list[str] = []
+    if title:
+        needles.append(title)
+        escaped = re.escape(title)
+        if organisation:
+            org = re.escape(organisation)
+            forms += [rf"{org}(?:[’']s)? {escaped}", rf"{escaped} of (?:the )?{org}"]
+            demonym_of = _demonym_of()
+            if organisation in demonym_of:
+                forms.append(rf"{demonym_of[organisation]} {escaped}")
+        if sole_holder:
+            forms.append(rf"\b[Tt]he {escaped}\b")
+    if honorific in ("His Majesty", "Her Majesty"):
+        forms.append(honorific)
+        needles.append(honorific)
+    if not forms:
+        return None
+    return re.compile("|".join(forms)), tuple(needles)
 
 
 def _role_refs(
@@ -139,31 +161,19 @@ def _role_refs(
     with the literals that every match contains (a cheap ``in`` test before the search)."""
     refs: list[tuple[re.Pattern[str], str, str, tuple[str, ...]]] = []
     seen: set[str] = set()
-    demonym_of = _demonym_of()
     for person in persons:
         if person.full_name in seen:
             continue
         seen.add(person.full_name)
-        forms = []
-        needles: list[str] = []
-        if person.title:
-            needles.append(person.title)
-            title = re.escape(person.title)
-            if person.organisation:
-                org = re.escape(person.organisation)
-                forms += [rf"{org}(?:[’']s)? {title}", rf"{title} of (?:the )?{org}"]
-                if person.organisation in demonym_of:
-                    forms.append(rf"{demonym_of[person.organisation]} {title}")
-            holders = {p.full_name for p in persons if p.title == person.title}
-            if len(holders) == 1:
-                forms.append(rf"\b[Tt]he {title}\b")
-        if person.honorific in ("His Majesty", "Her Majesty"):
-            forms.append(person.honorific)
-            needles.append(person.honorific)
-        if forms:
-            refs.append(
-                (_compiled("|".join(forms)), person.full_name, person.mention_id, tuple(needles))
-            )
+        title = person.title
+        if not title and person.honorific not in ("His Majesty", "Her Majesty"):
+            continue
+        sole_holder = bool(title) and (len({p.full_name for p in persons if p.title == title}) == 1)
+        ref = _office_ref(
+            title, person.organisation if title else None, person.honorific, sole_holder
+        )
+        if ref is not None:
+            refs.append((ref[0], person.full_name, person.mention_id, ref[1]))
     return refs
 
 

@@ -17,6 +17,7 @@ from orchestration.extract.models import (
     PersonMention,
     ReleaseExtraction,
     ReleaseInput,
+    fast_constructor,
 )
 from orchestration.extract.people import find_people, title_speakers
 from orchestration.extract.places import find_places
@@ -25,6 +26,12 @@ from orchestration.extract.text import boilerplate_spans
 from orchestration.extract.times import find_timed_lines
 
 EXTRACTOR_VERSION = "1.4.1"
+# Frozen dataclasses' ``__init__`` sets each field through ``object.__setattr__``; these
+# fill the same fields directly (all arguments positional, in field order).
+_new_person = fast_constructor(PersonMention)
+_new_location = fast_constructor(LocationMention)
+_new_event = fast_constructor(EventMention)
+_new_participant = fast_constructor(EventParticipant)
 # Below this many releases a process pool costs more than it saves.
 MIN_PARALLEL_BATCH = 200
 # Releases per task: big chunks keep the pool's messaging a small share of the work.
@@ -51,7 +58,7 @@ def extract_release(release: ReleaseInput) -> ReleaseExtraction:
 
     speakers = title_speakers(release.title, release.source_name)
     persons = [
-        PersonMention(
+        _new_person(
             f"{rid}#p{n}",
             h.start,
             h.end,
@@ -76,7 +83,7 @@ def extract_release(release: ReleaseInput) -> ReleaseExtraction:
     for n, match in enumerate(find_places(body, title=release.title, exclude=exclude), start=1):
         place = match.place
         locations.append(
-            LocationMention(
+            _new_location(
                 f"{rid}#l{n}",
                 match.start,
                 match.end,
@@ -114,7 +121,7 @@ def extract_release(release: ReleaseInput) -> ReleaseExtraction:
     for n, draft in enumerate(drafts, start=1):
         event_id = f"{rid}#e{n}"
         events.append(
-            EventMention(
+            _new_event(
                 event_id,
                 draft.event_type,
                 draft.description,
@@ -134,7 +141,7 @@ def extract_release(release: ReleaseInput) -> ReleaseExtraction:
             if mention_id is None and name not in mentioned:
                 continue  # named only in the title: no span in the body to trace it to
             participants.append(
-                EventParticipant(
+                _new_participant(
                     event_id,
                     mention_id,
                     name,

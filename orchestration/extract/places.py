@@ -14,6 +14,7 @@ from orchestration.extract.gazetteer import (
     small_cities,
     small_city_place,
 )
+from orchestration.extract.models import fast_constructor
 from orchestration.extract.scan import anchors, is_word_char
 
 # A country named inside a role or an organisation ("President of Hungary", "Government of
@@ -107,6 +108,9 @@ class PlaceMatch:
     end: int
     surface: str
     place: Place
+
+
+_new_match = fast_constructor(PlaceMatch)  # PlaceMatch(...) without its per-field setattr
 
 
 def _raw_matches(text: str) -> list[tuple[int, int, Alias]]:
@@ -262,7 +266,7 @@ def find_places(
         if alias is None:
             capital = gazetteer().capitals.get(last_country or "")
             if capital is not None:
-                result.append(PlaceMatch(start, end, text[start:end], capital))
+                result.append(_new_match(start, end, text[start:end], capital))
             continue
         if alias.places[0].kind == "venue" and _names_other_city(text, end, alias.places[0]):
             continue  # "NATO Headquarters Sarajevo" is not NATO Headquarters in Brussels
@@ -295,7 +299,7 @@ def find_places(
             continue
         if place.kind == "country" or place.country_code:
             last_country = place.country_code
-        result.append(PlaceMatch(start, end, alias.surface, place))
+        result.append(_new_match(start, end, alias.surface, place))
     towns = _small_towns(text, raw, excluded, countries)
     if towns:
         result = sorted(result + towns, key=lambda m: m.start)
@@ -332,5 +336,5 @@ def _small_towns(
             allowed = {country.country_code} if country is not None else countries
             town = next((t for t in small_cities()[word] if t.country_code in allowed), None)
             if town is not None:
-                found.append(PlaceMatch(start, end, word, small_city_place(town)))
+                found.append(_new_match(start, end, word, small_city_place(town)))
     return found

@@ -1,0 +1,46 @@
+"""Paragraph splitting and the fast dataclass constructors match their plain definitions."""
+
+import itertools
+from dataclasses import fields
+
+from orchestration.extract.dates import DateMention, _new_date
+from orchestration.extract.models import LocationMention, PersonMention, fast_constructor
+from orchestration.extract.text import _PARAGRAPH, Span, paragraphs
+
+
+def _by_regex(body: str) -> tuple[Span, ...]:
+    return tuple(Span(m.start(), m.end(), m.group()) for m in _PARAGRAPH.finditer(body))
+
+
+def test_paragraphs_match_the_pattern_on_every_short_layout():
+    # Every string of up to 7 characters over the characters that decide a split.
+    for size in range(8):
+        for chars in itertools.product("a \t\n\r", repeat=size):
+            body = "".join(chars)
+            assert paragraphs.__wrapped__(body) == _by_regex(body), repr(body)
+
+
+def test_paragraphs_of_a_release():
+    body = "Title line\nsecond line\n\n  \nNext one\n\t\nLast\n"
+    assert paragraphs(body) == _by_regex(body)
+    assert [p.text for p in paragraphs(body)] == [
+        "Title line\nsecond line",
+        "  \nNext one",
+        "\t\nLast\n",
+    ]
+
+
+def test_fast_constructor_makes_equal_instances():
+    values = {
+        PersonMention: ("r#p1", 0, 5, "Smith", "John Smith", "Mr", None, None),
+        LocationMention: (
+            *("r#l1", 3, 9, "Berlin", "city:b", "Berlin", "city", "DE", 52.5, 13.4),
+            *(2950159, "country:DE", "Germany", "country"),
+        ),
+    }
+    for cls, args in values.items():
+        made = fast_constructor(cls)(*args)
+        plain = cls(*args)
+        assert made == plain and repr(made) == repr(plain) and hash(made) == hash(plain)
+        assert list(vars(made)) == [f.name for f in fields(cls)]
+    assert _new_date(1, 2, None, None, "day") == DateMention(1, 2, None, None, "day")
