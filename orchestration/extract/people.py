@@ -19,13 +19,12 @@ from orchestration.extract.scan import (
 )
 from orchestration.extract.titles import (
     HOUSE_TITLES,
-    ORG_PATTERN,
     ORGANISATIONS,
     ROYAL_TITLES,
     STATE_TITLES,
-    TITLE_PATTERN,
     TITLES,
     is_state,
+    literal_trie,
     organisation_name,
     split_title,
 )
@@ -71,7 +70,7 @@ _PARTICLES = frozenset(
         "der",
     ]
 )
-_PARTICLE = "(?:" + "|".join(sorted(_PARTICLES, key=len, reverse=True)) + ")"
+_PARTICLE = literal_trie(_PARTICLES)  # "(?:della|bint|...)" as a trie
 _GAP = r"[^\S\n]+"  # between an office or honorific and the name: never a line break
 _SEP = r"[ \u00a0]{1,2}"  # a layout gap ("Timing TBC      Visit") is not inside a name
 # Candidates start at a capitalised word (or "al-"/"el-"): a cheap check before the big
@@ -85,7 +84,7 @@ _HONORIFIC = (
     r"Her Excellency|His Majesty|Her Majesty|His Royal Highness|Her Royal Highness|His Highness|"
     r"Her Highness)"
 )
-_ROYAL = "(?:" + "|".join(sorted(ROYAL_TITLES, key=len, reverse=True)) + ")"
+_ROYAL = literal_trie(ROYAL_TITLES)  # "(?:Crown Prince|Grand Duke|...)" as a trie
 _ROMAN = frozenset(["II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"])
 _SAID_VERBS = (
     "said|says|stated|added|explained|noted|stressed|underlined|commented|emphasised|"
@@ -412,10 +411,13 @@ def _first_words(phrases) -> dict[str, None]:
 
 @functools.cache
 def _patterns() -> dict[str, re.Pattern[str]]:
-    demonyms = "|".join(sorted(gazetteer().demonyms, key=len, reverse=True))
-    owner = rf"(?:{ORG_PATTERN}|{demonyms}|{_TOKEN}[’']s)"
+    # The big literal alternations as tries (same matches, in the same order: see
+    # ``literal_trie``): organisations, then demonyms, then a possessive token.
+    demonyms = literal_trie(gazetteer().demonyms)
+    owner = rf"(?:{literal_trie(ORGANISATIONS)}|{demonyms}|{_TOKEN}[’']s)"
+    titles = literal_trie(TITLES)
     title_block = (
-        rf"(?:(?P<org1>{owner}){_SEP})?(?P<title>{TITLE_PATTERN})"
+        rf"(?:(?P<org1>{owner}){_SEP})?(?P<title>{titles})"
         rf"(?:\s+(?:of|for)\s+(?:the\s+)?(?P<of>{_OFSEQ}))?(?:\s+\([A-Z][A-Za-z]{{1,11}}\))?"
     )
     return {
@@ -427,7 +429,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         ),
         "appositive": re.compile(
             rf"{_AT_WORD}(?P<name>{_NAME2}),\s+(?:the\s+|a\s+)?(?:(?P<org1>{owner}){_SEP})?"
-            rf"(?P<title>{TITLE_PATTERN})(?:\s+of\s+(?:the\s+)?(?P<of>{_OFSEQ}))?"
+            rf"(?P<title>{titles})(?:\s+of\s+(?:the\s+)?(?P<of>{_OFSEQ}))?"
         ),
         "given_name": re.compile(rf"(?P<name>{_NAME2})"),
         "said_after": re.compile(rf"\b(?:said|says|according to)\s+(?P<name>{_NAME2})"),

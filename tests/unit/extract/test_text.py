@@ -1,11 +1,15 @@
-"""Paragraph splitting and the fast dataclass constructors match their plain definitions."""
+"""Paragraph splitting, the fast dataclass constructors and literal tries match their plain
+definitions."""
 
 import itertools
+import random
+import re
 from dataclasses import fields
 
 from orchestration.extract.dates import DateMention, _new_date
 from orchestration.extract.models import LocationMention, PersonMention, fast_constructor
 from orchestration.extract.text import _PARAGRAPH, Span, paragraphs
+from orchestration.extract.titles import ORGANISATIONS, TITLES, literal_trie
 
 
 def _by_regex(body: str) -> tuple[Span, ...]:
@@ -44,3 +48,19 @@ def test_fast_constructor_makes_equal_instances():
         assert made == plain and repr(made) == repr(plain) and hash(made) == hash(plain)
         assert list(vars(made)) == [f.name for f in fields(cls)]
     assert _new_date(1, 2, None, None, "day") == DateMention(1, 2, None, None, "day")
+
+
+def test_literal_trie_matches_like_the_longest_first_alternation():
+    words = [*TITLES, *ORGANISATIONS, "de", "della", "del", "d", "bin", "bint", ""]
+    plain = "(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
+    trie = literal_trie(words)
+    rng = random.Random(7)
+    pieces = [*words, " ", "a", "s", "x"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 4)))
+        # A tail that forces backtracking into shorter alternatives.
+        for tail in ("", r"\s", "a", r"(?:ll)?a"):
+            old, new = re.compile(plain + tail), re.compile(trie + tail)
+            for pos in range(len(text) + 1):
+                a, b = old.match(text, pos), new.match(text, pos)
+                assert (a and a.span()) == (b and b.span()), (text, pos, tail)
