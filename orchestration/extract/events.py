@@ -259,10 +259,13 @@ def build_events(
     last_date: DateMention | None = None
     last_people: list[tuple[str, str | None]] = []
     main_date: DateMention | None = None
+    bisect_left = bisect.bisect_left
+    dates_count = len(date_starts)
     for paragraph in paragraphs(body):
-        if in_spans(paragraph.start, boilerplate):
+        if boilerplate and in_spans(paragraph.start, boilerplate):
             continue
-        has_date = _any_between(date_starts, paragraph.start, paragraph.end)
+        index = bisect_left(date_starts, paragraph.start)  # ``_any_between``, inlined
+        has_date = index < dates_count and date_starts[index] < paragraph.end
         if not has_date and not (is_advisory and last_date):
             continue  # nothing in it can carry a date
         if not has_date:

@@ -122,8 +122,15 @@ def _raw_matches(text: str) -> list[tuple[int, int, Alias]]:
     for word_start, word in anchors(text).starts_of(index):
         groups = index[word]
         word_end = word_start + len(word)
-        after = text[word_end : word_end + NEXT_CHARS]
-        for lead, surface, alias in groups.get(after, ()) + groups.get("", ()):
+        keyed = groups.get(text[word_end : word_end + NEXT_CHARS])
+        bare = groups.get("")
+        if keyed is None:
+            if bare is None:
+                continue  # "The" not followed by "Hag", "Net" ...: nothing starts here
+            candidates = bare
+        else:
+            candidates = keyed + bare if bare is not None else keyed
+        for lead, surface, alias in candidates:
             start = word_start - lead
             if start < 0 or not text.startswith(surface, start):
                 continue

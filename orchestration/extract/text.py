@@ -38,6 +38,9 @@ _BOILERPLATE_START = (
     "europol’s headquarters are",
 )
 
+# First letters of the openings: most paragraphs are ruled out by their first character.
+_BOILERPLATE_FIRSTS = frozenset(opening[0] for opening in _BOILERPLATE_START)
+
 
 def _opens(paragraph: Span, openings: tuple[str, ...]) -> bool:
     return paragraph.text[:40].lstrip().lower().startswith(openings)
@@ -146,7 +149,11 @@ def boilerplate_spans(body: str) -> list[tuple[int, int]]:
     """Spans of paragraphs that are boilerplate, plus everything after a closing block."""
     spans = []
     tail = len(body)
+    firsts = _BOILERPLATE_FIRSTS
     for paragraph in paragraphs(body):
+        first = paragraph.text[0]
+        if first.lower() not in firsts and not first.isspace():
+            continue  # the lower-cased opening cannot start with any of them
         opening = paragraph.text[:40].lstrip().lower()
         if opening.startswith(_BOILERPLATE_START):
             spans.append((paragraph.start, paragraph.end))
