@@ -38,8 +38,9 @@ _BOILERPLATE_START = (
     "europol’s headquarters are",
 )
 
-# First letters of the openings: most paragraphs are ruled out by their first character.
-_BOILERPLATE_FIRSTS = frozenset(opening[0] for opening in _BOILERPLATE_START)
+# First two letters of the openings: most paragraphs are ruled out by their first two
+# characters (when neither is a space, the lower-cased opening starts with them).
+_BOILERPLATE_FIRSTS = frozenset(opening[:2] for opening in _BOILERPLATE_START)
 
 
 def _opens(paragraph: Span, openings: tuple[str, ...]) -> bool:
@@ -151,8 +152,13 @@ def boilerplate_spans(body: str) -> list[tuple[int, int]]:
     tail = len(body)
     firsts = _BOILERPLATE_FIRSTS
     for paragraph in paragraphs(body):
-        first = paragraph.text[0]
-        if first.lower() not in firsts and not first.isspace():
+        head = paragraph.text[:2]
+        if (
+            len(head) == 2
+            and not head[0].isspace()
+            and not head[1].isspace()
+            and head.lower() not in firsts
+        ):
             continue  # the lower-cased opening cannot start with any of them
         opening = paragraph.text[:40].lstrip().lower()
         if opening.startswith(_BOILERPLATE_START):

@@ -8,7 +8,14 @@ from dataclasses import fields
 
 from orchestration.extract.dates import DateMention, _new_date
 from orchestration.extract.models import LocationMention, PersonMention, fast_constructor
-from orchestration.extract.text import _PARAGRAPH, Span, paragraphs
+from orchestration.extract.text import (
+    _BOILERPLATE_BLOCK,
+    _BOILERPLATE_START,
+    _PARAGRAPH,
+    Span,
+    boilerplate_spans,
+    paragraphs,
+)
 from orchestration.extract.titles import ORGANISATIONS, TITLES, literal_trie
 
 
@@ -64,3 +71,30 @@ def test_literal_trie_matches_like_the_longest_first_alternation():
             for pos in range(len(text) + 1):
                 a, b = old.match(text, pos), new.match(text, pos)
                 assert (a and a.span()) == (b and b.span()), (text, pos, tail)
+
+
+def _boilerplate_by_opening(body: str) -> list[tuple[int, int]]:
+    """``boilerplate_spans`` without its first-letters shortcut."""
+    spans, tail = [], len(body)
+    for paragraph in paragraphs(body):
+        opening = paragraph.text[:40].lstrip().lower()
+        if opening.startswith(_BOILERPLATE_START):
+            spans.append((paragraph.start, paragraph.end))
+            if tail == len(body) and opening.startswith(_BOILERPLATE_BLOCK):
+                tail = paragraph.start
+    if tail < len(body):
+        spans.append((tail, len(body)))
+    return spans
+
+
+def test_boilerplate_shortcut_keeps_every_opening():
+    rng = random.Random(3)
+    heads = [*_BOILERPLATE_START, "The meeting", "Allies", "x", "İstanbul", "Σ", "T"]
+    for _ in range(2000):
+        paragraphs_ = []
+        for _ in range(rng.randint(1, 5)):
+            head = rng.choice(heads)
+            head = rng.choice([head, head.upper(), head.title(), " " + head, "\t " + head])
+            paragraphs_.append(head + rng.choice(["", " us", ": contact", "\nmore"]))
+        body = "\n\n".join(paragraphs_)
+        assert boilerplate_spans(body) == _boilerplate_by_opening(body), repr(body)
