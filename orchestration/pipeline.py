@@ -70,7 +70,7 @@ def run_pipeline(settings: Settings, *, fetch_config: dict | None = None,
 
     instance = dg.DagsterInstance.get()
     if window is None:
-        ingest = defs.get_job_def("ingest_job").execute_in_process(
+        ingest = defs.resolve_job_def("ingest_job").execute_in_process(
             instance=instance, raise_on_error=False,
             run_config={**QUIET_CONSOLE,
                         "ops": {"fetch_sources": {"config": fetch_config or {}}}},
@@ -85,14 +85,14 @@ def run_pipeline(settings: Settings, *, fetch_config: dict | None = None,
             return 0
     start, end = window
     last = end - timedelta(days=1)
-    raw = defs.get_job_def("raw_job").execute_in_process(
+    raw = defs.resolve_job_def("raw_job").execute_in_process(
         instance=instance, raise_on_error=False, run_config=QUIET_CONSOLE,
         tags={ASSET_PARTITION_RANGE_START_TAG: start.isoformat(),
               ASSET_PARTITION_RANGE_END_TAG: last.isoformat()},
     )
     failures, warnings = _check_results(raw)
     if raw.success and not failures:
-        transform = defs.get_job_def("transform_job").execute_in_process(
+        transform = defs.resolve_job_def("transform_job").execute_in_process(
             instance=instance, raise_on_error=False,
             run_config={**QUIET_CONSOLE,
                         **transform_run_config((start.isoformat(), end.isoformat()))},
