@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 _CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": True}
 
@@ -59,3 +60,23 @@ def transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConn
         conn.execute("rollback")
         raise
     conn.execute("commit")
+
+
+@contextmanager
+def registered(conn: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame
+               ) -> Iterator[str]:
+    """Expose a polars frame to SQL as view ``name`` (through Arrow) for the ``with`` block."""
+    conn.register(name, frame.to_arrow())
+    try:
+        yield name
+    finally:
+        conn.unregister(name)
+
+
+def insert_frame(conn: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+    """Append a polars frame's columns to ``table`` through Arrow (no row-by-row inserts)."""
+    if frame.height == 0:
+        return
+    columns = ", ".join(f'"{name}"' for name in frame.columns)
+    with registered(conn, "incoming_frame", frame):
+        conn.execute(f"insert into {table} ({columns}) select {columns} from incoming_frame")

@@ -9,7 +9,7 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from orchestration.warehouse.connection import transaction
+from orchestration.warehouse.connection import insert_frame, transaction
 from orchestration.warehouse.schema import MENTION_TABLES, RAW_TABLES
 
 
@@ -105,10 +105,6 @@ def replace_mentions(conn: duckdb.DuckDBPyConnection, start: date, end: date,
                 columns = _table_columns(table)
                 frame = pl.DataFrame([{name: row.get(name) for name in columns} for row in rows],
                                      infer_schema_length=None)
-                conn.register("incoming_mentions", frame.to_arrow())
-                names = ", ".join(f'"{name}"' for name in columns)
-                conn.execute(f"insert into raw.{table} ({names}) "
-                             f"select {names} from incoming_mentions")
-                conn.unregister("incoming_mentions")
+                insert_frame(conn, f"raw.{table}", frame)
                 counts[table] += len(rows)
     return counts

@@ -11,19 +11,7 @@ import polars as pl
 
 from orchestration.sources.collect import Collected
 from orchestration.sources.dates import to_naive_utc
-from orchestration.warehouse.connection import transaction
-
-
-def _insert(conn: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
-    """Append a polars frame through Arrow (no row-by-row inserts)."""
-    if frame.height == 0:
-        return
-    conn.register("incoming_frame", frame.to_arrow())
-    try:
-        columns = ", ".join(f'"{name}"' for name in frame.columns)
-        conn.execute(f"insert into {table} ({columns}) select {columns} from incoming_frame")
-    finally:
-        conn.unregister("incoming_frame")
+from orchestration.warehouse.connection import insert_frame, registered, transaction
 
 
 def store_collected(conn: duckdb.DuckDBPyConnection, collected: Collected, run_id: str) -> dict:
@@ -67,33 +55,30 @@ def store_collected(conn: duckdb.DuckDBPyConnection, collected: Collected, run_i
                                    maintain_order=True)
     with transaction(conn):
         if payloads.height:
-            conn.register("incoming_payloads", payloads.to_arrow())
-            conn.execute("""
-                insert into raw.http_responses
-                select * from incoming_payloads
-                where payload_sha256 not in (select payload_sha256 from raw.http_responses)
-            """)
-            conn.unregister("incoming_payloads")
+            with registered(conn, "incoming_payloads", payloads):
+                conn.execute("""
+                    insert into raw.http_responses
+                    select * from incoming_payloads
+                    where payload_sha256 not in (select payload_sha256 from raw.http_responses)
+                """)
         # A fetch run replayed with the same fetch time (sample, tests) replaces itself.
         if items.height:
-            conn.register("incoming_items", items.select("source", "item_key", "fetched_at")
-                          .to_arrow())
-            conn.execute("""
-                delete from raw.fetched_items as kept using incoming_items as incoming
-                where kept.source = incoming.source and kept.item_key = incoming.item_key
-                  and kept.fetched_at = incoming.fetched_at
-            """)
-            conn.unregister("incoming_items")
-        _insert(conn, "raw.fetched_items", items)
+            keys = items.select("source", "item_key", "fetched_at")
+            with registered(conn, "incoming_items", keys):
+                conn.execute("""
+                    delete from raw.fetched_items as kept using incoming_items as incoming
+                    where kept.source = incoming.source and kept.item_key = incoming.item_key
+                      and kept.fetched_at = incoming.fetched_at
+                """)
+        insert_frame(conn, "raw.fetched_items", items)
         if rejections.height:
-            conn.register("incoming_rejections", rejections.to_arrow())
-            conn.execute("""
-                delete from raw.rejected_items as kept using incoming_rejections as incoming
-                where kept.source = incoming.source and kept.locator = incoming.locator
-                  and kept.reason = incoming.reason
-            """)
-            conn.unregister("incoming_rejections")
-        _insert(conn, "raw.rejected_items", rejections)
+            with registered(conn, "incoming_rejections", rejections):
+                conn.execute("""
+                    delete from raw.rejected_items as kept using incoming_rejections as incoming
+                    where kept.source = incoming.source and kept.locator = incoming.locator
+                      and kept.reason = incoming.reason
+                """)
+        insert_frame(conn, "raw.rejected_items", rejections)
     return {"payloads": payloads.height, "items": items.height, "rejected": rejections.height}
 
 
@@ -115,16 +100,11 @@ class PayloadCache:
                                                         ref.get("detail_payload_sha256")) if sha})
         self._compressed: dict[str, bytes] = {}
         if wanted:
-            frame = pl.DataFrame({"payload_sha256": wanted})
-            conn.register("wanted_payloads", frame.to_arrow())
-            try:
-                for sha, body in conn.execute(
+            with registered(conn, "wanted_payloads", pl.DataFrame({"payload_sha256": wanted})):
+                self._compressed = dict(conn.execute(
                     "select payload_sha256, body_zlib from raw.http_responses "
                     "where payload_sha256 in (select payload_sha256 from wanted_payloads)"
-                ).fetchall():
-                    self._compressed[sha] = body
-            finally:
-                conn.unregister("wanted_payloads")
+                ).fetchall())
 
     def get(self, sha: str) -> bytes:
         body = self._compressed.get(sha)

@@ -14,7 +14,7 @@ from orchestration.sources.config import SourceConfig
 from orchestration.sources.dates import to_naive_utc
 from orchestration.sources.models import ParsedRelease
 from orchestration.sources.rebuild import Rebuilder
-from orchestration.warehouse.connection import transaction
+from orchestration.warehouse.connection import insert_frame, registered, transaction
 from orchestration.warehouse.raw_store import PayloadCache
 
 RELEASE_SCHEMA = {
@@ -113,17 +113,13 @@ def rebuild_releases(conn: duckdb.DuckDBPyConnection, sources: dict[str, SourceC
     """, [start, end]).pl()
     stats = _compare(previous, frame)
     with transaction(conn):
-        conn.register("rebuilt_ids", ids.to_arrow())
-        conn.execute("""
-            delete from raw.releases
-            where (partition_date >= ? and partition_date < ?)
-               or release_id in (select release_id from rebuilt_ids)
-        """, [start, end])
-        conn.unregister("rebuilt_ids")
-        if frame.height:
-            conn.register("rebuilt_releases", frame.to_arrow())
-            conn.execute("insert into raw.releases by name select * from rebuilt_releases")
-            conn.unregister("rebuilt_releases")
+        with registered(conn, "rebuilt_ids", ids):
+            conn.execute("""
+                delete from raw.releases
+                where (partition_date >= ? and partition_date < ?)
+                   or release_id in (select release_id from rebuilt_ids)
+            """, [start, end])
+        insert_frame(conn, "raw.releases", frame)
     rejected = conn.execute(
         "select count(*) from raw.rejected_items where partition_date >= ? and partition_date < ?",
         [start, end],

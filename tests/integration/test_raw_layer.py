@@ -435,14 +435,12 @@ class _CrashAfterDelete:
         self.deleted = False
 
     def execute(self, sql: str, *args: object):
-        if "delete from raw.releases" in " ".join(sql.split()):
+        statement = " ".join(sql.split())
+        if "delete from raw.releases" in statement:
             self.deleted = True
-        return self._conn.execute(sql, *args)
-
-    def register(self, name: str, data: object):
-        if name == "rebuilt_releases":
+        if statement.startswith("insert into raw.releases"):
             raise RuntimeError("simulated crash between delete and insert")
-        return self._conn.register(name, data)
+        return self._conn.execute(sql, *args)
 
     def __getattr__(self, name: str):
         return getattr(self._conn, name)
