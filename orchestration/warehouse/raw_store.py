@@ -92,16 +92,21 @@ def load_payload(conn: duckdb.DuckDBPyConnection, sha: str) -> bytes:
 
 
 class PayloadCache:
-    """Compressed payloads for a set of item rows, fetched in one query, inflated on demand."""
+    """Compressed payloads of a batch of item rows, fetched in one query, inflated on demand;
+    a payload outside the batch is read on its own."""
 
-    def __init__(self, conn: duckdb.DuckDBPyConnection, refs: list[dict]) -> None:
+    def __init__(self, conn: duckdb.DuckDBPyConnection) -> None:
         self.conn = conn
+        self._compressed: dict[str, bytes] = {}
+
+    def prefetch(self, refs: list[dict]) -> None:
+        """Hold the payloads of these item rows (and drop the previous batch's)."""
         wanted = sorted({sha for ref in refs for sha in (ref.get("feed_payload_sha256"),
                                                         ref.get("detail_payload_sha256")) if sha})
-        self._compressed: dict[str, bytes] = {}
+        self._compressed = {}
         if wanted:
-            with registered(conn, "wanted_payloads", pl.DataFrame({"payload_sha256": wanted})):
-                self._compressed = dict(conn.execute(
+            with registered(self.conn, "wanted_payloads", pl.DataFrame({"payload_sha256": wanted})):
+                self._compressed = dict(self.conn.execute(
                     "select payload_sha256, body_zlib from raw.http_responses "
                     "where payload_sha256 in (select payload_sha256 from wanted_payloads)"
                 ).fetchall())

@@ -98,11 +98,11 @@ def rebuild_releases(conn: duckdb.DuckDBPyConnection, sources: dict[str, SourceC
     """, [start, end]).pl().to_dicts()
     version_rows: list[dict] = []
     groups = [list(group) for _, group in groupby(refs, key=lambda ref: ref["release_id"])]
-    payloads = PayloadCache(conn, [])
-    rebuilder = Rebuilder(sources, lambda sha: payloads.get(sha), now=now)
+    payloads = PayloadCache(conn)
+    rebuilder = Rebuilder(sources, payloads.get, now=now)
     for first in range(0, len(groups), BATCH_RELEASES):
         batch = groups[first:first + BATCH_RELEASES]
-        payloads = PayloadCache(conn, [ref for group in batch for ref in group])
+        payloads.prefetch([ref for group in batch for ref in group])
         for group in batch:
             version_rows.extend(_release_versions(group, rebuilder))
     frame = pl.DataFrame(version_rows, schema=RELEASE_SCHEMA)
