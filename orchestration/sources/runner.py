@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from orchestration.sources.collect import Collected, collect_dump, collect_source
 from orchestration.sources.config import DumpConfig, SourcesFile, resolve_path
-from orchestration.sources.transport import ReplayTransport, Transport
+from orchestration.sources.transport import ReplayTransport
+
+if TYPE_CHECKING:
+    from orchestration.sources.http_transport import HttpTransport
 
 DEFAULT_LABELS = {"nato": "NATO", "europol": "Europol", "frontex": "Frontex"}
 
@@ -19,7 +23,7 @@ def known_labels(sources_file: SourcesFile) -> dict[str, str]:
 
 
 def collect_sources(sources_file: SourcesFile, config_path: Path, *,
-                    live_transport: Transport | None = None,
+                    live_transport: HttpTransport | None = None,
                     known_release_ids: frozenset[str] = frozenset(),
                     now: datetime | None = None) -> Iterator[Collected]:
     """One Collected per source per fetch. A replayed sample yields every recorded fetch."""
@@ -40,9 +44,8 @@ def collect_sources(sources_file: SourcesFile, config_path: Path, *,
     if live_transport is None:
         raise ValueError("live sources need an HTTP transport")
     for source in enabled:
-        transport = (live_transport.for_source(source)
-                     if hasattr(live_transport, "for_source") else live_transport)
-        yield collect_source(source, transport, now=now, known_release_ids=known_release_ids)
+        yield collect_source(source, live_transport.for_source(source), now=now,
+                             known_release_ids=known_release_ids)
 
 
 def collect_dumps(dumps: list[DumpConfig], config_path: Path | None,

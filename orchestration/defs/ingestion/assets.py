@@ -3,6 +3,7 @@
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import dagster as dg
 
@@ -13,6 +14,9 @@ from orchestration.sources.config import DumpConfig
 from orchestration.sources.runner import collect_dumps, collect_sources, known_labels
 from orchestration.warehouse.raw_store import store_collected
 from orchestration.warehouse.releases import rebuild_releases
+
+if TYPE_CHECKING:
+    from orchestration.sources.http_transport import HttpTransport
 
 RAW_HTTP_RESPONSES = dg.AssetKey(["raw", "http_responses"])
 RAW_FETCHED_ITEMS = dg.AssetKey(["raw", "fetched_items"])
@@ -29,7 +33,7 @@ class FetchConfig(dg.Config):
     dump_as_of: str | None = None
 
 
-def _live_transport(sources: SourcesResource):
+def _live_transport(sources: SourcesResource) -> "HttpTransport":
     from orchestration.sources.http_transport import HttpTransport
 
     return HttpTransport(Path(sources.http_cache_path))
