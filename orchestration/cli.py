@@ -67,8 +67,14 @@ def ensure_dbt_manifest() -> None:
 def _run_jobs(settings: Settings, run_config: dict | None = None,
               window: tuple[date, date] | None = None) -> int:
     from orchestration.pipeline import run_pipeline
+    from orchestration.summary import print_summary
+    from orchestration.window import Window
 
-    return run_pipeline(settings, fetch_config=run_config, window=window)
+    result = run_pipeline(settings, fetch_config=run_config,
+                          window=Window(*window) if window else None)
+    print(result.report())
+    print_summary(settings)
+    return result.exit_code
 
 
 def cmd_run(args: argparse.Namespace) -> int:

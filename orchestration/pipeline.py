@@ -1,56 +1,64 @@
-"""The main job: fetch, then build every partition touched, then publish if every gate passed."""
+"""Launch the Dagster graph from the CLI: one run, then whatever runs the sensors request.
+
+Nothing here re-implements the chain fetch → raw → marts → publish: after each run it
+evaluates the code location's run-status sensors (the same ones the daemon evaluates for a
+UI backfill) and executes the runs they request, until none is requested.
+"""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from dataclasses import dataclass, field
 
 import dagster as dg
-from dagster._core.storage.tags import (
-    ASSET_PARTITION_RANGE_END_TAG,
-    ASSET_PARTITION_RANGE_START_TAG,
-)
 
 from orchestration.settings import Settings
-from orchestration.sources.config import load_sources
-from orchestration.warehouse.connection import open_warehouse
+from orchestration.window import Window
 
-QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
-
-
-def _touched_window(settings: Settings, run_id: str) -> tuple[date, date] | None:
-    with open_warehouse(settings.warehouse_path, read_only=True) as conn:
-        row = conn.execute(
-            "select min(partition_date), max(partition_date) from raw.fetched_items "
-            "where run_id = ?", [run_id]).fetchone()
-    if row is None or row[0] is None:
-        return None
-    return row[0], row[1] + timedelta(days=1)
+QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+MAX_RUNS = 10  # a chain is three runs; more means a sensor loop
 
 
-def _check_results(result: dg.ExecuteInProcessResult) -> tuple[list[str], list[str]]:
-    """(failures that block publishing, warnings to show) of one run."""
-    failures, warnings = [], []
-    for event in result.all_events:
-        if event.event_type_value == "ASSET_CHECK_EVALUATION":
-            evaluation = event.event_specific_data
-            if evaluation.passed:  # type: ignore[union-attr]
-                continue
-            message = (f"check {evaluation.asset_key.to_user_string()}:"  # type: ignore[union-attr]
-                       f"{evaluation.check_name} failed"  # type: ignore[union-attr]
-                       + _check_detail(evaluation))
-            is_warning = evaluation.severity == dg.AssetCheckSeverity.WARN  # type: ignore[union-attr]
-            (warnings if is_warning else failures).append(message)
-        elif event.is_step_failure:
-            error = event.event_specific_data.error  # type: ignore[union-attr]
-            failures.append(f"step {event.step_key} failed: {error.message.strip()[:500]}")
-    return failures, warnings
+@dataclass(frozen=True)
+class RunSummary:
+    """One Dagster run the pipeline executed."""
+
+    job: str
+    run_id: str
+    success: bool
+    seconds: float
 
 
-def _audit(settings: Settings, source_names: list[str]) -> list[str]:
-    from orchestration.quality.audit import audit_raw
+@dataclass
+class PipelineResult:
+    """What a `run_pipeline` call did: the runs, what blocked publishing, what only warns."""
 
-    with open_warehouse(settings.warehouse_path, read_only=True) as conn:
-        return audit_raw(conn, source_names)
+    runs: list[RunSummary] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    window: Window | None = None
+    published: bool = False
+    nothing_fetched: bool = False
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failures else 0
+
+    def report(self) -> str:
+        """Plain-text report for the terminal."""
+        lines = [f"{run.job}: {'ok' if run.success else 'FAILED'} in {run.seconds:.1f} s"
+                 for run in self.runs]
+        if self.nothing_fetched:
+            lines.append("nothing fetched: no enabled source or dump produced a release")
+        if self.warnings:
+            lines.append("warnings (not blocking):")
+            lines += [f"  {warning}" for warning in self.warnings]
+        if self.failures:
+            where = f" of {self.window}" if self.window else ""
+            lines.append(f"build{where} stopped; the published warehouse was left unchanged:")
+            lines += [f"  {failure}" for failure in self.failures]
+        elif self.published:
+            lines.append(f"published{f' (days {self.window})' if self.window else ''}")
+        return "\n".join(lines)
 
 
 def _check_detail(evaluation) -> str:
@@ -60,59 +68,85 @@ def _check_detail(evaluation) -> str:
     return (": " + "; ".join(str(part)[:300] for part in parts)) if parts else ""
 
 
-def run_pipeline(settings: Settings, *, fetch_config: dict | None = None,
-                 window: tuple[date, date] | None = None) -> int:
-    """Fetch (unless a window is given: a backfill from kept payloads), build, publish."""
-    from orchestration.definitions import defs
-    from orchestration.defs.automation import transform_run_config
-    from orchestration.summary import print_summary
-    from orchestration.warehouse.publish import publish
+def _collect(result: dg.ExecuteInProcessResult, outcome: PipelineResult) -> None:
+    """Failed checks and steps of one run into ``outcome``."""
+    for event in result.all_events:
+        if event.event_type_value == "ASSET_CHECK_EVALUATION":
+            evaluation = event.event_specific_data
+            if evaluation.passed:  # type: ignore[union-attr]
+                continue
+            message = (f"check {evaluation.asset_key.to_user_string()}:"  # type: ignore[union-attr]
+                       f"{evaluation.check_name} failed"  # type: ignore[union-attr]
+                       + _check_detail(evaluation))
+            is_warning = evaluation.severity == dg.AssetCheckSeverity.WARN  # type: ignore[union-attr]
+            (outcome.warnings if is_warning else outcome.failures).append(message)
+        elif event.is_step_failure:
+            error = event.event_specific_data.error  # type: ignore[union-attr]
+            outcome.failures.append(f"step {event.step_key} failed: "
+                                    f"{error.message.strip()[:500]}")
+    if not result.success and not outcome.failures:
+        outcome.failures.append(f"run {result.run_id} of {result.job_def.name} failed "
+                                "(see the output above)")
 
-    instance = dg.DagsterInstance.get()
+
+def _follow_ups(defs: dg.Definitions, instance: dg.DagsterInstance,
+                result: dg.ExecuteInProcessResult) -> list[tuple[str, dg.RunRequest]]:
+    """The runs the code location's run-status sensors (all on success, each checking which
+    runs it follows) request after ``result``'s successful run."""
+    if not result.success:
+        return []
+    run = instance.get_run_by_id(result.run_id)
+    requests = []
+    for sensor in defs.sensors or []:
+        if not isinstance(sensor, dg.RunStatusSensorDefinition):
+            continue
+        context = dg.build_run_status_sensor_context(
+            sensor_name=sensor.name, dagster_event=result.get_run_success_event(),
+            dagster_instance=instance, dagster_run=run)
+        answer = sensor(context)
+        for request in answer if isinstance(answer, list) else [answer]:
+            if isinstance(request, dg.RunRequest):
+                requests.append((request.job_name or sensor.job_name, request))
+    return requests
+
+
+def run_pipeline(settings: Settings, *, fetch_config: dict | None = None,
+                 window: Window | None = None,
+                 instance: dg.DagsterInstance | None = None) -> PipelineResult:
+    """Fetch (or, given a window, rebuild it from kept payloads), then follow the sensors to
+    a published warehouse. Returns what happened; prints nothing."""
+    import time
+
+    from orchestration.definitions import defs
+    from orchestration.defs.partitions import run_tags, window_from_tags
+    from orchestration.defs.resources import build_resources
+
+    instance = instance or dg.DagsterInstance.get()
+    resources = build_resources(settings)
+    outcome = PipelineResult(window=window)
     if window is None:
-        ingest = defs.resolve_job_def("ingest_job").execute_in_process(
-            instance=instance, raise_on_error=False,
-            run_config={**QUIET_CONSOLE,
-                        "ops": {"fetch_sources": {"config": fetch_config or {}}}},
-        )
-        if not ingest.success:
-            print("fetch failed:\n  " + "\n  ".join(_check_results(ingest)[0]))
-            return 1
-        window = _touched_window(settings, ingest.run_id)
-        if window is None:
-            print("nothing fetched: no enabled source or dump produced a release")
-            print_summary(settings)
-            return 0
-    start, end = window
-    last = end - timedelta(days=1)
-    raw = defs.resolve_job_def("raw_job").execute_in_process(
-        instance=instance, raise_on_error=False, run_config=QUIET_CONSOLE,
-        tags={ASSET_PARTITION_RANGE_START_TAG: start.isoformat(),
-              ASSET_PARTITION_RANGE_END_TAG: last.isoformat()},
-    )
-    failures, warnings = _check_results(raw)
-    if raw.success and not failures:
-        transform = defs.resolve_job_def("transform_job").execute_in_process(
-            instance=instance, raise_on_error=False,
-            run_config={**QUIET_CONSOLE,
-                        **transform_run_config((start.isoformat(), end.isoformat()))},
-        )
-        more_failures, more_warnings = _check_results(transform)
-        failures += more_failures or ([] if transform.success else
-                                      ["dbt build failed (see the output above)"])
-        warnings += more_warnings
-    elif not failures:
-        failures = ["raw build failed (see the output above)"]
-    if not failures:
-        names = [source.name for source in load_sources(settings.sources_file).sources]
-        failures = [f"publish audit: {problem}" for problem in _audit(settings, names)]
-    if warnings:
-        print("warnings (not blocking):\n  " + "\n  ".join(warnings))
-    if failures:
-        print(f"build of {start}..{last} stopped; the published warehouse was left unchanged:")
-        print("  " + "\n  ".join(failures))
-        print_summary(settings)
-        return 1
-    publish(settings.warehouse_path, settings.published_path)
-    print_summary(settings)
-    return 0
+        pending = [("ingest_job", dg.RunRequest(
+            run_config={"ops": {"fetch_sources": {"config": fetch_config or {}}}}))]
+    else:
+        pending = [("raw_job", dg.RunRequest(tags=run_tags(window)))]
+    while pending and len(outcome.runs) < MAX_RUNS:
+        job_name, request = pending.pop(0)
+        started = time.monotonic()
+        result = defs.resolve_job_def(job_name).execute_in_process(
+            instance=instance, raise_on_error=False, resources=resources,
+            run_config={**QUIET_CONSOLE, **(request.run_config or {})},
+            tags=request.tags)
+        outcome.runs.append(RunSummary(job_name, result.run_id, result.success,
+                                       time.monotonic() - started))
+        _collect(result, outcome)
+        if outcome.failures:
+            return outcome
+        if job_name == "transform_job":
+            outcome.published = True
+        if job_name == "raw_job":
+            outcome.window = window_from_tags(request.tags or {})
+        follow = _follow_ups(defs, instance, result)
+        if job_name == "ingest_job" and not follow:
+            outcome.nothing_fetched = True
+        pending.extend(follow)
+    return outcome

@@ -11,14 +11,18 @@ PROJECT_DIR = PACKAGE_DIR.parent
 DBT_PROJECT_DIR = PROJECT_DIR / "dbt_project"
 EXPECTATIONS_DIR = PROJECT_DIR / "expectations"
 SAMPLE_SOURCES_FILE = PACKAGE_DIR / "sources" / "sample" / "sources.yaml"
+FIRST_YEAR = 1990  # NATO's online archive starts in the 1990s; earlier years cost nothing
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Where pressroom keeps its data and which sources it reads."""
+    """Where pressroom keeps its data, which sources it reads, where partitions start."""
 
     home: Path
     sources_file: Path
+    first_year: int = FIRST_YEAR
+    allowed_endpoints: tuple[str, ...] = ()
+    """Non-public HTTP endpoints sources may use (``127.0.0.1:8080``): test and bench feeds."""
 
     @property
     def warehouse_path(self) -> Path:
@@ -41,24 +45,38 @@ class Settings:
         return self.home / "dagster"
 
 
+def _first_year(text: str | None) -> int:
+    if not text:
+        return FIRST_YEAR
+    if not text.strip().isdigit() or not 1900 <= int(text) <= 2100:
+        raise ValueError(f"PRESSROOM_FIRST_YEAR must be a year such as 1990, got {text!r}")
+    return int(text)
+
+
 def load_settings() -> Settings:
-    """Settings from `PRESSROOM_HOME` (default ./data) and `PRESSROOM_SOURCES` (default: sample)."""
+    """Settings from `PRESSROOM_HOME` (default ./data), `PRESSROOM_SOURCES` (default: the
+    sample), `PRESSROOM_FIRST_YEAR` (first yearly partition, default 1990) and
+    `PRESSROOM_ALLOWED_ENDPOINTS` (comma-separated loopback endpoints, default none)."""
     home = Path(os.environ.get("PRESSROOM_HOME", "data")).expanduser().resolve()
     sources = os.environ.get("PRESSROOM_SOURCES")
     sources_file = Path(sources).expanduser().resolve() if sources else SAMPLE_SOURCES_FILE
-    return Settings(home=home, sources_file=sources_file)
+    endpoints = tuple(item.strip() for item in
+                      os.environ.get("PRESSROOM_ALLOWED_ENDPOINTS", "").split(",") if item.strip())
+    return Settings(home=home, sources_file=sources_file,
+                    first_year=_first_year(os.environ.get("PRESSROOM_FIRST_YEAR")),
+                    allowed_endpoints=endpoints)
 
 
 def export_environment(settings: Settings, *, overwrite: bool = True) -> None:
-    """Publish the paths to Dagster resources (read at run launch) and to dbt.
+    """Set the process defaults the tools read themselves (Dagster's home, dbt's and GX's
+    telemetry) and the paths for `dagster dev` child processes.
 
-    With ``overwrite=False`` only missing variables are set (the code location's defaults).
+    Pressroom's own modules take a `Settings` as an argument instead of reading these.
     """
     paths = {
         "PRESSROOM_HOME": str(settings.home),
         "PRESSROOM_SOURCES": str(settings.sources_file),
         "PRESSROOM_DUCKDB_PATH": str(settings.warehouse_path),
-        "PRESSROOM_HTTP_CACHE": str(settings.http_cache_path),
     }
     for name, value in paths.items():
         if overwrite or name not in os.environ:

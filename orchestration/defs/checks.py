@@ -3,17 +3,17 @@ evaluated on each run's partition window."""
 
 import dagster as dg
 
-from orchestration.defs.partitions import daily_partitions, window_of
+from orchestration.defs.partitions import release_partitions, window_of
 from orchestration.defs.resources import WarehouseResource
 from orchestration.quality.rules import FETCH_RULES, RULES, FetchRule, Rule
 
 
 def _result(context, warehouse: WarehouseResource, rule: Rule) -> dg.AssetCheckResult:
     """Evaluate a rule on the run's window; a rule that raises counts as failed."""
-    start, end = window_of(context)
+    window = window_of(context)
     try:
         with warehouse.connect() as conn:
-            rows = rule.offending_rows(conn, start, end)
+            rows = rule.offending_rows(conn, window.start, window.end)
     except Exception as error:
         return dg.AssetCheckResult(passed=False, severity=dg.AssetCheckSeverity.ERROR,
                                    metadata={"error": dg.MetadataValue.text(str(error)[:500])})
@@ -21,7 +21,7 @@ def _result(context, warehouse: WarehouseResource, rule: Rule) -> dg.AssetCheckR
     return dg.AssetCheckResult(
         passed=not rows,
         severity=dg.AssetCheckSeverity.ERROR,
-        metadata={"failing_rows": len(rows), "window": f"{start}..{end}",
+        metadata={"failing_rows": len(rows), "window": str(window),
                   "examples": dg.MetadataValue.text(sample or "none"),
                   "rule": rule.description},
     )
@@ -29,7 +29,7 @@ def _result(context, warehouse: WarehouseResource, rule: Rule) -> dg.AssetCheckR
 
 def _check(rule: Rule):
     @dg.asset_check(asset=dg.AssetKey(["raw", rule.table]), name=rule.name, blocking=True,
-                    description=rule.description, partitions_def=daily_partitions)
+                    description=rule.description, partitions_def=release_partitions)
     def _evaluate(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
                   ) -> dg.AssetCheckResult:
         return _result(context, warehouse, rule)

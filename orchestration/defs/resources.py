@@ -10,17 +10,20 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 from dagster_dbt import DbtCliResource
+from pydantic import Field
 
-from orchestration.settings import DBT_PROJECT_DIR, export_environment, load_settings
+from orchestration.settings import DBT_PROJECT_DIR, Settings, load_settings
 from orchestration.sources.config import SourcesFile, load_sources
 from orchestration.warehouse.connection import open_warehouse
 from orchestration.warehouse.schema import ensure_raw_schema
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The DuckDB warehouse file; every writer opens it through here, one at a time."""
+    """The DuckDB warehouse file (every writer opens it through here, one at a time) and the
+    read-only copy readers get once every gate passed."""
 
     path: str
+    published_path: str
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -30,23 +33,26 @@ class WarehouseResource(dg.ConfigurableResource):
 
 
 class SourcesResource(dg.ConfigurableResource):
-    """The sources file (YAML) this code location reads."""
+    """The sources file (YAML) this code location reads, and how live sources are fetched."""
 
     path: str
     http_cache_path: str
+    allowed_endpoints: list[str] = Field(default_factory=list)
 
     def load(self) -> SourcesFile:
         return load_sources(Path(self.path))
 
 
-def build_resources() -> dict[str, object]:
-    """Paths come from the environment when a run starts (EnvVar), not at import, so one
-    process can run pipelines for several homes (the CLI sets them, tests too)."""
-    export_environment(load_settings(), overwrite=False)
+def build_resources(settings: Settings | None = None) -> dict[str, object]:
+    """Resources for ``settings`` (default: the environment's). Builds objects only: no file,
+    connection or directory is touched until a run uses them."""
+    settings = settings or load_settings()
     return {
-        "warehouse": WarehouseResource(path=dg.EnvVar("PRESSROOM_DUCKDB_PATH")),
-        "sources": SourcesResource(path=dg.EnvVar("PRESSROOM_SOURCES"),
-                                   http_cache_path=dg.EnvVar("PRESSROOM_HTTP_CACHE")),
+        "warehouse": WarehouseResource(path=str(settings.warehouse_path),
+                                       published_path=str(settings.published_path)),
+        "sources": SourcesResource(path=str(settings.sources_file),
+                                   http_cache_path=str(settings.http_cache_path),
+                                   allowed_endpoints=list(settings.allowed_endpoints)),
         "dbt": DbtCliResource(
             project_dir=str(DBT_PROJECT_DIR),
             profiles_dir=str(DBT_PROJECT_DIR),

@@ -5,7 +5,11 @@ release text, does the fact's release exist, does the published date fall on the
 is computed here, in SQL or Python, as a boolean column the suite expects to be true, or as a
 suite parameter (``{"$PARAMETER": name}``) such as a row count taken from raw.
 
-Raw frames are scoped to the partition window ``[start, end)``; marts frames are whole tables.
+Raw frames are scoped to the window ``[start, end)`` and capped at ``SAMPLE_ROWS`` rows (a
+repeatable reservoir sample beyond that, so a twenty-year backfill validates a bounded
+frame; the blocking SQL rules in ``rules.py`` still see every row). Span checks are
+computed in SQL (DuckDB's ``substring`` counts code points, as Python's slices do), so no
+release text is copied into a frame. Marts frames are whole tables without text columns.
 """
 
 from __future__ import annotations
@@ -17,11 +21,37 @@ from typing import Any
 
 import duckdb
 
+SAMPLE_ROWS = 100_000
 _LATEST_BODIES = """
     latest as (
         select release_id, body_text from raw.releases
+        where partition_date >= $1 and partition_date < $2
         qualify row_number() over (partition by release_id order by version desc) = 1
     )"""
+
+
+def _span_sql(alias: str, start: str, end: str, surface: str | None,
+              nullable: bool = False) -> str:
+    """SQL columns span_inside_text (and span_matches_text): ``body_text[start:end]`` in
+    Python terms, on the latest body joined as ``latest``."""
+    lo, hi = f'{alias}."{start}"', f'{alias}."{end}"'
+    inside = (f"coalesce({lo} >= 0 and {lo} < {hi} and {hi} <= length(latest.body_text), "
+              "false)")
+    matches = (f"coalesce({inside} and substring(latest.body_text, {lo} + 1, {hi} - {lo}) "
+               f"= {alias}.{surface}, false)") if surface else None
+    if nullable:
+        missing = f"({lo} is null or {hi} is null)"
+        inside = f"({missing} or {inside})"
+    columns = f"{inside} as span_inside_text"
+    return columns + (f", {matches} as span_matches_text" if matches else "")
+
+
+def _sampled(conn: duckdb.DuckDBPyConnection, sql: str, parameters: list, limit: int):
+    """The query's rows as pandas; a repeatable reservoir sample of ``limit`` rows beyond."""
+    count = conn.execute(f"select count(*) from ({sql})", parameters).fetchone()[0]
+    if count > limit:
+        sql = f"select * from ({sql}) using sample reservoir({int(limit)} rows) repeatable (9)"
+    return conn.execute(sql, parameters).df()
 
 
 @dataclass(frozen=True)
@@ -33,34 +63,10 @@ class Frame:
     parameters: dict[str, Any]
 
 
-def _span_inside(body: object, start: object, end: object) -> bool:
-    return (isinstance(body, str) and start is not None and end is not None
-            and 0 <= int(start) < int(end) <= len(body))
-
-
-def _add_span_columns(data, start: str, end: str, surface: str | None, nullable: bool = False):
-    """Python string offsets, exactly as the extractor wrote them: body_text[start:end]."""
-    inside, matches = [], []
-    for body, lo, hi, text in zip(data["body_text"], data[start], data[end],
-                                  data[surface] if surface else [None] * len(data), strict=True):
-        missing = lo is None or hi is None or lo != lo or hi != hi  # None or NaN
-        if nullable and missing:
-            inside.append(True)
-            matches.append(True)
-            continue
-        ok = not missing and _span_inside(body, lo, hi)
-        inside.append(ok)
-        matches.append(ok and (surface is None or body[int(lo):int(hi)] == text))
-    data["span_inside_text"] = inside
-    if surface:
-        data["span_matches_text"] = matches
-    return data.drop(columns=["body_text"])
-
-
 def raw_releases(conn: duckdb.DuckDBPyConnection, start: date, end: date,
-                 known_sources: list[str]) -> Frame:
-    data = conn.execute(
-        """
+                 known_sources: list[str], limit: int = SAMPLE_ROWS) -> Frame:
+    data = _sampled(
+        conn, """
         select release_id, version, source, title, length(body_text) as body_length,
                published_at, partition_date, url,
                case when url is not null then source end as feed_source,
@@ -69,13 +75,14 @@ def raw_releases(conn: duckdb.DuckDBPyConnection, start: date, end: date,
                partition_date >= $1 and partition_date < $2 as partition_in_window
         from raw.releases
         where partition_date >= $1 and partition_date < $2
-        """, [start, end]).df()
+        """, [start, end], limit)
     return Frame("raw_releases", data, {"known_sources": sorted(known_sources)})
 
 
-def raw_release_annotations(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> Frame:
-    data = conn.execute(
-        """
+def raw_release_annotations(conn: duckdb.DuckDBPyConnection, start: date, end: date,
+                            limit: int = SAMPLE_ROWS) -> Frame:
+    data = _sampled(
+        conn, """
         select annotations.release_id, annotations.version, annotations.release_type,
                annotations.reference_date,
                exists (select 1 from raw.releases
@@ -83,74 +90,77 @@ def raw_release_annotations(conn: duckdb.DuckDBPyConnection, start: date, end: d
                          and releases.version = annotations.version) as release_exists
         from raw.release_annotations as annotations
         where annotations.partition_date >= $1 and annotations.partition_date < $2
-        """, [start, end]).df()
+        """, [start, end], limit)
     return Frame("raw_release_annotations", data, {})
 
 
-def raw_person_mentions(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> Frame:
-    data = conn.execute(
-        f"""
+def raw_person_mentions(conn: duckdb.DuckDBPyConnection, start: date, end: date,
+                        limit: int = SAMPLE_ROWS) -> Frame:
+    data = _sampled(
+        conn, f"""
         with {_LATEST_BODIES}
         select mentions.mention_id, mentions.release_id, mentions.start, mentions."end",
-               mentions.surface_text, mentions.full_name, latest.body_text
+               mentions.surface_text, mentions.full_name,
+               {_span_sql("mentions", "start", "end", "surface_text")}
         from raw.person_mentions as mentions
         left join latest on latest.release_id = mentions.release_id
         where mentions.partition_date >= $1 and mentions.partition_date < $2
-        """, [start, end]).df()
-    return Frame("raw_person_mentions", _add_span_columns(data, "start", "end", "surface_text"),
-                 {})
+        """, [start, end], limit)
+    return Frame("raw_person_mentions", data, {})
 
 
-def raw_location_mentions(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> Frame:
-    data = conn.execute(
-        f"""
+def raw_location_mentions(conn: duckdb.DuckDBPyConnection, start: date, end: date,
+                          limit: int = SAMPLE_ROWS) -> Frame:
+    data = _sampled(
+        conn, f"""
         with {_LATEST_BODIES}
         select mentions.mention_id, mentions.release_id, mentions.start, mentions."end",
                mentions.surface_text, mentions.place_id, mentions.place_kind,
-               mentions.country_code, mentions.latitude, mentions.longitude, latest.body_text
+               mentions.country_code, mentions.latitude, mentions.longitude,
+               {_span_sql("mentions", "start", "end", "surface_text")}
         from raw.location_mentions as mentions
         left join latest on latest.release_id = mentions.release_id
         where mentions.partition_date >= $1 and mentions.partition_date < $2
-        """, [start, end]).df()
-    return Frame("raw_location_mentions",
-                 _add_span_columns(data, "start", "end", "surface_text"), {})
+        """, [start, end], limit)
+    return Frame("raw_location_mentions", data, {})
 
 
-def raw_event_mentions(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> Frame:
-    data = conn.execute(
-        f"""
+def raw_event_mentions(conn: duckdb.DuckDBPyConnection, start: date, end: date,
+                       limit: int = SAMPLE_ROWS) -> Frame:
+    data = _sampled(
+        conn, f"""
         with {_LATEST_BODIES}
         select events.event_mention_id, events.release_id, events.event_type,
                events.date_precision, events.local_time,
                year(events.start_date) as start_year, year(events.end_date) as end_year,
                events.end_date is null or events.end_date >= events.start_date
                    as end_not_before_start,
-               events.evidence_start, events.evidence_end, latest.body_text
+               events.evidence_start, events.evidence_end,
+               {_span_sql("events", "evidence_start", "evidence_end", None)}
         from raw.event_mentions as events
         left join latest on latest.release_id = events.release_id
         where events.partition_date >= $1 and events.partition_date < $2
-        """, [start, end]).df()
-    return Frame("raw_event_mentions",
-                 _add_span_columns(data, "evidence_start", "evidence_end", None), {})
+        """, [start, end], limit)
+    return Frame("raw_event_mentions", data, {})
 
 
-def raw_event_participants(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> Frame:
-    data = conn.execute(
-        f"""
+def raw_event_participants(conn: duckdb.DuckDBPyConnection, start: date, end: date,
+                           limit: int = SAMPLE_ROWS) -> Frame:
+    data = _sampled(
+        conn, f"""
         with {_LATEST_BODIES}
         select participants.event_mention_id, participants.release_id, participants.full_name,
                participants.role, participants.evidence_start, participants.evidence_end,
                exists (select 1 from raw.event_mentions as events
                        where events.event_mention_id = participants.event_mention_id)
                    as event_exists,
-               latest.body_text
+               {_span_sql("participants", "evidence_start", "evidence_end", None,
+                          nullable=True)}
         from raw.event_participants as participants
         left join latest on latest.release_id = participants.release_id
         where participants.partition_date >= $1 and participants.partition_date < $2
-        """, [start, end]).df()
-    return Frame("raw_event_participants",
-                 _add_span_columns(data, "evidence_start", "evidence_end", None, nullable=True),
-                 {})
+        """, [start, end], limit)
+    return Frame("raw_event_participants", data, {})
 
 
 def _count(conn: duckdb.DuckDBPyConnection, sql: str) -> int:

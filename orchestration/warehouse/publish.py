@@ -1,4 +1,10 @@
-"""Write-audit-publish: readers get a read-only copy swapped in atomically after every gate."""
+"""Write-audit-publish: readers get a read-only copy swapped in atomically after every gate.
+
+The copy holds what readers query: every table, except the fetch bookkeeping that only the
+writer needs to re-parse (``raw.http_responses``, the compressed payloads, most of the
+warehouse's bytes, and ``raw.fetched_items``). dbt's staging views are not copied: they
+name the writer's catalog and would not resolve in the copy.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +13,30 @@ from pathlib import Path
 
 import duckdb
 
+WRITER_ONLY = {("raw", "http_responses"), ("raw", "fetched_items")}
+
+
+def _copy(driver: duckdb.DuckDBPyConnection) -> int:
+    tables = driver.execute("""
+        select schema_name, table_name from duckdb_tables()
+        where database_name = 'source_db' order by all
+    """).fetchall()
+    schemas = sorted({schema for schema, _ in tables})
+    for schema in schemas:
+        driver.execute(f'create schema if not exists published_db."{schema}"')
+    copied = 0
+    for schema, table in tables:
+        if (schema, table) in WRITER_ONLY:
+            continue
+        driver.execute(f'create table published_db."{schema}"."{table}" as '
+                       f'select * from source_db."{schema}"."{table}"')
+        copied += 1
+    return copied
+
 
 def publish(warehouse: Path, published: Path) -> Path:
-    """Copy the warehouse to ``published`` through a temp file and an atomic rename.
+    """Copy the warehouse's reader tables to ``published`` through a temp file and an atomic
+    rename.
 
     Readers holding the old copy keep their snapshot; new readers see the new one. The copy is
     written in DuckDB 1.5 storage format so 1.x tools can read it.
@@ -22,7 +49,7 @@ def publish(warehouse: Path, published: Path) -> Path:
     try:
         driver.execute(f"attach '{warehouse}' as source_db (read_only)")
         driver.execute(f"attach '{staging}' as published_db (storage_version 'v1.5.0')")
-        driver.execute("copy from database source_db to published_db")
+        _copy(driver)
         driver.execute("detach published_db")
         driver.execute("detach source_db")
     finally:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from itertools import groupby
 
 import duckdb
 import polars as pl
@@ -66,7 +66,7 @@ def _versions(observations: list[tuple[dict, ParsedRelease]], partition: date) -
     return rows
 
 
-BATCH_RELEASES = 2000  # payloads of this many releases are held in memory at once
+BATCH_RELEASES = 2000  # releases re-parsed, held and written at once (bounds memory)
 
 
 def _release_versions(group: list[dict], rebuilder: Rebuilder) -> list[dict]:
@@ -82,10 +82,12 @@ def _release_versions(group: list[dict], rebuilder: Rebuilder) -> list[dict]:
     return _versions(observations, group[-1]["release_partition"])
 
 
-def rebuild_releases(conn: duckdb.DuckDBPyConnection, sources: dict[str, SourceConfig],
-                     start: date, end: date, *, now: datetime | None = None) -> LoadStats:
-    """Replace the releases whose latest observation falls in [start, end) (end exclusive)."""
-    refs = conn.execute("""
+def _ref_groups(conn: duckdb.DuckDBPyConnection, start: date, end: date,
+                batch_size: int = BATCH_RELEASES) -> Iterator[list[list[dict]]]:
+    """Observations of the releases whose latest observation falls in [start, end), grouped
+    by release, ``batch_size`` releases at a time (read through a cursor of their own)."""
+    cursor = conn.cursor()
+    cursor.execute("""
         with latest as (
             select release_id, arg_max(partition_date, fetched_at) as partition_date
             from raw.fetched_items group by release_id
@@ -95,45 +97,75 @@ def rebuild_releases(conn: duckdb.DuckDBPyConnection, sources: dict[str, SourceC
         inner join latest using (release_id)
         where latest.partition_date >= ? and latest.partition_date < ?
         order by items.release_id, items.fetched_at, items.run_id, items.item_key
-    """, [start, end]).pl().to_dicts()
-    version_rows: list[dict] = []
-    groups = [list(group) for _, group in groupby(refs, key=lambda ref: ref["release_id"])]
-    payloads = PayloadCache(conn)
-    rebuilder = Rebuilder(sources, payloads.get, now=now)
-    for first in range(0, len(groups), BATCH_RELEASES):
-        batch = groups[first:first + BATCH_RELEASES]
-        payloads.prefetch([ref for group in batch for ref in group])
-        for group in batch:
-            version_rows.extend(_release_versions(group, rebuilder))
-    frame = pl.DataFrame(version_rows, schema=RELEASE_SCHEMA)
-    ids = frame.select("release_id").unique()
+    """, [start, end])
+    columns = [column[0] for column in cursor.description]
+    groups: list[list[dict]] = []
+    current: list[dict] = []
+    try:
+        while rows := cursor.fetchmany(4096):
+            for row in rows:
+                ref = dict(zip(columns, row, strict=True))
+                if current and ref["release_id"] != current[0]["release_id"]:
+                    groups.append(current)
+                    current = []
+                    if len(groups) >= batch_size:
+                        yield groups
+                        groups = []
+                current.append(ref)
+        if current:
+            groups.append(current)
+        if groups:
+            yield groups
+    finally:
+        cursor.close()
+
+
+def rebuild_releases(conn: duckdb.DuckDBPyConnection, sources: dict[str, SourceConfig],
+                     start: date, end: date, *, now: datetime | None = None,
+                     batch_size: int = BATCH_RELEASES) -> LoadStats:
+    """Replace the releases whose latest observation falls in [start, end) (end exclusive).
+
+    Works ``batch_size`` releases at a time: payloads, parsed releases and the rows written
+    are those of one batch, whatever the window holds. One transaction: all or nothing.
+    """
     previous = conn.execute("""
         select release_id, max(version) as versions from raw.releases
         where partition_date >= ? and partition_date < ? group by release_id
     """, [start, end]).pl()
-    stats = _compare(previous, frame)
+    before = dict(zip(previous["release_id"].to_list(), previous["versions"].to_list(),
+                      strict=True))
+    del previous
+    payloads = PayloadCache(conn)
+    rebuilder = Rebuilder(sources, payloads.get, now=now)
+    observations = releases = versions_written = new = changed = 0
     with transaction(conn):
-        with registered(conn, "rebuilt_ids", ids):
-            conn.execute("""
-                delete from raw.releases
-                where (partition_date >= ? and partition_date < ?)
-                   or release_id in (select release_id from rebuilt_ids)
-            """, [start, end])
-        insert_frame(conn, "raw.releases", frame)
+        conn.execute("delete from raw.releases where partition_date >= ? and partition_date < ?",
+                     [start, end])
+        for batch in _ref_groups(conn, start, end, batch_size):
+            payloads.prefetch([ref for group in batch for ref in group])
+            rows = [row for group in batch for row in _release_versions(group, rebuilder)]
+            observations += sum(len(group) for group in batch)
+            frame = pl.DataFrame(rows, schema=RELEASE_SCHEMA)
+            latest = (frame.group_by("release_id").agg(pl.col("version").max())
+                      if frame.height else frame.select("release_id", "version"))
+            with registered(conn, "rebuilt_ids", latest.select("release_id")):
+                # a release whose latest observation moved here from another window
+                conn.execute("delete from raw.releases "
+                             "where release_id in (select release_id from rebuilt_ids)")
+            insert_frame(conn, "raw.releases", frame)
+            for release_id, version in latest.iter_rows():
+                if release_id not in before:
+                    new += 1
+                elif version > before[release_id]:
+                    changed += 1
+            releases += latest.height
+            versions_written += frame.height
     rejected = conn.execute(
         "select count(*) from raw.rejected_items where partition_date >= ? and partition_date < ?",
         [start, end],
     ).fetchone()[0]
-    return LoadStats(observations=len(refs), releases=ids.height, rejected=rejected,
-                     versions_written=frame.height, **stats)
+    return LoadStats(observations=observations, releases=releases, rejected=rejected,
+                     versions_written=versions_written, new=new, changed=changed,
+                     unchanged=releases - new - changed)
 
 
-def _compare(previous: pl.DataFrame, rebuilt: pl.DataFrame) -> dict[str, int]:
-    before = dict(zip(previous["release_id"].to_list(), previous["versions"].to_list(),
-                      strict=True))
-    after = (rebuilt.group_by("release_id").agg(pl.col("version").max()).to_dicts()
-             if rebuilt.height else [])
-    new = sum(1 for row in after if row["release_id"] not in before)
-    changed = sum(1 for row in after
-                  if row["release_id"] in before and row["version"] > before[row["release_id"]])
-    return {"new": new, "changed": changed, "unchanged": len(after) - new - changed}

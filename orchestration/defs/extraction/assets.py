@@ -1,9 +1,9 @@
-"""Extraction asset: people, places, events and participants for each daily partition."""
+"""Extraction asset: people, places, events and participants for the run's window."""
 
 import dagster as dg
 
 from orchestration.defs.ingestion.assets import RAW_RELEASES
-from orchestration.defs.partitions import DUCKDB_POOL, daily_partitions, window_of
+from orchestration.defs.partitions import DUCKDB_POOL, release_partitions, window_of
 from orchestration.defs.resources import WarehouseResource
 from orchestration.warehouse.mentions import (
     extract_batches,
@@ -34,20 +34,21 @@ _GRAINS = {
                      description=f"Grain: {_GRAINS[table]}.")
         for table, key in MENTION_KEYS.items()
     ],
-    partitions_def=daily_partitions,
+    partitions_def=release_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
     pool=DUCKDB_POOL,
     description=(
-        "Runs the extractor over the latest version of each release in the partition window "
-        "and replaces that window's rows in the five raw mention tables in one transaction."
+        "Runs the extractor over the latest version of each release in the run's window "
+        "(its yearly partitions, or the days a fetch touched), in batches, and replaces that "
+        "window's rows in the five raw mention tables in one transaction."
     ),
 )
 def extract_mentions(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-    start, end = window_of(context)
+    window = window_of(context)
     tally = {"releases": 0, "releases_with_no_mentions": 0}
     with warehouse.connect() as conn:
-        counts = replace_mentions(conn, start, end,
-                                  extract_batches(latest_releases(conn, start, end), tally))
+        batches = extract_batches(latest_releases(conn, window.start, window.end), tally)
+        counts = replace_mentions(conn, window.start, window.end, batches)
     from orchestration.extract import EXTRACTOR_VERSION
 
     for table, key in MENTION_KEYS.items():

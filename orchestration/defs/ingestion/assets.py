@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 
 import dagster as dg
 
-from orchestration.defs.partitions import DUCKDB_POOL, daily_partitions, window_of
+from orchestration.defs.partitions import DUCKDB_POOL, release_partitions, window_of
 from orchestration.defs.resources import SourcesResource, WarehouseResource
-from orchestration.sources.collect import Collected, merge
+from orchestration.sources.collect import Collected
 from orchestration.sources.config import DumpConfig
 from orchestration.sources.runner import collect_dumps, collect_sources, known_labels
 from orchestration.warehouse.raw_store import store_collected
@@ -33,10 +33,39 @@ class FetchConfig(dg.Config):
     dump_as_of: str | None = None
 
 
+MAX_LOGGED_REJECTIONS = 50
+
+
 def _live_transport(sources: SourcesResource) -> "HttpTransport":
+    from orchestration.sources.http import HttpSettings
     from orchestration.sources.http_transport import HttpTransport
 
-    return HttpTransport(Path(sources.http_cache_path))
+    base = HttpSettings(allowed_private_endpoints=tuple(sources.allowed_endpoints))
+    return HttpTransport(Path(sources.http_cache_path), base)
+
+
+class FetchTally:
+    """What a fetch stored, kept as counts (each source's payloads are written and dropped
+    before the next source is fetched)."""
+
+    def __init__(self) -> None:
+        self.counts = {"payloads": 0, "items": 0, "rejected": 0}
+        self.by_source: dict[str, int] = {}
+        self.first: date | None = None
+        self.last: date | None = None
+        self.rejections: list[str] = []
+
+    def add(self, collected: Collected, counts: dict[str, int]) -> None:
+        for name, value in counts.items():
+            self.counts[name] += value
+        for ref in collected.items:
+            self.by_source[ref.source] = self.by_source.get(ref.source, 0) + 1
+            day = ref.partition_date
+            self.first = day if self.first is None else min(self.first, day)
+            self.last = day if self.last is None else max(self.last, day)
+        for rejection, _payload, _partition in collected.rejections:
+            self.rejections.append(f"rejected [{rejection.source}] {rejection.locator}: "
+                                   f"{rejection.reason}: {rejection.detail}")
 
 
 @dg.multi_asset(
@@ -60,68 +89,70 @@ def fetch_sources(context: dg.AssetExecutionContext, config: FetchConfig,
                   warehouse: WarehouseResource, sources: SourcesResource):
     sources_file = sources.load()
     config_path = Path(sources.path)
-    results: list[Collected] = []
+    tally = FetchTally()
     with warehouse.connect() as conn:
         known = frozenset(row[0] for row in conn.execute(
             "select distinct release_id from raw.releases").fetchall())
-    if config.include_sources:
-        needs_http = not sources_file.replay_dir and any(s.enabled for s in sources_file.sources)
-        transport = _live_transport(sources) if needs_http else None
-        try:
-            results.extend(collect_sources(sources_file, config_path, live_transport=transport,
-                                           known_release_ids=known))
-        finally:
-            if transport is not None:
-                transport.close()
-        results.extend(collect_dumps(sources_file.dumps, config_path, known_labels(sources_file)))
-    if config.dump_path:
-        if not config.dump_as_of:
-            raise dg.Failure("a text dump needs its as-of date (dump_as_of: YYYY-MM-DD)")
-        extra = DumpConfig(path=str(Path(config.dump_path).resolve()),
-                           as_of=date.fromisoformat(config.dump_as_of))
-        results.extend(collect_dumps([extra], None, known_labels(sources_file)))
-    collected = merge(results)
-    with warehouse.connect() as conn:
-        counts = store_collected(conn, collected, context.run_id)
-    for rejection, _payload, _partition in collected.rejections:
-        context.log.warning(f"rejected [{rejection.source}] {rejection.locator}: "
-                            f"{rejection.reason}: {rejection.detail}")
-    touched = sorted({ref.partition_date for ref in collected.items})
-    by_source: dict[str, int] = {}
-    for ref in collected.items:
-        by_source[ref.source] = by_source.get(ref.source, 0) + 1
+
+        def store(results) -> None:
+            for collected in results:  # one source (or dump) at a time: bounded memory
+                tally.add(collected, store_collected(conn, collected, context.run_id))
+
+        if config.include_sources:
+            needs_http = (not sources_file.replay_dir
+                          and any(source.enabled for source in sources_file.sources))
+            transport = _live_transport(sources) if needs_http else None
+            try:
+                store(collect_sources(sources_file, config_path, live_transport=transport,
+                                      known_release_ids=known))
+            finally:
+                if transport is not None:
+                    transport.close()
+            store(collect_dumps(sources_file.dumps, config_path, known_labels(sources_file)))
+        if config.dump_path:
+            if not config.dump_as_of:
+                raise dg.Failure("a text dump needs its as-of date (dump_as_of: YYYY-MM-DD)")
+            extra = DumpConfig(path=str(Path(config.dump_path).resolve()),
+                               as_of=date.fromisoformat(config.dump_as_of))
+            store(collect_dumps([extra], None, known_labels(sources_file)))
+    for line in tally.rejections[:MAX_LOGGED_REJECTIONS]:
+        context.log.warning(line)
+    if len(tally.rejections) > MAX_LOGGED_REJECTIONS:
+        context.log.warning(f"... and {len(tally.rejections) - MAX_LOGGED_REJECTIONS} more "
+                            "rejections (raw.rejected_items has them all)")
     yield dg.MaterializeResult(asset_key=RAW_HTTP_RESPONSES,
-                               metadata={"payloads": counts["payloads"]})
+                               metadata={"payloads": tally.counts["payloads"]})
     yield dg.MaterializeResult(asset_key=RAW_FETCHED_ITEMS, metadata={
-        "items_fetched": counts["items"],
-        "items_by_source": dg.MetadataValue.json(by_source),
-        "first_partition": touched[0].isoformat() if touched else "",
-        "last_partition": touched[-1].isoformat() if touched else "",
+        "items_fetched": tally.counts["items"],
+        "items_by_source": dg.MetadataValue.json(tally.by_source),
+        "first_partition": tally.first.isoformat() if tally.first else "",
+        "last_partition": tally.last.isoformat() if tally.last else "",
     })
     yield dg.MaterializeResult(asset_key=RAW_REJECTED_ITEMS,
-                               metadata={"rejected": counts["rejected"]})
+                               metadata={"rejected": tally.counts["rejected"]})
 
 
 @dg.asset(
     key=RAW_RELEASES,
     deps=[RAW_FETCHED_ITEMS, RAW_HTTP_RESPONSES],
-    partitions_def=daily_partitions,
+    partitions_def=release_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
     pool=DUCKDB_POOL,
     group_name="ingestion",
     kinds={"duckdb", "python"},
     description=(
-        "Grain: one row per release version (release_id, version). Rebuilt for the partition "
-        "window from kept payloads (never refetched): same input, same rows."
+        "Grain: one row per release version (release_id, version); partitioned by publication "
+        "year. Rebuilt for the run's window from kept payloads (never refetched): same input, "
+        "same rows."
     ),
 )
 def raw_releases(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
                  sources: SourcesResource) -> dg.MaterializeResult:
-    start, end = window_of(context)
+    window = window_of(context)
     configured = {source.name: source for source in sources.load().sources}
     with warehouse.connect() as conn:
-        stats = rebuild_releases(conn, configured, start, end)
-    context.log.info(f"raw.releases {start}..{end}: {stats}")
+        stats = rebuild_releases(conn, configured, window.start, window.end)
+    context.log.info(f"raw.releases {window}: {stats}")
     return dg.MaterializeResult(metadata={
         "fetched": stats.observations, "releases": stats.releases, "new": stats.new,
         "changed": stats.changed, "unchanged": stats.unchanged, "rejected": stats.rejected,

@@ -1,7 +1,8 @@
 """GX suites as blocking asset checks, plus freshness and volume checks that only warn.
 
-Raw checks are partitioned like their assets and validate the run's partition window (in
-raw_job); marts checks are unpartitioned like the dbt assets and validate the whole table,
+Raw checks are partitioned like their assets and validate the run's window (in raw_job; a
+window holding more than ``frames.SAMPLE_ROWS`` rows is validated on a repeatable sample);
+marts checks are unpartitioned like the dbt assets and validate the whole table,
 after dbt, in transform_job. A check that raises is reported as
 failed with the error text, never as passed or skipped.
 """
@@ -13,7 +14,7 @@ import dagster as dg
 
 from orchestration.defs.extraction.assets import MENTION_KEYS
 from orchestration.defs.ingestion.assets import RAW_RELEASES
-from orchestration.defs.partitions import daily_partitions, window_of
+from orchestration.defs.partitions import release_partitions, window_of
 from orchestration.defs.resources import SourcesResource, WarehouseResource
 
 MARTS = ("fct_releases", "fct_events", "fct_appearances", "dim_people", "dim_locations")
@@ -58,7 +59,7 @@ def _validate(build_frame: Callable[[], object], where: str) -> dg.AssetCheckRes
 
 def _raw_releases_check():
     @dg.asset_check(asset=RAW_RELEASES, name="gx_raw_releases", blocking=True,
-                    partitions_def=daily_partitions,
+                    partitions_def=release_partitions,
                     description="GX suite raw_releases on the partition window: keys, "
                                 "non-empty title and body, configured source, published date "
                                 "on its partition day.")
@@ -66,14 +67,14 @@ def _raw_releases_check():
                         sources: SourcesResource) -> dg.AssetCheckResult:
         from orchestration.quality import frames
 
-        start, end = window_of(context)
+        window = window_of(context)
 
         def build():
             names = [source.name for source in sources.load().sources]
             with warehouse.connect() as conn:
-                return frames.raw_releases(conn, start, end, names)
+                return frames.raw_releases(conn, window.start, window.end, names)
 
-        return _validate(build, f"{start}..{end}")
+        return _validate(build, str(window))
 
     return gx_raw_releases
 
@@ -82,20 +83,20 @@ def _raw_check(table: str):
     suite = f"raw_{table}"
 
     @dg.asset_check(asset=MENTION_KEYS[table], name=f"gx_{suite}", blocking=True,
-                    partitions_def=daily_partitions,
+                    partitions_def=release_partitions,
                     description=f"GX suite {suite} on the partition window "
                                 "(expectations/suites).")
     def _check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
                ) -> dg.AssetCheckResult:
         from orchestration.quality import frames
 
-        start, end = window_of(context)
+        window = window_of(context)
 
         def build():
             with warehouse.connect() as conn:
-                return frames.RAW_FRAMES[table](conn, start, end)
+                return frames.RAW_FRAMES[table](conn, window.start, window.end)
 
-        return _validate(build, f"{start}..{end}")
+        return _validate(build, str(window))
 
     return _check
 
@@ -119,42 +120,42 @@ def _mart_check(model: str):
 
 
 @dg.asset_check(asset=RAW_RELEASES, name="sources_fresh", blocking=False,
-                partitions_def=daily_partitions,
+                partitions_def=release_partitions,
                 description="WARN when an enabled source has no release for longer than its "
                             "expected_period_days before the window's latest partition.")
 def sources_fresh(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource,
                   sources: SourcesResource) -> dg.AssetCheckResult:
     from orchestration.quality.signals import stale_sources
 
-    start, end = window_of(context)
+    window = window_of(context)
     try:
         periods = {source.name: source.expected_period_days
                    for source in sources.load().sources if source.enabled}
         with warehouse.connect() as conn:
-            findings = stale_sources(conn, periods, start, end)
+            findings = stale_sources(conn, periods, window.start, window.end)
     except Exception as error:
-        return _errored(error, dg.AssetCheckSeverity.WARN, window=f"{start}..{end}")
+        return _errored(error, dg.AssetCheckSeverity.WARN, window=str(window))
     return dg.AssetCheckResult(passed=not findings, severity=dg.AssetCheckSeverity.WARN, metadata={
-        "window": f"{start}..{end}", "stale_sources": len(findings),
+        "window": str(window), "stale_sources": len(findings),
         "unexpected": _text("\n".join(finding.message for finding in findings) or "none")})
 
 
 @dg.asset_check(asset=RAW_RELEASES, name="daily_volume_normal", blocking=False,
-                partitions_def=daily_partitions,
+                partitions_def=release_partitions,
                 description="WARN when a day has fewer than 25% of the releases of its "
                             "trailing 28-day median (quiet sources below a median of 4 excepted).")
 def daily_volume_normal(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
                         ) -> dg.AssetCheckResult:
     from orchestration.quality.signals import volume_dips
 
-    start, end = window_of(context)
+    window = window_of(context)
     try:
         with warehouse.connect() as conn:
-            findings = volume_dips(conn, start, end)
+            findings = volume_dips(conn, window.start, window.end)
     except Exception as error:
-        return _errored(error, dg.AssetCheckSeverity.WARN, window=f"{start}..{end}")
+        return _errored(error, dg.AssetCheckSeverity.WARN, window=str(window))
     return dg.AssetCheckResult(passed=not findings, severity=dg.AssetCheckSeverity.WARN, metadata={
-        "window": f"{start}..{end}", "low_days": len(findings),
+        "window": str(window), "low_days": len(findings),
         "unexpected": _text("\n".join(finding.message for finding in findings) or "none")})
 
 

@@ -1,10 +1,9 @@
 """dbt wired in once: every model and seed is an asset, every test a check.
 
-The dbt assets are not partitioned: a run builds the marts for a window of publication days
-(the days the raw partitions just rebuilt), passed to dbt as environment variables so partial
-parsing keeps working. Partitioning 30 dbt assets by day would cost Dagster two events per
-asset per day of a backfill (measured: ~5,000 events and 200 s for a 61-day sample run on
-SQLite storage), for no gain: the incremental models already scope their work to the window.
+The dbt assets are not partitioned: a run builds the marts for a `Window` of publication
+days (the days the raw run just rebuilt), passed to dbt as ``--vars``. Partitioning 30 dbt
+assets would cost Dagster two events per asset per partition of a backfill for no gain: the
+incremental models already scope their work to the window.
 """
 
 from collections.abc import Iterator, Mapping
@@ -19,8 +18,10 @@ from dagster_dbt import (
     dbt_assets,
 )
 
-from orchestration.defs.partitions import DUCKDB_POOL, window_env
+from orchestration.defs.partitions import DUCKDB_POOL
+from orchestration.defs.resources import WarehouseResource
 from orchestration.defs.transform.project import dbt_project
+from orchestration.window import Window
 
 
 class PressroomTranslator(DagsterDbtTranslator):
@@ -44,15 +45,24 @@ class TransformWindow(dg.Config):
     window_start: str = ""
     window_end: str = ""
 
+    def window(self) -> Window | None:
+        if not self.window_start or not self.window_end:
+            return None
+        return Window(date.fromisoformat(self.window_start), date.fromisoformat(self.window_end))
 
-def dbt_build_args(window_start: str, window_end: str) -> tuple[list[str], dict[str, str]]:
-    """The dbt command and the environment that carries the window (empty = everything)."""
-    if not window_start or not window_end:
-        return ["build"], {"PRESSROOM_MIN_DATE": "", "PRESSROOM_MAX_DATE": ""}
-    start, end = date.fromisoformat(window_start), date.fromisoformat(window_end)
-    if end <= start:
-        raise ValueError(f"window_end {window_end} must be after window_start {window_start}")
-    return ["build"], window_env(start, end)
+    @classmethod
+    def of(cls, window: Window | None) -> "TransformWindow":
+        if window is None:
+            return cls()
+        return cls(window_start=window.start.isoformat(), window_end=window.end.isoformat())
+
+
+def dbt_build_args(window: Window | None, warehouse_path: str) -> list[str]:
+    """The dbt command: the warehouse file and the window (none: every day) as ``--vars``."""
+    import json
+
+    variables = {"duckdb_path": warehouse_path, **(window.dbt_vars() if window else {})}
+    return ["build", "--vars", json.dumps(variables, sort_keys=True)]
 
 
 @dbt_assets(
@@ -64,10 +74,8 @@ def dbt_build_args(window_start: str, window_end: str) -> tuple[list[str], dict[
     ),
 )
 def pressroom_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
-                         config: TransformWindow) -> Iterator[Any]:
-    import os
-
-    args, env = dbt_build_args(config.window_start, config.window_end)
-    context.log.info(f"dbt {' '.join(args)} for window {env or 'everything'}")
-    os.environ.update(env)  # DbtCliResource passes os.environ to the dbt process
-    yield from dbt.cli(args, context=context).stream()
+                         warehouse: WarehouseResource, config: TransformWindow
+                         ) -> Iterator[Any]:
+    window = config.window()
+    context.log.info(f"dbt build for {window or 'every day'}")
+    yield from dbt.cli(dbt_build_args(window, warehouse.path), context=context).stream()
