@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import dagster as dg
@@ -15,6 +16,18 @@ from orchestration.sources.config import load_sources
 from orchestration.warehouse.connection import open_warehouse
 
 QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+
+
+@dataclass(frozen=True)
+class PipelineResult:
+    """What a run did, for the CLI to say: exit code, published or not, lines for the user."""
+
+    exit_code: int
+    published: bool = False
+    window: tuple[date, date] | None = None
+    failures: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    note: str = ""
 
 
 def _touched_window(settings: Settings, run_id: str) -> tuple[date, date] | None:
@@ -60,12 +73,25 @@ def _check_detail(evaluation) -> str:
     return (": " + "; ".join(str(part)[:300] for part in parts)) if parts else ""
 
 
+def _fetched_nothing(result: dg.ExecuteInProcessResult) -> str:
+    """Why a fetch produced no release: every source failed (an error) or nothing was new."""
+    rejected = 0
+    for event in result.get_asset_materialization_events():
+        materialization = event.asset_materialization
+        if materialization and materialization.asset_key.path == ["raw", "rejected_items"]:
+            value = materialization.metadata.get("rejected")
+            rejected += int(getattr(value, "value", value) or 0)
+    if rejected:
+        return (f"no source delivered anything ({rejected} rejected; `pressroom status` lists "
+                "them): check the network and the sources file")
+    return ""
+
+
 def run_pipeline(settings: Settings, *, fetch_config: dict | None = None,
-                 window: tuple[date, date] | None = None) -> int:
+                 window: tuple[date, date] | None = None) -> PipelineResult:
     """Fetch (unless a window is given: a backfill from kept payloads), build, publish."""
     from orchestration.definitions import defs
     from orchestration.defs.automation import transform_run_config
-    from orchestration.summary import print_summary
     from orchestration.warehouse.publish import publish
 
     instance = dg.DagsterInstance.get()
@@ -76,13 +102,13 @@ def run_pipeline(settings: Settings, *, fetch_config: dict | None = None,
                         "ops": {"fetch_sources": {"config": fetch_config or {}}}},
         )
         if not ingest.success:
-            print("fetch failed:\n  " + "\n  ".join(_check_results(ingest)[0]))
-            return 1
+            return PipelineResult(1, failures=["fetch failed", *_check_results(ingest)[0]])
         window = _touched_window(settings, ingest.run_id)
         if window is None:
-            print("nothing fetched: no enabled source or dump produced a release")
-            print_summary(settings)
-            return 0
+            problem = _fetched_nothing(ingest)
+            if problem:
+                return PipelineResult(1, failures=[problem])
+            return PipelineResult(0, note="nothing fetched: no source or dump had a release")
     start, end = window
     last = end - timedelta(days=1)
     raw = defs.resolve_job_def("raw_job").execute_in_process(
@@ -106,13 +132,9 @@ def run_pipeline(settings: Settings, *, fetch_config: dict | None = None,
     if not failures:
         names = [source.name for source in load_sources(settings.sources_file).sources]
         failures = [f"publish audit: {problem}" for problem in _audit(settings, names)]
-    if warnings:
-        print("warnings (not blocking):\n  " + "\n  ".join(warnings))
     if failures:
-        print(f"build of {start}..{last} stopped; the published warehouse was left unchanged:")
-        print("  " + "\n  ".join(failures))
-        print_summary(settings)
-        return 1
+        return PipelineResult(1, window=window, warnings=warnings, failures=[
+            f"build of {start}..{last} stopped; the published warehouse was left unchanged",
+            *failures])
     publish(settings.warehouse_path, settings.published_path)
-    print_summary(settings)
-    return 0
+    return PipelineResult(0, published=True, window=window, warnings=warnings)
