@@ -77,8 +77,8 @@ def _fetched_nothing(result: dg.ExecuteInProcessResult) -> str:
     """Why a fetch produced no release: every source failed (an error) or nothing was new."""
     rejected = 0
     for event in result.get_asset_materialization_events():
-        materialization = event.asset_materialization
-        if materialization and materialization.asset_key.path == ["raw", "rejected_items"]:
+        materialization = event.step_materialization_data.materialization
+        if materialization.asset_key.path == ["raw", "rejected_items"]:
             value = materialization.metadata.get("rejected")
             rejected += int(getattr(value, "value", value) or 0)
     if rejected:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
 
 from rich.console import Console
@@ -44,8 +44,9 @@ class Output:
     def captured(self, log_path: Path) -> Iterator[None]:
         """Send everything the pipeline and its subprocesses print to ``log_path`` (unless -v).
 
-        Works on file descriptors 1 and 2, so dbt's subprocess output and Python warnings are
-        caught too; this console keeps writing to the real stderr.
+        Redirects file descriptors 1 and 2 (dbt's subprocess output) and ``sys.stdout`` /
+        ``sys.stderr`` (Python warnings, Dagster's console logger); this console keeps writing
+        to the stderr the command started with.
         """
         if self.verbosity >= VERBOSE:
             yield
@@ -53,20 +54,31 @@ class Output:
         log_path.parent.mkdir(parents=True, exist_ok=True)
         sys.stdout.flush()
         sys.stderr.flush()
+        original_stderr = sys.stderr
         saved = {fd: os.dup(fd) for fd in (1, 2)}
+        terminal = (os.fdopen(os.dup(saved[2]), "w", encoding="utf-8", errors="replace")
+                    if _writes_to_fd(original_stderr, 2) else None)
         console_file = self.err.file
-        with open(log_path, "ab") as log:
-            terminal = os.fdopen(os.dup(saved[2]), "w", encoding="utf-8", errors="replace")
-            self.err.file = terminal
+        self.err.file = terminal or original_stderr
+        with open(log_path, "a", encoding="utf-8", buffering=1) as log:
             try:
                 for fd in (1, 2):
                     os.dup2(log.fileno(), fd)
-                yield
+                with redirect_stdout(log), redirect_stderr(log):
+                    yield
             finally:
-                sys.stdout.flush()
-                sys.stderr.flush()
+                log.flush()
                 for fd, copy in saved.items():
                     os.dup2(copy, fd)
                     os.close(copy)
                 self.err.file = console_file
-                terminal.close()
+                if terminal is not None:
+                    terminal.close()
+
+
+def _writes_to_fd(stream: object, fd: int) -> bool:
+    """Whether a Python stream writes to file descriptor ``fd`` (not, e.g., a test capture)."""
+    try:
+        return stream.fileno() == fd  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError):
+        return False

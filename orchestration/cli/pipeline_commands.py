@@ -12,6 +12,10 @@ from orchestration.cli.output import Output
 from orchestration.cli.validate import check_sources, check_window
 from orchestration.settings import Settings
 
+LOCKED = "is locked by another process"
+LOCKED_HINT = ("another process has it open read-write: wait for it or stop it; "
+               "readers should open the published copy")
+
 
 def _launch(
     settings: Settings,
@@ -47,6 +51,10 @@ def _launch(
         output.stage(f"✓ published {settings.published_path}")
     print_summary(settings)
     if result.exit_code != 0:
+        locked = next((line for line in result.failures if LOCKED in line), None)
+        if locked is not None:
+            raise UserError(f"{settings.warehouse_path} {LOCKED}", LOCKED_HINT,
+                            exit_code=EXIT_FAILED)
         headline, *details = result.failures or ["the run failed"]
         for detail in details:
             output.err.print(f"  - {detail}", markup=False, highlight=False)

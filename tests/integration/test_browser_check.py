@@ -18,6 +18,8 @@ def test_a_page_that_loads_from_the_network_is_caught(tmp_path: Path) -> None:
     page.write_text(LEAKY_PAGE, encoding="utf-8")
     loaded = load(page.as_uri(), tmp_path / "browser", budget_ms=3000)
     assert 'data-ran="yes"' in loaded.dom
-    assert set(loaded.requests) >= {"http://127.0.0.1:9/pixel.png",
-                                    "https://cdn.example.invalid/vega.js",
-                                    "http://127.0.0.1:9/api"}
+    assert set(loaded.requests) >= {
+        "http://127.0.0.1:9/pixel.png",
+        "https://cdn.example.invalid/vega.js",
+        "http://127.0.0.1:9/api",
+    }

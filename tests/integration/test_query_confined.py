@@ -24,10 +24,12 @@ def published(tmp_path: Path) -> Path:
     path.parent.mkdir(parents=True)
     conn = duckdb.connect(str(path))
     conn.execute("create schema marts")
-    conn.execute("create table marts.fct_releases as select * from (values "
-                 "('nato:1', 'NATO', 'A title, with a comma', date '2023-10-02', ['x', 'y']), "
-                 "('europol:2', 'Europol', repeat('long text ', 40), null, [])) "
-                 "as t(release_id, source_name, title, published_date, tags)")
+    conn.execute(
+        "create table marts.fct_releases as select * from (values "
+        "('nato:1', 'NATO', 'A title, with a comma', date '2023-10-02', ['x', 'y']), "
+        "('europol:2', 'Europol', repeat('long text ', 40), null, [])) "
+        "as t(release_id, source_name, title, published_date, tags)"
+    )
     conn.close()
     path.chmod(0o444)
     return path
@@ -56,7 +58,8 @@ def test_query_cannot_leave_the_warehouse(published: Path, tmp_path: Path, sql: 
         run_query(published, sql.format(tmp=tmp_path))
     assert sorted(path.name for path in tmp_path.iterdir()) == ["home"]
     assert run_query(published, "select count(*) as n from fct_releases")[1].to_pylist() == [
-        {"n": 2}]
+        {"n": 2}
+    ]
 
 
 def test_unqualified_names_resolve_to_marts(published: Path) -> None:
@@ -65,14 +68,19 @@ def test_unqualified_names_resolve_to_marts(published: Path) -> None:
     assert table.column("release_id").to_pylist() == ["europol:2", "nato:1"]
 
 
-def test_csv_json_and_parquet_formats(published: Path, tmp_path: Path,
-                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_csv_json_and_parquet_formats(
+    published: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     home = str(published.parents[1])
     sql = "select release_id, title, published_date, tags from fct_releases order by 1"
     assert main(["query", sql, "--format", "csv", "--home", home]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    assert rows[1] == {"release_id": "nato:1", "title": "A title, with a comma",
-                       "published_date": "2023-10-02", "tags": '["x", "y"]'}
+    assert rows[1] == {
+        "release_id": "nato:1",
+        "title": "A title, with a comma",
+        "published_date": "2023-10-02",
+        "tags": '["x", "y"]',
+    }
     assert main(["--home", home, "query", sql, "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)[1]["tags"] == ["x", "y"]
     target = tmp_path / "out.parquet"
@@ -80,10 +88,18 @@ def test_csv_json_and_parquet_formats(published: Path, tmp_path: Path,
     assert parquet.read_table(target).num_rows == 2
 
 
-def test_table_format_keeps_wide_text(published: Path, capsys: pytest.CaptureFixture[str]
-                                      ) -> None:
+def test_table_format_keeps_wide_text(published: Path, capsys: pytest.CaptureFixture[str]) -> None:
     home = str(published.parents[1])
-    assert main(["--home", home, "query", "select title from fct_releases where "
-                 "release_id = 'europol:2'"]) == 0
+    assert (
+        main(
+            [
+                "--home",
+                home,
+                "query",
+                "select title from fct_releases where release_id = 'europol:2'",
+            ]
+        )
+        == 0
+    )
     folded = re.sub(r"[\s│┃]", "", capsys.readouterr().out)  # wrapped, never cut
     assert folded.count("longtext") == 40
