@@ -25,7 +25,7 @@ def test_global_options_before_or_after_the_command(argv: list[str]) -> None:
 
 def test_defaults_when_no_global_option_is_given() -> None:
     args = build_parser().parse_args(["run"])
-    assert (args.home, args.sources, args.quiet, args.verbose) == (None, None, None, None)
+    assert (args.home, args.sources, args.quiet, args.verbose) == (None, None, False, False)
 
 
 def test_dates_are_parsed_as_dates() -> None:
