@@ -49,18 +49,19 @@ def _global_options(parser: argparse.ArgumentParser, *, default: object) -> None
         default=default,
         help="sources YAML (default: $PRESSROOM_SOURCES, else the bundled sample)",
     )
+    flag = False if default is None else default
     group.add_argument(
         "-v",
         "--verbose",
         action="store_true",
-        default=default,
+        default=flag,
         help="show Dagster's and dbt's own output",
     )
     group.add_argument(
         "-q",
         "--quiet",
         action="store_true",
-        default=default,
+        default=flag,
         help="print only results (the summary, query rows) and errors",
     )
 
