@@ -39,7 +39,7 @@ def publish(warehouse: Path, published: Path) -> Path:
     rename.
 
     Readers holding the old copy keep their snapshot; new readers see the new one. The copy is
-    written in DuckDB 1.5 storage format so 1.x tools can read it.
+    written in DuckDB 1.5 storage format so 1.x tools can read it, and is read-only on disk.
     """
     published.parent.mkdir(parents=True, exist_ok=True)
     staging = published.with_name(published.name + ".next")
@@ -54,5 +54,6 @@ def publish(warehouse: Path, published: Path) -> Path:
         driver.execute("detach source_db")
     finally:
         driver.close()
+    staging.chmod(0o444)  # read-only on disk: readers cannot change what they were given
     os.replace(staging, published)
     return published

@@ -36,8 +36,8 @@ def _sha256(path: Path) -> str:
 
 
 def _pressroom(home: Path, *args: str) -> tuple[int, str]:
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
+    out = io.StringIO()  # the summary goes to stdout, stage lines and errors to stderr
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
         code = main(["--home", str(home), *args])
     return code, out.getvalue()
 

@@ -1,0 +1,97 @@
+"""`run`, `ingest-dump`, `backfill`: validate, launch the pipeline, report progress and result."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date, timedelta
+from pathlib import Path
+
+from orchestration.cli.errors import EXIT_FAILED, UserError
+from orchestration.cli.instance import prepare
+from orchestration.cli.output import Output
+from orchestration.cli.validate import check_sources, check_window
+from orchestration.settings import Settings
+
+LOCKED = "is locked by another process"
+LOCKED_HINT = ("another process has it open read-write: wait for it or stop it; "
+               "readers should open the published copy")
+
+
+def _launch(
+    settings: Settings,
+    output: Output,
+    command: str,
+    *,
+    fetch_config: dict | None = None,
+    window: tuple[date, date] | None = None,
+) -> int:
+    """Run the pipeline with its noise in a log file and its events as progress lines."""
+    from orchestration.cli.events import listening
+    from orchestration.cli.progress import RunProgress, dbt_node_count
+    from orchestration.summary import print_summary
+
+    log_path = settings.home / "logs" / f"{command}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    log_path.write_text("", encoding="utf-8")
+    with output.captured(log_path):
+        prepare(settings)
+        progress = RunProgress(output, dbt_node_count())
+        from orchestration.pipeline import run_pipeline
+
+        with listening(progress):
+            try:
+                result = run_pipeline(settings, fetch_config=fetch_config, window=window)
+            finally:
+                progress.finish()
+    for warning in result.warnings:
+        output.warn(warning)
+    if result.note:
+        output.stage(result.note)
+    if result.published:
+        output.stage(f"✓ published {settings.published_path}")
+    print_summary(settings)
+    if result.exit_code != 0:
+        locked = next((line for line in result.failures if LOCKED in line), None)
+        if locked is not None:
+            raise UserError(f"{settings.warehouse_path} {LOCKED}", LOCKED_HINT,
+                            exit_code=EXIT_FAILED)
+        headline, *details = result.failures or ["the run failed"]
+        for detail in details:
+            output.err.print(f"  - {detail}", markup=False, highlight=False)
+        raise UserError(
+            headline, f"full log: {log_path}", exit_code=result.exit_code or EXIT_FAILED
+        )
+    return 0
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings, output: Output) -> int:
+    if check_sources(settings.sources_file) == 0:
+        raise UserError(
+            f"no enabled source or dump in {settings.sources_file}",
+            "set `enabled: true` on a source, or use `pressroom ingest-dump`",
+        )
+    return _launch(settings, output, "run")
+
+
+def cmd_ingest_dump(args: argparse.Namespace, settings: Settings, output: Output) -> int:
+    path = Path(args.file).expanduser().resolve()
+    if not path.is_file():
+        raise UserError(
+            f"dump file {path} does not exist"
+            if not path.exists()
+            else f"dump file {path} is not a file",
+            "pass the text dump's path",
+        )
+    check_sources(settings.sources_file)
+    config = {
+        "include_sources": False,
+        "dump_path": str(path),
+        "dump_as_of": args.as_of.isoformat(),
+    }
+    return _launch(settings, output, "ingest-dump", fetch_config=config)
+
+
+def cmd_backfill(args: argparse.Namespace, settings: Settings, output: Output) -> int:
+    check_window(args.start, args.end)
+    check_sources(settings.sources_file)
+    return _launch(settings, output, "backfill", window=(args.start, args.end + timedelta(days=1)))

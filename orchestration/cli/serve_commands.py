@@ -1,0 +1,63 @@
+"""`report`, `ui` and `docs`: pages for people (a report file, the Dagster UI, the dbt docs)."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+from orchestration.cli.errors import UserError
+from orchestration.cli.instance import prepare
+from orchestration.cli.output import Output
+from orchestration.settings import PROJECT_DIR, Settings
+
+
+def cmd_report(args: argparse.Namespace, settings: Settings, output: Output) -> int:
+    from orchestration.report import write_report
+
+    target = Path(args.out).expanduser().resolve()
+    if target.is_dir():
+        raise UserError(f"{target} is a directory", "name the page to write, e.g. report.html")
+    if not target.parent.is_dir():
+        raise UserError(f"cannot write {target}: {target.parent} does not exist")
+    if not settings.published_path.is_file():
+        raise UserError(
+            f"no published warehouse at {settings.published_path}",
+            "run `pressroom run` first (or pass the --home that holds it)",
+        )
+    write_report(settings, target, as_of=args.as_of)
+    output.stage(f"✓ report written: {target}")
+    return 0
+
+
+def cmd_ui(args: argparse.Namespace, settings: Settings, output: Output) -> int:
+    prepare(settings)
+    dagster = Path(sys.executable).parent / "dagster"
+    output.stage(f"Dagster UI on http://127.0.0.1:{args.port} (Ctrl-C stops it)")
+    return subprocess.call(
+        [
+            str(dagster),
+            "dev",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(args.port),
+            "-w",
+            str(PROJECT_DIR / "workspace.yaml"),
+        ]
+    )
+
+
+def cmd_docs(args: argparse.Namespace, settings: Settings, output: Output) -> int:
+    from orchestration.cli.dbt_docs import build_docs, serve_docs
+
+    prepare(settings)
+    output.stage("building the dbt docs (offline) ...")
+    page = build_docs(settings)
+    if args.no_serve:
+        print(page)
+        return 0
+    output.stage(f"dbt docs on http://127.0.0.1:{args.port}/ (Ctrl-C stops it)")
+    serve_docs(page.parent, args.port)
+    return 0

@@ -1,0 +1,62 @@
+"""Checks made before anything starts: option values, the home directory, the sources file."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+
+from orchestration.cli.errors import UserError
+
+
+def iso_date(text: str) -> date:
+    """argparse type for YYYY-MM-DD dates, with a message that shows the expected form."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date: use YYYY-MM-DD, e.g. 2023-10-01"
+        ) from None
+
+
+def check_home(home: Path) -> None:
+    """The home must be a directory (or not exist yet) and writable."""
+    if home.exists() and not home.is_dir():
+        raise UserError(
+            f"--home {home} is a file, not a directory",
+            "pass a directory (it is created if missing)",
+        )
+
+
+def check_sources(path: Path) -> int:
+    """Validate the sources file before any run starts; return how many sources are enabled."""
+    from orchestration.sources.config import ConfigError, load_sources
+
+    if path.is_dir():
+        raise UserError(
+            f"sources file {path} is a directory", "pass the YAML file itself with --sources FILE"
+        )
+    if not path.exists():
+        raise UserError(
+            f"sources file {path} does not exist",
+            "check --sources or PRESSROOM_SOURCES; without either, the bundled sample is used",
+        )
+    try:
+        sources = load_sources(path)
+    except UnicodeDecodeError:
+        raise UserError(
+            f"sources file {path} is not a text (UTF-8) file", "pass a YAML sources file"
+        ) from None
+    except PermissionError:
+        raise UserError(f"sources file {path} cannot be read (permission denied)") from None
+    except ConfigError:
+        raise
+    return sum(1 for source in sources.sources if source.enabled) + len(sources.dumps)
+
+
+def check_window(start: date, end: date) -> None:
+    if end < start:
+        raise UserError(
+            f"--end {end} is before --start {start}",
+            "both days are included: pass --start first, --end last",
+        )
