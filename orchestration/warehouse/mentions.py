@@ -10,6 +10,7 @@ import duckdb
 import polars as pl
 
 from orchestration.warehouse.connection import insert_frame, transaction
+from orchestration.warehouse.quarantine import quarantine_window
 from orchestration.warehouse.schema import MENTION_TABLES, RAW_TABLES
 
 
@@ -107,4 +108,5 @@ def replace_mentions(conn: duckdb.DuckDBPyConnection, start: date, end: date,
                                      infer_schema_length=None)
                 insert_frame(conn, f"raw.{table}", frame)
                 counts[table] += len(rows)
+    counts["quarantined"] = quarantine_window(conn, start, end, mentions=True)
     return counts

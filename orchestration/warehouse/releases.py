@@ -15,6 +15,7 @@ from orchestration.sources.dates import to_naive_utc
 from orchestration.sources.models import ParsedRelease
 from orchestration.sources.rebuild import Rebuilder
 from orchestration.warehouse.connection import insert_frame, registered, transaction
+from orchestration.warehouse.quarantine import quarantine_window, release_window
 from orchestration.warehouse.raw_store import PayloadCache
 
 RELEASE_SCHEMA = {
@@ -112,14 +113,22 @@ def rebuild_releases(conn: duckdb.DuckDBPyConnection, sources: dict[str, SourceC
         where partition_date >= ? and partition_date < ? group by release_id
     """, [start, end]).pl()
     stats = _compare(previous, frame)
+    # Only rows this rebuild re-derived are replaced: releases of a source that is no longer
+    # configured (or disabled) cannot be re-derived, and a config change never deletes data.
+    derivable = pl.DataFrame({"source": sorted(sources)}, schema={"source": pl.Utf8})
+    release_window(conn, start, end)
     with transaction(conn):
-        with registered(conn, "rebuilt_ids", ids):
+        with registered(conn, "rebuilt_ids", ids), registered(conn, "derivable", derivable):
             conn.execute("""
                 delete from raw.releases
-                where (partition_date >= ? and partition_date < ?)
+                where (partition_date >= ? and partition_date < ?
+                       and (source in (select source from derivable)
+                            or release_id in (select release_id from raw.fetched_items
+                                              where context_json like '%"as_of"%')))
                    or release_id in (select release_id from rebuilt_ids)
             """, [start, end])
         insert_frame(conn, "raw.releases", frame)
+    quarantine_window(conn, start, end)
     rejected = conn.execute(
         "select count(*) from raw.rejected_items where partition_date >= ? and partition_date < ?",
         [start, end],
