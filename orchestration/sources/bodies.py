@@ -18,8 +18,9 @@ _SCAN_LIMIT = 4096
 
 
 def _parser(recover: bool) -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                           huge_tree=False, recover=recover)
+    return etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=recover
+    )
 
 
 def _local_name(tag: object) -> str:

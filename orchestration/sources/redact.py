@@ -16,7 +16,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 MASK = "REDACTED"
 SECRET_NAME = re.compile(
-    r"key|token|secret|pass|auth|sig|session|credential|code|bearer|cookie", re.I)
+    r"key|token|secret|pass|auth|sig|session|credential|code|bearer|cookie", re.I
+)
 # requests-cache's own defaults, which it strips from cached requests.
 CACHE_IGNORED = ("Authorization", "X-API-KEY", "access_token", "api_key")
 _MIN_SECRET = 4  # shorter values would mask ordinary words
@@ -32,8 +33,9 @@ def secret_query_names(url: str, extra: Iterable[str] = ()) -> list[str]:
         query = urlsplit(url).query
     except ValueError:
         return []
-    return [key for key, _ in parse_qsl(query, keep_blank_values=True)
-            if is_secret_name(key, extra)]
+    return [
+        key for key, _ in parse_qsl(query, keep_blank_values=True) if is_secret_name(key, extra)
+    ]
 
 
 def redact_url(url: str, extra: Iterable[str] = ()) -> str:
@@ -43,8 +45,10 @@ def redact_url(url: str, extra: Iterable[str] = ()) -> str:
         parts = urlsplit(url)
         netloc = parts.netloc.rsplit("@", 1)[-1]
         query = urlencode(
-            [(key, MASK if is_secret_name(key, extra) else value)
-             for key, value in parse_qsl(parts.query, keep_blank_values=True)],
+            [
+                (key, MASK if is_secret_name(key, extra) else value)
+                for key, value in parse_qsl(parts.query, keep_blank_values=True)
+            ],
             safe="/:",
         )
         return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
@@ -60,8 +64,9 @@ class Redactor:
     values: tuple[str, ...] = ()
 
     @classmethod
-    def for_urls(cls, urls: Iterable[str], names: Iterable[str] = (),
-                 values: Iterable[str] = ()) -> Redactor:
+    def for_urls(
+        cls, urls: Iterable[str], names: Iterable[str] = (), values: Iterable[str] = ()
+    ) -> Redactor:
         """Collect the secret values that these URLs carry, plus known ones (header values)."""
         names = tuple(names)
         found = list(values)
@@ -73,8 +78,9 @@ class Redactor:
                 continue
             found.extend(value for key, value in pairs if is_secret_name(key, names))
             found.extend(part for part in userinfo.split(":") if part)
-        kept = sorted({value for value in found if len(value) >= _MIN_SECRET}, key=len,
-                      reverse=True)
+        kept = sorted(
+            {value for value in found if len(value) >= _MIN_SECRET}, key=len, reverse=True
+        )
         return cls(names, tuple(kept))
 
     def url(self, url: str | None) -> str | None:

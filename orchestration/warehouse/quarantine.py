@@ -25,8 +25,13 @@ from orchestration.warehouse.connection import transaction
 
 MAX_BODY_CHARS = 1_000_000
 EVENT_YEARS = (1000, 2999)  # historic dates are data; year 1 or 9999 is an extraction error
-MENTION_TABLES = ("release_annotations", "person_mentions", "location_mentions",
-                  "event_mentions", "event_participants")
+MENTION_TABLES = (
+    "release_annotations",
+    "person_mentions",
+    "location_mentions",
+    "event_mentions",
+    "event_participants",
+)
 
 _LATEST = """latest as (
     select release_id, body_text from raw.releases
@@ -43,12 +48,16 @@ class Screen:
 
 def _span(table: str, start: str, end: str, surface: str | None, nullable: bool = False) -> str:
     missing = f"mentions.{start} is null or mentions.{end} is null"
-    bad = (f"latest.body_text is null or mentions.{start} < 0 "
-           f"or mentions.{end} <= mentions.{start} "
-           f"or mentions.{end} > length(latest.body_text)")
+    bad = (
+        f"latest.body_text is null or mentions.{start} < 0 "
+        f"or mentions.{end} <= mentions.{start} "
+        f"or mentions.{end} > length(latest.body_text)"
+    )
     if surface:
-        bad += (f" or substring(latest.body_text, mentions.{start} + 1, "
-                f"mentions.{end} - mentions.{start}) <> mentions.{surface}")
+        bad += (
+            f" or substring(latest.body_text, mentions.{start} + 1, "
+            f"mentions.{end} - mentions.{start}) <> mentions.{surface}"
+        )
     condition = f"not ({missing}) and ({bad})" if nullable else f"({missing}) or {bad}"
     return f"""with {_LATEST}
         select mentions.release_id, 'span ' || coalesce(cast(mentions.{start} as varchar), '?')
@@ -58,8 +67,13 @@ def _span(table: str, start: str, end: str, surface: str | None, nullable: bool 
         where mentions.partition_date >= $1 and mentions.partition_date < $2 and ({condition})"""
 
 
-def _outside_set(table: str, column: str, values: tuple[str, ...], key: str = "release_id",
-                 nullable: bool = False) -> str:
+def _outside_set(
+    table: str,
+    column: str,
+    values: tuple[str, ...],
+    key: str = "release_id",
+    nullable: bool = False,
+) -> str:
     listed = ", ".join(f"'{value}'" for value in values)
     null_ok = f"{column} is not null and " if nullable else f"{column} is null or "
     return f"""select {key}, '{column} ' || coalesce({column}, 'null') || ' is not allowed'
@@ -80,26 +94,41 @@ def _country_codes() -> tuple[str, ...]:
 
 
 RELEASE_SCREENS = (
-    Screen("oversized_body", f"""select release_id, 'body of ' || length(body_text)
+    Screen(
+        "oversized_body",
+        f"""select release_id, 'body of ' || length(body_text)
         || ' characters exceeds {MAX_BODY_CHARS}' from raw.releases
         where partition_date >= $1 and partition_date < $2
-          and length(body_text) > {MAX_BODY_CHARS}"""),
-    Screen("empty_text", """select release_id, 'empty title or body' from raw.releases
+          and length(body_text) > {MAX_BODY_CHARS}""",
+    ),
+    Screen(
+        "empty_text",
+        """select release_id, 'empty title or body' from raw.releases
         where partition_date >= $1 and partition_date < $2
-          and (trim(title) = '' or trim(body_text) = '')"""),
-    Screen("published_outside_partition", f"""select release_id, 'published '
+          and (trim(title) = '' or trim(body_text) = '')""",
+    ),
+    Screen(
+        "published_outside_partition",
+        f"""select release_id, 'published '
         || cast(published_at as varchar) || ' but filed under ' || cast(partition_date as varchar)
         from raw.releases where partition_date >= $1 and partition_date < $2
           and published_at is not null and cast(published_at as date) <> partition_date
           and not (partition_date = DATE '{EARLIEST_PARTITION}'
-                   and published_at < DATE '{EARLIEST_PARTITION}')"""),
-    Screen("duplicate_version", """select release_id, 'versions are not 1..n with distinct texts'
+                   and published_at < DATE '{EARLIEST_PARTITION}')""",
+    ),
+    Screen(
+        "duplicate_version",
+        """select release_id, 'versions are not 1..n with distinct texts'
         from raw.releases where partition_date >= $1 and partition_date < $2
         group by release_id having min(version) <> 1 or max(version) <> count(*)
-            or count(distinct content_hash) <> count(*)"""),
-    Screen("invalid_source", """select release_id, 'source ' || source || ' is not a valid name'
+            or count(distinct content_hash) <> count(*)""",
+    ),
+    Screen(
+        "invalid_source",
+        """select release_id, 'source ' || source || ' is not a valid name'
         from raw.releases where partition_date >= $1 and partition_date < $2
-          and not regexp_full_match(source, '[a-z][a-z0-9_]{0,62}')"""),
+          and not regexp_full_match(source, '[a-z][a-z0-9_]{0,62}')""",
+    ),
 )
 
 
@@ -109,56 +138,103 @@ def mention_screens() -> tuple[Screen, ...]:
         Screen("person_span", _span("person_mentions", "start", '"end"', "surface_text")),
         Screen("location_span", _span("location_mentions", "start", '"end"', "surface_text")),
         Screen("event_span", _span("event_mentions", "evidence_start", "evidence_end", None)),
-        Screen("participant_span", _span("event_participants", "evidence_start",
-                                         "evidence_end", None, nullable=True)),
+        Screen(
+            "participant_span",
+            _span("event_participants", "evidence_start", "evidence_end", None, nullable=True),
+        ),
         Screen("duplicate_mention", _duplicates("person_mentions", "mention_id")),
         Screen("duplicate_mention", _duplicates("location_mentions", "mention_id")),
         Screen("duplicate_mention", _duplicates("event_mentions", "event_mention_id")),
         Screen("duplicate_mention", _duplicates("release_annotations", "release_id")),
-        Screen("impossible_date", f"""select release_id, 'event dated '
+        Screen(
+            "impossible_date",
+            f"""select release_id, 'event dated '
             || coalesce(cast(start_date as varchar), 'null') || '..'
             || coalesce(cast(end_date as varchar), '') from raw.event_mentions
             where partition_date >= $1 and partition_date < $2
               and (start_date is null or year(start_date) not between {low} and {high}
                    or (end_date is not null and (end_date < start_date
-                       or year(end_date) not between {low} and {high})))"""),
-        Screen("invalid_value", _outside_set("event_mentions", "date_precision",
-                                             ("day", "month", "year"))),
-        Screen("invalid_value", _outside_set("event_mentions", "event_type", (
-            "visit", "meeting", "press_conference", "speech", "conference", "ceremony",
-            "operation", "arrest", "other"))),
-        Screen("invalid_value", """select release_id, 'local time ' || local_time
+                       or year(end_date) not between {low} and {high})))""",
+        ),
+        Screen(
+            "invalid_value",
+            _outside_set("event_mentions", "date_precision", ("day", "month", "year")),
+        ),
+        Screen(
+            "invalid_value",
+            _outside_set(
+                "event_mentions",
+                "event_type",
+                (
+                    "visit",
+                    "meeting",
+                    "press_conference",
+                    "speech",
+                    "conference",
+                    "ceremony",
+                    "operation",
+                    "arrest",
+                    "other",
+                ),
+            ),
+        ),
+        Screen(
+            "invalid_value",
+            """select release_id, 'local time ' || local_time
             || ' is not HH:MM' from raw.event_mentions
             where partition_date >= $1 and partition_date < $2 and local_time is not null
-              and not regexp_full_match(local_time, '(?:[01][0-9]|2[0-3]):[0-5][0-9]')"""),
-        Screen("invalid_value", _outside_set("event_participants", "role",
-                                             ("host", "guest", "speaker", "participant"))),
-        Screen("invalid_value", _outside_set("location_mentions", "place_kind",
-                                             ("city", "country", "region", "venue"))),
-        Screen("invalid_value", _outside_set("location_mentions", "country_code",
-                                             _country_codes(), nullable=True)),
-        Screen("invalid_value", _outside_set("release_annotations", "release_type", (
-            "media_advisory", "press_release", "statement", "news", "speech", "other"))),
-        Screen("invalid_value", """select release_id, 'coordinates out of range'
+              and not regexp_full_match(local_time, '(?:[01][0-9]|2[0-3]):[0-5][0-9]')""",
+        ),
+        Screen(
+            "invalid_value",
+            _outside_set("event_participants", "role", ("host", "guest", "speaker", "participant")),
+        ),
+        Screen(
+            "invalid_value",
+            _outside_set("location_mentions", "place_kind", ("city", "country", "region", "venue")),
+        ),
+        Screen(
+            "invalid_value",
+            _outside_set("location_mentions", "country_code", _country_codes(), nullable=True),
+        ),
+        Screen(
+            "invalid_value",
+            _outside_set(
+                "release_annotations",
+                "release_type",
+                ("media_advisory", "press_release", "statement", "news", "speech", "other"),
+            ),
+        ),
+        Screen(
+            "invalid_value",
+            """select release_id, 'coordinates out of range'
             from raw.location_mentions where partition_date >= $1 and partition_date < $2
-              and (latitude not between -90 and 90 or longitude not between -180 and 180)"""),
-        Screen("empty_name", """select release_id, 'person without a name'
+              and (latitude not between -90 and 90 or longitude not between -180 and 180)""",
+        ),
+        Screen(
+            "empty_name",
+            """select release_id, 'person without a name'
             from raw.person_mentions where partition_date >= $1 and partition_date < $2
               and trim(full_name) = ''
             union all
             select release_id, 'participant without a name'
             from raw.event_participants where partition_date >= $1 and partition_date < $2
-              and trim(full_name) = ''"""),
-        Screen("orphan_row", """select participants.release_id, 'participant of a missing event'
+              and trim(full_name) = ''""",
+        ),
+        Screen(
+            "orphan_row",
+            """select participants.release_id, 'participant of a missing event'
             from raw.event_participants as participants
             where participants.partition_date >= $1 and participants.partition_date < $2
               and not exists (select 1 from raw.event_mentions as events
-                              where events.event_mention_id = participants.event_mention_id)"""),
+                              where events.event_mention_id = participants.event_mention_id)""",
+        ),
     )
 
 
-def _offenders(conn: duckdb.DuckDBPyConnection, screens: tuple[Screen, ...], start: date,
-               end: date) -> dict[str, tuple[str, str]]:
+def _offenders(
+    conn: duckdb.DuckDBPyConnection, screens: tuple[Screen, ...], start: date, end: date
+) -> dict[str, tuple[str, str]]:
     """release_id -> (check, reason) of the first screen it fails."""
     found: dict[str, tuple[str, str]] = {}
     for screen in screens:
@@ -168,8 +244,9 @@ def _offenders(conn: duckdb.DuckDBPyConnection, screens: tuple[Screen, ...], sta
     return found
 
 
-def quarantine_window(conn: duckdb.DuckDBPyConnection, start: date, end: date, *,
-                      mentions: bool = False) -> int:
+def quarantine_window(
+    conn: duckdb.DuckDBPyConnection, start: date, end: date, *, mentions: bool = False
+) -> int:
     """Move the window's offending releases to raw.quarantine; returns how many moved.
     ``mentions`` adds the screens on the mention tables (after extraction)."""
     screens = RELEASE_SCREENS + (mention_screens() if mentions else ())
@@ -179,10 +256,13 @@ def quarantine_window(conn: duckdb.DuckDBPyConnection, start: date, end: date, *
     now = datetime.now(UTC).replace(tzinfo=None)
     rows = [(release_id, check, reason) for release_id, (check, reason) in offenders.items()]
     with transaction(conn):
-        conn.execute("create or replace temp table quarantine_incoming "
-                     "(release_id varchar, check_name varchar, reason varchar)")
+        conn.execute(
+            "create or replace temp table quarantine_incoming "
+            "(release_id varchar, check_name varchar, reason varchar)"
+        )
         conn.executemany("insert into quarantine_incoming values (?, ?, ?)", rows)
-        conn.execute("""
+        conn.execute(
+            """
             insert into raw.quarantine
             select ?, null, incoming.release_id,
                    coalesce(kept.source, split_part(incoming.release_id, ':', 1)),
@@ -200,10 +280,14 @@ def quarantine_window(conn: duckdb.DuckDBPyConnection, start: date, end: date, *
                 select release_id, max(partition_date) as partition_date
                 from raw.release_annotations group by release_id
             ) as mention_day using (release_id)
-        """, [now])
+        """,
+            [now],
+        )
         for table in ("releases", *MENTION_TABLES):
-            conn.execute(f"delete from raw.{table} where release_id in "
-                         "(select release_id from quarantine_incoming)")
+            conn.execute(
+                f"delete from raw.{table} where release_id in "
+                "(select release_id from quarantine_incoming)"
+            )
         conn.execute("drop table quarantine_incoming")
     return len(offenders)
 
@@ -211,11 +295,16 @@ def quarantine_window(conn: duckdb.DuckDBPyConnection, start: date, end: date, *
 def release_window(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> int:
     """Mark the window's quarantined releases released (their window is being rebuilt)."""
     now = datetime.now(UTC).replace(tzinfo=None)
-    return len(conn.execute("""
+    return len(
+        conn.execute(
+            """
         update raw.quarantine set released_at = ?
         where released_at is null and partition_date >= ? and partition_date < ?
         returning release_id
-    """, [now, start, end]).fetchall())
+    """,
+            [now, start, end],
+        ).fetchall()
+    )
 
 
 def quarantined(conn: duckdb.DuckDBPyConnection) -> list[tuple]:
