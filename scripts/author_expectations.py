@@ -93,7 +93,8 @@ def coordinates() -> list[dict]:
 
 
 def year_range(column: str) -> dict:
-    return between(column, *YEARS, notes=f"{column} is plausible ({YEARS[0]}..{YEARS[1]}: historic dates are data)")
+    return between(column, *YEARS,
+                   notes=f"{column} is plausible ({YEARS[0]}..{YEARS[1]}: historic dates are data)")
 
 
 def build_suites() -> dict[str, dict]:
