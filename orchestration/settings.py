@@ -84,3 +84,9 @@ def export_environment(settings: Settings, *, overwrite: bool = True) -> None:
     os.environ.setdefault("DAGSTER_HOME", str(settings.dagster_home))
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+
+def secret_environment() -> dict[str, str]:
+    """The environment, for sources whose headers come from variables (``headers_from_env``);
+    read once per fetch run and handed to the HTTP transport as a mapping."""
+    return dict(os.environ)

@@ -37,10 +37,12 @@ def _launch(
         prepare(settings)
         progress = RunProgress(output, dbt_node_count())
         from orchestration.pipeline import run_pipeline
+        from orchestration.window import Window
 
         with listening(progress):
             try:
-                result = run_pipeline(settings, fetch_config=fetch_config, window=window)
+                result = run_pipeline(settings, fetch_config=fetch_config,
+                                      window=Window(*window) if window else None)
             finally:
                 progress.finish()
     for warning in result.warnings:

@@ -21,6 +21,8 @@ from typing import Any
 
 import duckdb
 
+from orchestration.sources.dates import EARLIEST_PARTITION
+
 SAMPLE_ROWS = 100_000
 _LATEST_BODIES = """
     latest as (
@@ -71,12 +73,17 @@ def raw_releases(conn: duckdb.DuckDBPyConnection, start: date, end: date,
                published_at, partition_date, url,
                case when url is not null then source end as feed_source,
                published_at is null or cast(published_at as date) = partition_date
+                   or (partition_date = $3 and published_at < $3)
                    as published_day_matches_partition,
                partition_date >= $1 and partition_date < $2 as partition_in_window
         from raw.releases
         where partition_date >= $1 and partition_date < $2
-        """, [start, end], limit)
-    return Frame("raw_releases", data, {"known_sources": sorted(known_sources)})
+        """, [start, end, EARLIEST_PARTITION], limit)
+    # A source removed from the sources file keeps its releases (never deleted by a config
+    # change): every source that was ever fetched is a known one.
+    fetched = [row[0] for row in conn.execute(
+        "select distinct source from raw.fetched_items").fetchall()]
+    return Frame("raw_releases", data, {"known_sources": sorted({*known_sources, *fetched})})
 
 
 def raw_release_annotations(conn: duckdb.DuckDBPyConnection, start: date, end: date,

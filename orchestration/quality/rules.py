@@ -12,6 +12,8 @@ from datetime import date
 import duckdb
 import pycountry
 
+from orchestration.sources.dates import EARLIEST_PARTITION
+
 VALID_COUNTRY_CODES = sorted({country.alpha_2 for country in pycountry.countries} | {"XK"})
 
 
@@ -45,11 +47,14 @@ RULES = [
               where partition_date >= ? and partition_date < ?
                 and (trim(title) = '' or trim(body_text) = '')"""),
     Rule("releases", "published_within_partition",
-           "published_at (UTC) falls on the release's partition day",
-           """select release_id, published_at, partition_date from raw.releases
+           "published_at (UTC) falls on the release's partition day (releases published "
+           "before the first partition are filed under it)",
+           f"""select release_id, published_at, partition_date from raw.releases
               where partition_date >= ? and partition_date < ?
                 and published_at is not null
-                and cast(published_at as date) <> partition_date"""),
+                and cast(published_at as date) <> partition_date
+                and not (partition_date = DATE '{EARLIEST_PARTITION}'
+                         and published_at < DATE '{EARLIEST_PARTITION}')"""),
     Rule("person_mentions", "person_spans_inside_text",
            "every mention span lies inside its release's body and matches its surface text",
            """with latest as (
@@ -66,11 +71,12 @@ RULES = [
                  or substring(latest.body_text, spans.start + 1, spans."end" - spans.start)
                     <> spans.surface_text"""),
     Rule("event_mentions", "event_dates_valid",
-           "events have a start date in 1990..2100, end >= start, known precision",
+           "events have a start date in 1000..2999 (historic dates are data), end >= start, "
+           "known precision",
            """select event_mention_id, start_date, end_date, date_precision
               from raw.event_mentions
               where partition_date >= ? and partition_date < ?
-                and (start_date is null or year(start_date) not between 1990 and 2100
+                and (start_date is null or year(start_date) not between 1000 and 2999
                      or (end_date is not null and end_date < start_date)
                      or date_precision not in ('day', 'month', 'year'))"""),
     Rule("location_mentions", "country_codes_valid",

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from orchestration.sources.bodies import json_refusal, xml_complete, xml_refusal
 from orchestration.sources.config import DumpConfig, SourceConfig
 from orchestration.sources.dump import parse_dump
 from orchestration.sources.feeds import parse_feed
 from orchestration.sources.models import ParsedRelease, Rejection
+from orchestration.sources.redact import Redactor
 from orchestration.sources.releases import (
     Detail,
     ItemContext,
@@ -34,18 +36,18 @@ DUMP_SOURCE = "dump"
 
 
 def looks_like_xml(response: Response) -> str | None:
-    """Refuse HTML maintenance pages and other non-XML bodies served for a feed URL."""
-    head = response.body[:512].lstrip().lower()
-    if head.startswith((b"<!doctype html", b"<html")):
-        return "expected an XML feed but got an HTML page (maintenance or block page?)"
-    if not head.startswith(b"<"):
-        return "expected an XML feed but the body does not start with '<'"
-    return None
+    """Refuse HTML maintenance pages and other non-XML bodies served for a feed URL (a real
+    parse with the safe parser options, not a prefix sniff)."""
+    return xml_refusal(response.body, response.content_type)
 
 
 def looks_like_json(response: Response) -> str | None:
-    head = response.body[:64].lstrip()
-    return None if head.startswith((b"{", b"[")) else "expected JSON but got something else"
+    return json_refusal(response.body, response.content_type)
+
+
+def xml_cacheable(response: Response) -> bool:
+    """Only a feed that parses completely is cached; a truncated one is read, never kept."""
+    return xml_complete(response.body)
 
 
 @dataclass(frozen=True)
@@ -79,9 +81,10 @@ class Collected:
         self.rejections.append((rejection, payload, partition))
 
 
-def _fetch(transport: Transport, url: str, validate=None) -> Response | TransportError:
+def _fetch(transport: Transport, url: str, validate=None, cacheable=None
+           ) -> Response | TransportError:
     try:
-        return transport.get(url, validate=validate)
+        return transport.get(url, validate=validate, cacheable=cacheable)
     except TransportError as error:
         return error
 
@@ -100,8 +103,8 @@ def _record(collected: Collected, release: ParsedRelease | Rejection, ref: dict,
 
 def _collect_detail(collected: Collected, transport: Transport, source: SourceConfig,
                     url: str) -> tuple[Detail, str | None]:
-    validate = looks_like_json if source.full_text.method == "json-api" else None
-    answer = _fetch(transport, url, validate)
+    is_json = source.full_text.method == "json-api"
+    answer = _fetch(transport, url, looks_like_json if is_json else None)
     if isinstance(answer, TransportError):
         collected.reject(Rejection(source.name, url, answer.reason,
                                    f"full text unavailable, kept the feed teaser: {answer.detail}"))
@@ -114,22 +117,63 @@ def collect_source(
     source: SourceConfig, transport: Transport, *, now: datetime | None = None,
     known_release_ids: frozenset[str] = frozenset(),
 ) -> Collected:
-    """Fetch a feed, then each item's full text, then (if configured) walk back the archive."""
+    """Fetch a feed, then each item's full text, then (if configured) walk back the archive.
+
+    Never raises for what a source sends: an item that breaks a parser is a rejection of that
+    item, and anything else that goes wrong ends this source's fetch with a rejection while
+    every other source goes on. Secrets in URLs and messages are redacted before returning.
+    """
     collected = Collected()
     feed_url = source.absolute(source.feed_url)
-    answer = _fetch(transport, feed_url, looks_like_xml)
+    try:
+        _collect_source(collected, source, transport, now, known_release_ids)
+    except Exception as error:
+        collected.reject(Rejection(source.name, feed_url, "source_failed",
+                                   f"fetching this source stopped ({type(error).__name__}: "
+                                   f"{str(error)[:300]}); other sources are unaffected"))
+    secrets = getattr(transport, "secret_values", lambda: ())()
+    redactor = Redactor.for_urls([feed_url], source.http.secret_params, secrets)
+    return redact_collected(collected, redactor)
+
+
+def redact_collected(collected: Collected, redactor: Redactor) -> Collected:
+    """The same fetch with every kept URL, locator and message scrubbed of secrets."""
+    safe = Collected()
+    for sha, (source, response) in collected.payloads.items():
+        safe.payloads[sha] = (source, replace(response, url=redactor.url(response.url) or "",
+                                              final_url=redactor.url(response.final_url) or ""))
+    safe.items = [replace(ref, detail_url=redactor.url(ref.detail_url)) for ref in collected.items]
+    safe.rejections = [
+        (Rejection(rejection.source, redactor.url(rejection.locator) or "", rejection.reason,
+                   redactor.scrub(rejection.detail)), payload, partition)
+        for rejection, payload, partition in collected.rejections]
+    return safe
+
+
+def _item_failed(collected: Collected, source: SourceConfig, locator: str, error: Exception,
+                 payload: str | None, day: date) -> None:
+    collected.reject(Rejection(source.name, locator, "parse_error",
+                               f"item could not be read ({type(error).__name__}: "
+                               f"{str(error)[:200]}); item skipped, the rest of the feed loads"),
+                     payload, day)
+
+
+def _collect_source(collected: Collected, source: SourceConfig, transport: Transport,
+                    now: datetime | None, known_release_ids: frozenset[str]) -> None:
+    feed_url = source.absolute(source.feed_url)
+    answer = _fetch(transport, feed_url, looks_like_xml, xml_cacheable)
     if isinstance(answer, TransportError):
         collected.reject(Rejection(source.name, feed_url, answer.reason, answer.detail))
-        return collected
+        return
     if not answer.ok:
         collected.reject(Rejection(source.name, feed_url, "http_status",
                                    f"feed answered HTTP {answer.status}; nothing fetched"))
-        return collected
+        return
     feed_sha = collected.keep(source.name, answer)
     context = ItemContext(source, answer.fetched_at, now or datetime.now(UTC))
     if source.kind == "sitemap":
         _collect_sitemap(collected, transport, source, context, answer, feed_sha)
-        return collected
+        return
     feed = parse_feed(answer.body, answer.content_type)
     if feed.malformed:
         collected.reject(Rejection(source.name, feed_url, "malformed_feed",
@@ -137,20 +181,24 @@ def collect_source(
                                    "that could be recovered"), feed_sha, answer.fetched_at.date())
     oldest: tuple[ParsedRelease, Detail] | None = None
     for item in feed.items:
-        url = detail_url(source, item.link) if item.link else None
-        detail, detail_sha = (None, None)
-        if url and item.title:
-            detail, detail_sha = _collect_detail(collected, transport, source, url)
-        release = release_from_feed_item(item, detail, context)
-        ref = {"source": source.name, "item_key": item.key, "feed_payload_sha256": feed_sha,
-               "detail_url": url, "detail_payload_sha256": detail_sha,
-               "detail_status": detail.status if detail else None}
-        kept = _record(collected, release, ref, answer.fetched_at, feed_sha)
+        try:
+            url = detail_url(source, item.link) if item.link else None
+            detail, detail_sha = (None, None)
+            if url and item.title:
+                detail, detail_sha = _collect_detail(collected, transport, source, url)
+            release = release_from_feed_item(item, detail, context)
+            ref = {"source": source.name, "item_key": item.key, "feed_payload_sha256": feed_sha,
+                   "detail_url": url, "detail_payload_sha256": detail_sha,
+                   "detail_status": detail.status if detail else None}
+            kept = _record(collected, release, ref, answer.fetched_at, feed_sha)
+        except Exception as error:  # one bad item never costs the others
+            _item_failed(collected, source, f"{feed_url}#{item.key}", error, feed_sha,
+                         answer.fetched_at.date())
+            continue
         if kept is not None and detail is not None and detail.status == 200:
             oldest = (kept, detail)
     if source.backfill.method == "linked-list" and oldest is not None:
         _walk_back(collected, transport, source, context, oldest[1], known_release_ids)
-    return collected
 
 
 def _collect_sitemap(collected: Collected, transport: Transport, source: SourceConfig,
@@ -163,15 +211,20 @@ def _collect_sitemap(collected: Collected, transport: Transport, source: SourceC
                          sitemap_sha, answer.fetched_at.date())
         return
     for entry in entries[: source.backfill.max_items]:
-        url = detail_url(source, entry.loc)
-        detail, detail_sha = (None, None)
-        if url:
-            detail, detail_sha = _collect_detail(collected, transport, source, url)
-        release = release_from_sitemap_entry(entry, detail, context)
-        ref = {"source": source.name, "item_key": entry.loc, "feed_payload_sha256": sitemap_sha,
-               "detail_url": url, "detail_payload_sha256": detail_sha,
-               "detail_status": detail.status if detail else None}
-        _record(collected, release, ref, answer.fetched_at, sitemap_sha)
+        try:
+            url = detail_url(source, entry.loc)
+            detail, detail_sha = (None, None)
+            if url:
+                detail, detail_sha = _collect_detail(collected, transport, source, url)
+            release = release_from_sitemap_entry(entry, detail, context)
+            ref = {"source": source.name, "item_key": entry.loc,
+                   "feed_payload_sha256": sitemap_sha, "detail_url": url,
+                   "detail_payload_sha256": detail_sha,
+                   "detail_status": detail.status if detail else None}
+            _record(collected, release, ref, answer.fetched_at, sitemap_sha)
+        except Exception as error:  # one bad item never costs the others
+            _item_failed(collected, source, entry.loc, error, sitemap_sha,
+                         answer.fetched_at.date())
 
 
 def _walk_back(collected: Collected, transport: Transport, source: SourceConfig,

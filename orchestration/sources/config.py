@@ -31,6 +31,32 @@ class HttpConfig(Strict):
     max_bytes: int = Field(10_000_000, gt=0)
     max_redirects: int = Field(5, ge=0, le=20)
     cache_expire_s: int = Field(0, ge=0)
+    allowed_private_endpoints: list[str] = []
+    """Exact ``ip:port`` endpoints on a private network this source may reach (an internal
+    mirror); never a range, never a name. Redirects elsewhere are still refused."""
+    secret_params: list[str] = []
+    """Query parameters holding secrets, beyond those that look like one (redacted)."""
+    headers_from_env: dict[str, str] = {}
+    """Header name -> environment variable holding its value (e.g. an API key)."""
+
+    @field_validator("allowed_private_endpoints")
+    @classmethod
+    def _exact_endpoints(cls, value: list[str]) -> list[str]:
+        from orchestration.sources.http_guard import parse_endpoint
+
+        for endpoint in value:
+            parse_endpoint(endpoint)  # raises ValueError with the expected form
+        return value
+
+    @field_validator("headers_from_env")
+    @classmethod
+    def _env_names(cls, value: dict[str, str]) -> dict[str, str]:
+        for header, variable in value.items():
+            if not re.fullmatch(r"[A-Za-z0-9-]{1,64}", header):
+                raise ValueError(f"header name {header!r} is not a valid HTTP header name")
+            if not re.fullmatch(r"[A-Z_][A-Z0-9_]{0,127}", variable):
+                raise ValueError(f"environment variable name {variable!r} must be UPPER_CASE")
+        return value
 
 
 class RateLimit(Strict):

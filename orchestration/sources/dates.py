@@ -7,7 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
-EARLIEST_PLAUSIBLE = datetime(1995, 1, 1, tzinfo=UTC)
+EARLIEST_PLAUSIBLE = datetime(1900, 1, 1, tzinfo=UTC)
+"""Historic texts are valid data (NATO's archive starts with the 1949 treaty); year 1 is not."""
+EARLIEST_PARTITION = date(2010, 1, 1)
+"""First daily partition (defs/partitions.py): older releases are filed under this day."""
 
 _MONTH_DOT = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.", re.I)
 _ZONE_SUFFIX = re.compile(r"(?:[+-]\d{4}|\b(?:GMT|UTC|UT|Z|[A-Z]{1,2}[SD]T))\s*$")
@@ -31,7 +34,10 @@ def _strip_month_dot(text: str) -> str:
 def _as_utc(value: datetime, zone: ZoneInfo | None = None) -> datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=zone or UTC)
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except (OverflowError, ValueError):  # year 1 or 9999 shifted out of range
+        raise DateParseError(value.isoformat(), "implausible_date") from None
 
 
 def _check_plausible(value: datetime, text: str, now: datetime | None) -> datetime:
@@ -49,13 +55,16 @@ def parse_published(
     Accepts RFC 822 (with or without weekday), NATO's dotted months
     (``19 Sep. 2025 12:00:00 GMT``), ISO 8601 (``2025-09-18T10:35:21Z``) and epoch seconds.
     Naive values are read in ``zone`` (default UTC). Raises DateParseError when the text is not
-    a date, names an impossible one (31 Feb), or lies outside 1995..now+1 day.
+    a date, names an impossible one (31 Feb), or lies outside 1900..now+1 day.
     """
     if text is None or not str(text).strip():
         return None
     raw = str(text).strip()
     if re.fullmatch(r"\d{9,11}", raw):
-        return _check_plausible(datetime.fromtimestamp(int(raw), UTC), raw, now)
+        try:
+            return _check_plausible(datetime.fromtimestamp(int(raw), UTC), raw, now)
+        except (OverflowError, OSError, ValueError):
+            raise DateParseError(raw, "implausible_date") from None
     iso = raw.replace("Z", "+00:00") if re.match(r"\d{4}-\d{2}-\d{2}", raw) else None
     if iso:
         try:
@@ -66,7 +75,7 @@ def parse_published(
     cleaned = _strip_month_dot(raw)
     try:
         parsed = parsedate_to_datetime(cleaned)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         parsed = None
     if parsed is not None:
         # A written zone wins; RFC 5322's "-0000" (returned without a zone) means UTC; with no

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import feedparser
 
-from orchestration.sources.text import html_to_text, one_line
+from orchestration.sources.text import clean_text, html_to_text, one_line
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,16 @@ def item_key(guid: str | None, link: str | None, index: int) -> str:
     return (guid or link or f"#{index}").strip()
 
 
+def _text_of(entry: dict, field: str) -> str:
+    """A text construct as plain text: HTML is parsed (entities decoded once), plain text is
+    taken as it is (feedparser already decoded the XML)."""
+    value = entry.get(field)
+    if not isinstance(value, str):
+        return ""
+    kind = (entry.get(f"{field}_detail") or {}).get("type", "text/html")
+    return html_to_text(value) if "html" in kind else clean_text(value)
+
+
 def parse_feed(payload: bytes, content_type: str | None = None) -> ParsedFeed:
     """Entries of an RSS/Atom payload; well-formedness problems are reported, not raised."""
     headers = {"content-type": content_type} if content_type else {}
@@ -54,10 +64,10 @@ def parse_feed(payload: bytes, content_type: str | None = None) -> ParsedFeed:
             FeedItem(
                 key=item_key(guid, link, index),
                 index=index,
-                title=one_line(entry.get("title", "")),
+                title=one_line(_text_of(entry, "title")),
                 link=link.strip() if link else None,
                 guid=guid.strip() if guid else None,
-                summary_text=html_to_text(entry.get("summary", "")),
+                summary_text=_text_of(entry, "summary"),
                 content_text=html_to_text(content[0].get("value", "")) if content else "",
                 published_raw=entry.get("published") or entry.get("updated") or None,
             )

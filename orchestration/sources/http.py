@@ -36,7 +36,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 from xml.parsers import expat
 
 import requests
@@ -62,6 +62,8 @@ from orchestration.sources.http_guard import (
     check_url,
     resolve_allowed,
 )
+from orchestration.sources.redact import CACHE_IGNORED, secret_query_names
+from orchestration.sources.redact import redact_url as _redact_url
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +102,10 @@ class HttpSettings:
     cache_expire_s: int = 0
     """Seconds a cached 200 is used without asking the server; 0 = revalidate every fetch."""
     extra_headers: tuple[tuple[str, str], ...] = ()
-    """Sent to the first URL's host only, never to a redirect target on another host."""
+    """Sent to the first URL's host only, never to a redirect target on another host; their
+    values are never cached."""
+    secret_names: tuple[str, ...] = ()
+    """Query parameters that hold secrets beyond those that look like one (see `redact`)."""
 
     def __post_init__(self) -> None:
         if self.cache_expire_s < 0:
@@ -174,22 +179,7 @@ class FetchError(Exception):
 
 def redact_url(url: str) -> str:
     """The URL without user:password and with secret-looking query values replaced."""
-    try:
-        parts = urlsplit(url)
-        netloc = parts.netloc.rsplit("@", 1)[-1]
-        query = urlencode(
-            [
-                (key, "REDACTED" if _SECRET_KEY.search(key) else value)
-                for key, value in parse_qsl(parts.query, keep_blank_values=True)
-            ],
-            safe="",
-        )
-        return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
-    except ValueError:
-        return "<unparseable URL>"
-
-
-_SECRET_KEY = re.compile(r"key|token|secret|pass|auth|sig|session|credential|code", re.I)
+    return _redact_url(url)
 
 
 # --- ready-made validators ------------------------------------------------------------------
@@ -257,6 +247,7 @@ class _FetchContext:
     deadline_at: float
     validate: Validator | None
     attempt: int = 0
+    cacheable: Callable[[FetchResult], bool] | None = None
 
     def remaining(self) -> float:
         return self.deadline_at - self.client._clock()
@@ -543,12 +534,15 @@ class HttpClient:
         *,
         validate: Validator | None = None,
         settings: HttpSettings | None = None,
+        cacheable: Callable[[FetchResult], bool] | None = None,
     ) -> FetchResult:
         """GET `url` (following redirects) and return its 200 body, or raise FetchError.
 
         `validate(result)` returns None to accept a body or a short description of what is
         wrong; a rejected body is not cached (a rejected cached copy is deleted) and raises
-        FetchError(reason="invalid_body"). `settings` overrides the client's for this fetch.
+        FetchError(reason="invalid_body"). `cacheable(result)` False keeps an accepted body out
+        of the cache (e.g. a truncated feed read for its complete entries). `settings`
+        overrides the client's for this fetch.
         """
         s = settings or self.settings
         url, basic_auth = _split_userinfo(url)
@@ -561,6 +555,7 @@ class HttpClient:
             policy=s.address_policy,
             deadline_at=self._clock() + s.deadline_s,
             validate=validate,
+            cacheable=cacheable,
         )
         token = _CURRENT.set(ctx)
         try:
@@ -616,6 +611,10 @@ class HttpClient:
                     status=200,
                     attempts=ctx.attempt,
                 )
+        if not from_cache and ctx.cacheable is not None and not ctx.cacheable(result):
+            key = getattr(response, "cache_key", None)
+            if key:
+                self.cache.delete(key)
         logger.info(
             "fetched %s: %d bytes%s in %d attempt(s)",
             redact_url(result.final_url),
@@ -653,6 +652,10 @@ class HttpClient:
     ) -> requests.Response:
         s = ctx.settings
         ctx.attempt = 0
+        # Secret query parameters and every configured header stay out of the cache file.
+        self._session.settings.ignored_parameters = (
+            *CACHE_IGNORED, *s.secret_names, *secret_query_names(url, s.secret_names),
+            *(name for name, _ in s.extra_headers))
         while True:
             ctx.attempt += 1
             retry_after: float | None = None

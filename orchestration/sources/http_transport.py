@@ -2,17 +2,38 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
+from orchestration.settings import secret_environment
 from orchestration.sources.config import SourceConfig
 from orchestration.sources.http import FetchError, FetchResult, HttpClient, HttpSettings
-from orchestration.sources.transport import Response, TransportError, Validator
+from orchestration.sources.transport import Cacheable, Response, TransportError, Validator
 
 
-def settings_for(source: SourceConfig, base: HttpSettings | None = None) -> HttpSettings:
+class MissingSecretError(ValueError):
+    """A header configured through ``headers_from_env`` whose variable is not set."""
+
+
+def source_headers(source: SourceConfig, environ: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    """The source's ``headers_from_env`` with their values (sent to its own host only)."""
+    headers = []
+    for header, variable in source.http.headers_from_env.items():
+        value = environ.get(variable)
+        if not value:
+            raise MissingSecretError(
+                f"source {source.name!r}: header {header} comes from environment variable "
+                f"{variable}, which is not set; export it before running")
+        headers.append((header, value))
+    return tuple(headers)
+
+
+def settings_for(source: SourceConfig, base: HttpSettings | None = None,
+                 environ: Mapping[str, str] | None = None) -> HttpSettings:
     """A source's HTTP and rate-limit configuration as client settings."""
     http = source.http
+    headers = source_headers(source, environ or {})
     return replace(
         base or HttpSettings(),
         user_agent=http.user_agent, accept=http.accept,
@@ -21,6 +42,10 @@ def settings_for(source: SourceConfig, base: HttpSettings | None = None) -> Http
         retry_after_cap_s=http.retry_after_cap_s, max_bytes=http.max_bytes,
         max_redirects=http.max_redirects, cache_expire_s=http.cache_expire_s,
         min_interval_s=source.rate_limit.min_interval_s,
+        allowed_private_endpoints=(*(base or HttpSettings()).allowed_private_endpoints,
+                                   *http.allowed_private_endpoints),
+        secret_names=tuple(http.secret_params),
+        extra_headers=(*(base or HttpSettings()).extra_headers, *headers),
     )
 
 
@@ -37,20 +62,29 @@ class HttpTransport:
     """One cached client shared by every source; each source fetches with its own settings."""
 
     def __init__(self, cache_path: Path | None, base: HttpSettings | None = None,
-                 client: HttpClient | None = None) -> None:
+                 client: HttpClient | None = None,
+                 environ: Mapping[str, str] | None = None) -> None:
         self.base = base or HttpSettings()
         self.client = client or HttpClient(cache_path, self.base)
         self.settings = self.base
+        self.environ = secret_environment() if environ is None else environ
 
     def for_source(self, source: SourceConfig) -> HttpTransport:
-        view = HttpTransport(None, self.base, client=self.client)
-        view.settings = settings_for(source, self.base)
+        view = HttpTransport(None, self.base, client=self.client, environ=self.environ)
+        view.settings = settings_for(source, self.base, self.environ)
         return view
 
-    def get(self, url: str, *, validate: Validator | None = None) -> Response:
+    def secret_values(self) -> tuple[str, ...]:
+        """Values of the headers this view sends (for scrubbing messages)."""
+        return tuple(value for _, value in self.settings.extra_headers)
+
+    def get(self, url: str, *, validate: Validator | None = None,
+            cacheable: Cacheable | None = None) -> Response:
         check = (lambda result: validate(_response(result))) if validate else None
+        keep = (lambda result: cacheable(_response(result))) if cacheable else None
         try:
-            return _response(self.client.fetch(url, validate=check, settings=self.settings))
+            return _response(self.client.fetch(url, validate=check, settings=self.settings,
+                                               cacheable=keep))
         except FetchError as error:
             if error.reason == "http_status" and error.status is not None:
                 from datetime import UTC, datetime

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from functools import wraps
+from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from orchestration.sources.config import SourceConfig
-from orchestration.sources.dates import DateParseError, parse_published
+from orchestration.sources.dates import EARLIEST_PARTITION, DateParseError, parse_published
 from orchestration.sources.europol import NodeError, parse_node
 from orchestration.sources.feeds import FeedItem
 from orchestration.sources.ids import europol_id, native_id, nato_aem_id
@@ -40,10 +43,35 @@ class ItemContext:
 
 
 def partition_date_of(release: ParsedRelease, fetched_at: datetime) -> date:
-    """Publication day (UTC), else the dump's as-of day, else the day it was fetched."""
+    """Publication day (UTC), else the dump's as-of day, else the day it was fetched; a
+    release published before the first partition is filed under that first day."""
     if release.published_at is not None:
-        return release.published_at.date()
-    return release.default_partition_date or fetched_at.date()
+        day = release.published_at.astimezone(UTC).date()
+    else:
+        day = release.default_partition_date or fetched_at.date()
+    return max(day, EARLIEST_PARTITION)
+
+
+Build = Callable[[Any, Any, "ItemContext"], "ParsedRelease | Rejection"]
+
+
+def never_raises(build: Build) -> Build:
+    """One bad item is a rejection of that item, never the end of its source's fetch: any
+    error a hostile payload provokes in a parser (wrong JSON types, deep nesting, a date out
+    of range, an unparseable link) becomes a ``parse_error`` rejection."""
+
+    @wraps(build)
+    def guarded(item: Any, detail: Any, context: ItemContext) -> ParsedRelease | Rejection:
+        try:
+            return build(item, detail, context)
+        except Exception as error:
+            locator = (getattr(item, "link", None) or getattr(item, "loc", None)
+                       or getattr(detail, "url", None) or str(item)[:200])
+            return _reject(context.source, str(locator), "parse_error",
+                           f"item could not be parsed ({type(error).__name__}: "
+                           f"{str(error)[:200]}); item skipped, the rest of the feed loads")
+
+    return guarded
 
 
 def detail_url(source: SourceConfig, link: str) -> str | None:
@@ -69,6 +97,7 @@ def _published(raw: str | None, context: ItemContext, locator: str) -> datetime 
                        f"publication date {error.text!r} is not a real date; item skipped")
 
 
+@never_raises
 def release_from_feed_item(
     item: FeedItem, detail: Detail | None, context: ItemContext
 ) -> ParsedRelease | Rejection:
@@ -135,6 +164,7 @@ def release_from_feed_item(
     )
 
 
+@never_raises
 def release_from_node(alias: str, detail: Detail, context: ItemContext
                       ) -> ParsedRelease | Rejection:
     """A Europol article reached only through the API's ``navigation.previous`` chain."""
@@ -178,6 +208,7 @@ def articles_in_sitemap(source: SourceConfig, payload: bytes) -> list[SitemapEnt
     return entries
 
 
+@never_raises
 def release_from_sitemap_entry(entry: SitemapEntry, detail: Detail | None,
                                context: ItemContext) -> ParsedRelease | Rejection:
     """An article listed in a sitemap, with its text from the page's JSON model."""

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from orchestration.sources.collect import Collected, collect_dump, collect_source
 from orchestration.sources.config import DumpConfig, SourcesFile, resolve_path
+from orchestration.sources.models import Rejection
 from orchestration.sources.transport import ReplayTransport
 
 if TYPE_CHECKING:
@@ -44,12 +45,25 @@ def collect_sources(sources_file: SourcesFile, config_path: Path, *,
     if live_transport is None:
         raise ValueError("live sources need an HTTP transport")
     for source in enabled:
-        yield collect_source(source, live_transport.for_source(source), now=now,
-                             known_release_ids=known_release_ids)
+        try:
+            transport = live_transport.for_source(source)
+        except ValueError as error:  # e.g. a header's environment variable is not set
+            yield _unusable(source.name, source.absolute(source.feed_url), str(error))
+            continue
+        yield collect_source(source, transport, now=now, known_release_ids=known_release_ids)
+
+
+def _unusable(source: str, locator: str, detail: str) -> Collected:
+    collected = Collected()
+    collected.reject(Rejection(source, locator, "source_failed", detail))
+    return collected
 
 
 def collect_dumps(dumps: list[DumpConfig], config_path: Path | None,
                   labels: dict[str, str]) -> Iterator[Collected]:
     for dump in dumps:
         path = resolve_path(config_path, dump.path) if config_path else Path(dump.path)
-        yield collect_dump(path, dump, labels)
+        try:
+            yield collect_dump(path, dump, labels)
+        except (OSError, ValueError) as error:  # a missing or unreadable dump file
+            yield _unusable("dump", str(path), f"dump not read: {error}")

@@ -1,4 +1,9 @@
-"""Text normalisation shared by every parser."""
+"""Text normalisation shared by every parser.
+
+Entities are decoded exactly once, where markup is parsed (`html_to_text`); `clean_text`
+never decodes again, so a publisher's double-escaped ``&amp;lt;script&amp;gt;`` stays text.
+Clean text carries no control characters and nothing that looks like a tag.
+"""
 
 from __future__ import annotations
 
@@ -9,19 +14,39 @@ import unicodedata
 
 _SPACES = re.compile(r"[ \t\u00a0\u2007\u202f]+")
 _MANY_BLANK_LINES = re.compile(r"\n{3,}")
+# C0 except tab and newline, DEL, C1, and the bidirectional overrides/isolates that can
+# reorder what a terminal or a report shows.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff\u200b]")
+_TAG = re.compile(r"</?[A-Za-z!?][^<>]*>")
+_TAG_START = re.compile(r"<(?=[A-Za-z!?/])")
+
+
+def strip_controls(text: str) -> str:
+    """Remove control and bidi-override characters; line separators become newlines."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n")
+    return _CONTROL.sub("", text)
+
+
+def strip_markup(text: str) -> str:
+    """Drop tag-like sequences from plain text (``<script>``, ``<img onerror=…>``); a lone
+    ``<`` before a letter becomes ``‹`` so no tag can be formed downstream."""
+    return _TAG_START.sub("‹", _TAG.sub("", text))
 
 
 def clean_text(text: str) -> str:
-    """Unescape entities, NFC-normalise, turn NBSP into spaces and trim each line.
+    """NFC-normalise, drop control characters and tag-like markup, turn NBSP into spaces and
+    trim each line. Entities are NOT decoded here (that happened once, when parsing).
 
     Runs of spaces are kept inside a line (advisory time lines align with them); blank-line
-    runs collapse to one blank line.
+    runs collapse to one blank line. Idempotent: ``clean_text(clean_text(x)) == clean_text(x)``.
     """
-    text = html.unescape(text)
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = text.replace("\u00a0", " ").replace("\u202f", " ").replace("\u200b", "")
+    text = strip_markup(strip_controls(unicodedata.normalize("NFC", text)))
+    text = text.replace("\u00a0", " ").replace("\u202f", " ")
     lines = [line.rstrip() for line in text.split("\n")]
-    return _MANY_BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+    cleaned = _MANY_BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+    # NFC and tag removal can expose new matches (``<<b>b>``): repeat until stable.
+    return cleaned if cleaned == text else clean_text(cleaned)
 
 
 def one_line(text: str) -> str:
@@ -40,15 +65,21 @@ _BLOCK_TAGS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "br",
                "article", "blockquote", "ul", "ol", "table")
 
 
-def html_to_text(fragment: str) -> str:
-    """Plain text of an HTML fragment: one paragraph per block element, scripts dropped."""
+def html_to_text(fragment: object) -> str:
+    """Plain text of an HTML fragment: one paragraph per block element, scripts dropped,
+    entities decoded once. Anything but a string (a hostile JSON value) gives ""."""
+    from lxml import etree
     from lxml import html as lxml_html  # lxml is imported only where HTML is parsed
 
-    if not fragment or not fragment.strip():
+    if not isinstance(fragment, str) or not fragment.strip():
         return ""
+    fragment = strip_controls(fragment)
     if "<" not in fragment:
-        return clean_text(fragment)
-    root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+        return clean_text(html.unescape(fragment))
+    try:
+        root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return clean_text(html.unescape(fragment))
     for element in root.iter("script", "style", "noscript"):
         element.drop_tree()
     for element in root.iter(*_BLOCK_TAGS):
@@ -56,3 +87,15 @@ def html_to_text(fragment: str) -> str:
         if element.tag == "li":
             element.text = "  • " + (element.text or "")
     return clean_text(root.text_content())
+
+
+def terminal_safe(text: object, limit: int = 300) -> str:
+    """A value fit to echo on a terminal: one line, control characters shown as escapes."""
+
+    def shown(char: str) -> str:
+        if char == "\t" or not (char in "\n\r" or _CONTROL.match(char)):
+            return char
+        return f"\\x{ord(char):02x}" if ord(char) < 256 else f"\\u{ord(char):04x}"
+
+    value = "".join(shown(char) for char in str(text))
+    return value if len(value) <= limit else value[: limit - 1] + "…"

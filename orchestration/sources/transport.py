@@ -45,10 +45,12 @@ class TransportError(Exception):
 
 
 Validator = Callable[[Response], str | None]
+Cacheable = Callable[[Response], bool]
 
 
 class Transport(Protocol):
-    def get(self, url: str, *, validate: Validator | None = None) -> Response: ...
+    def get(self, url: str, *, validate: Validator | None = None,
+            cacheable: Cacheable | None = None) -> Response: ...
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,9 @@ class ReplayTransport:
         self._load(self.fetch_dirs[self.position])
         return True
 
-    def get(self, url: str, *, validate: Validator | None = None) -> Response:
+    def get(self, url: str, *, validate: Validator | None = None,
+            cacheable: Cacheable | None = None) -> Response:
+        """A recorded answer (there is no cache to keep out of, so `cacheable` is unused)."""
         recorded = self._recorded.get(url.strip())
         if recorded is None:
             return Response(url, url, 404, "text/plain", None, None, b"not recorded",

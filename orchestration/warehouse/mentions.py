@@ -10,6 +10,7 @@ import duckdb
 import polars as pl
 
 from orchestration.warehouse.connection import insert_frame, transaction
+from orchestration.warehouse.quarantine import quarantine_window
 from orchestration.warehouse.schema import MENTION_TABLES, RAW_TABLES
 
 
@@ -95,8 +96,14 @@ def replace_mentions(conn: duckdb.DuckDBPyConnection, start: date, end: date,
     counts = dict.fromkeys(MENTION_TABLES, 0)
     with transaction(conn):
         for table in MENTION_TABLES:
-            conn.execute(f"delete from raw.{table} "
-                         "where partition_date >= ? and partition_date < ?", [start, end])
+            # A release that moved into this window (a dump repeating it on a later day) takes
+            # its mentions along: rows filed under its old day would duplicate the new ones.
+            conn.execute(f"""
+                delete from raw.{table}
+                where (partition_date >= $1 and partition_date < $2)
+                   or release_id in (select release_id from raw.releases
+                                     where partition_date >= $1 and partition_date < $2)
+            """, [start, end])
         for batch in batches:
             for table in MENTION_TABLES:
                 rows = batch.get(table) or []
@@ -107,4 +114,5 @@ def replace_mentions(conn: duckdb.DuckDBPyConnection, start: date, end: date,
                                      infer_schema_length=None)
                 insert_frame(conn, f"raw.{table}", frame)
                 counts[table] += len(rows)
+    counts["quarantined"] = quarantine_window(conn, start, end, mentions=True)
     return counts

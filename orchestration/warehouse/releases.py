@@ -15,6 +15,7 @@ from orchestration.sources.dates import to_naive_utc
 from orchestration.sources.models import ParsedRelease
 from orchestration.sources.rebuild import Rebuilder
 from orchestration.warehouse.connection import insert_frame, registered, transaction
+from orchestration.warehouse.quarantine import quarantine_window, release_window
 from orchestration.warehouse.raw_store import PayloadCache
 
 RELEASE_SCHEMA = {
@@ -138,9 +139,19 @@ def rebuild_releases(conn: duckdb.DuckDBPyConnection, sources: dict[str, SourceC
     payloads = PayloadCache(conn)
     rebuilder = Rebuilder(sources, payloads.get, now=now)
     observations = releases = versions_written = new = changed = 0
+    # Only rows this rebuild re-derives are replaced: releases of a source that is no longer
+    # configured (or disabled) cannot be re-derived, and a config change never deletes data.
+    derivable = pl.DataFrame({"source": sorted(sources)}, schema={"source": pl.Utf8})
+    release_window(conn, start, end)
     with transaction(conn):
-        conn.execute("delete from raw.releases where partition_date >= ? and partition_date < ?",
-                     [start, end])
+        with registered(conn, "derivable", derivable):
+            conn.execute("""
+                delete from raw.releases
+                where partition_date >= ? and partition_date < ?
+                  and (source in (select source from derivable)
+                       or release_id in (select release_id from raw.fetched_items
+                                         where context_json like '%"as_of"%'))
+            """, [start, end])
         for batch in _ref_groups(conn, start, end, batch_size):
             payloads.prefetch([ref for group in batch for ref in group])
             rows = [row for group in batch for row in _release_versions(group, rebuilder)]
@@ -160,6 +171,7 @@ def rebuild_releases(conn: duckdb.DuckDBPyConnection, sources: dict[str, SourceC
                     changed += 1
             releases += latest.height
             versions_written += frame.height
+    quarantine_window(conn, start, end)
     rejected = conn.execute(
         "select count(*) from raw.rejected_items where partition_date >= ? and partition_date < ?",
         [start, end],

@@ -61,6 +61,17 @@ RAW_TABLES: dict[str, str] = {
         payload_sha256 varchar,
         partition_date date
     """,
+    "quarantine": """
+        quarantined_at timestamp not null,
+        released_at timestamp,
+        release_id varchar not null,
+        source varchar,
+        partition_date date,
+        check_name varchar not null,
+        reason varchar not null,
+        payload_sha256 varchar,
+        rows_json varchar
+    """,
     "release_annotations": """
         release_id varchar not null,
         version integer not null,

@@ -143,7 +143,7 @@ BAD_CASES = {
         "update raw.location_mentions set country_code = 'UK', latitude = 95",
         ("expect_column_values_to_be_in_set", "country_code")),
     "raw_event_mentions": (
-        "update raw.event_mentions set start_date = '1850-01-01', date_precision = 'week'",
+        "update raw.event_mentions set start_date = '0900-01-01', date_precision = 'week'",
         ("expect_column_values_to_be_between", "start_year")),
     "raw_event_participants": (
         "update raw.event_participants set role = 'spectator', evidence_end = 10000",

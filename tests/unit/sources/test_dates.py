@@ -67,19 +67,26 @@ def test_garbage_is_unparseable(text: str) -> None:
     assert caught.value.reason == "unparseable_date"
 
 
-@pytest.mark.parametrize("text", ["12 Jan. 1990 12:00:00 GMT", "631152000", "1 Jan. 2030",
-                                  "4102444800"])
+@pytest.mark.parametrize("text", ["12 Jan. 1899 12:00:00 GMT", "1 Jan. 2030", "4102444800",
+                                  "99999999999", "0001-01-01T00:00:00", "9999-12-31T23:59:59"])
 def test_implausible_years_are_rejected(text: str) -> None:
+    # Year 1 and 9999 used to escape as OverflowError from astimezone and abort the fetch.
     with pytest.raises(DateParseError) as caught:
-        parse_published(text, now=NOW)
+        parse_published(text, zone=ZoneInfo("Europe/Brussels"), now=NOW)
     assert caught.value.reason == "implausible_date"
 
 
-@pytest.mark.parametrize("text", ["1990-01-12T00:00:00Z", "2025-10-03T00:00:00Z",
-                                  "Fri, 12 Jan 1990 12:00:00 GMT",
+def test_historic_dates_are_valid_data() -> None:
+    # Regression: the North Atlantic Treaty (4 April 1949) was refused as implausible.
+    assert parse_published("04 Apr. 1949 12:00:00 GMT", now=NOW) == _utc(1949, 4, 4, 12)
+    assert parse_published("631152000", now=NOW) == _utc(1990, 1, 1)
+
+
+@pytest.mark.parametrize("text", ["1899-01-12T00:00:00Z", "2025-10-03T00:00:00Z",
+                                  "12 Jan 1899 12:00:00 GMT",
                                   "Mon, 01 Jan 2030 12:00:00 +0100"])
 def test_implausible_iso_and_rfc822_dates_are_not_called_impossible(text: str) -> None:
-    # Regression target: a real calendar date outside 1995..now+1d is "implausible_date" in
+    # Regression target: a real calendar date outside 1900..now+1d is "implausible_date" in
     # every format. The ISO and RFC 822 branches catch ValueError around _check_plausible,
     # and DateParseError is a ValueError, so they report "impossible_date" instead.
     with pytest.raises(DateParseError) as caught:
