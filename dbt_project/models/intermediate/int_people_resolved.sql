@@ -113,14 +113,26 @@ honorifics as (
 variants as (
 
     select
-        person_id,
-        list_sort(list_distinct(flatten(list([full_name, surface_text])))) as name_variants,
-        min(seen_date) as first_seen_date,
-        max(seen_date) as last_seen_date,
-        count(distinct release_id) as release_count,
+        name_occurrences.person_id,
+        -- names only: a surface text counts when every word of it is a word of the
+        -- person's name ("Mr Stoltenberg"), never a bare title ("Secretary General")
+        list_sort(list_filter(list_distinct(flatten(list([
+            name_occurrences.full_name,
+            case
+                when list_has_all(
+                    string_split(person_keys.person_key, ' '),
+                    string_split(coalesce({{ person_name_key('name_occurrences.surface_text') }}, ''), ' ')
+                ) then name_occurrences.surface_text
+            end
+        ]))), variant -> variant is not null)) as name_variants,
+        min(name_occurrences.seen_date) as first_seen_date,
+        max(name_occurrences.seen_date) as last_seen_date,
+        count(distinct name_occurrences.release_id) as release_count,
         count(*) as mention_count
     from name_occurrences
-    group by person_id
+    inner join person_keys
+        on name_occurrences.name_key = person_keys.name_key
+    group by name_occurrences.person_id
 
 ),
 
