@@ -54,7 +54,7 @@ name_occurrences as (
         releases.seen_date,
         event_participants.evidence_start as start_offset
     from event_participants
-    left join releases
+    inner join releases
         on event_participants.release_id = releases.release_id
     where not event_participants.has_person_mention
 
