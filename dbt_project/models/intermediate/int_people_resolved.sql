@@ -24,6 +24,12 @@ releases as (
 
 ),
 
+known_offices as (
+
+    select * from {{ ref('known_offices') }}
+
+),
+
 -- every time a person is named: their mentions, plus participants with no mention row
 name_occurrences as (
 
@@ -136,7 +142,7 @@ variants as (
 
 ),
 
-final as (
+seen_people as (
 
     select
         variants.person_id,
@@ -148,7 +154,8 @@ final as (
         variants.first_seen_date,
         variants.last_seen_date,
         variants.release_count,
-        variants.mention_count
+        variants.mention_count,
+        false as is_reference_only
     from variants
     left join display_names
         on variants.person_id = display_names.person_id
@@ -157,6 +164,36 @@ final as (
         on variants.person_id = latest_titles.person_id
     left join honorifics
         on variants.person_id = honorifics.person_id
+
+),
+
+-- holders of a known office the corpus never names: still people, so that "who held the
+-- office on that day" has an answer for every day the reference data covers
+reference_people as (
+
+    select
+        {{ surrogate_key('person', [person_name_key('holder')]) }} as person_id,
+        holder as full_name,
+        [holder] as name_variants,
+        cast(null as varchar) as honorific,
+        arg_max(title, valid_from) as title,
+        arg_max(organisation, valid_from) as organisation,
+        cast(null as date) as first_seen_date,
+        cast(null as date) as last_seen_date,
+        0 as release_count,
+        0 as mention_count,
+        true as is_reference_only
+    from known_offices
+    group by holder
+
+),
+
+final as (
+
+    select * from seen_people
+    union all
+    select * from reference_people
+    where person_id not in (select person_id from seen_people)
 
 )
 
