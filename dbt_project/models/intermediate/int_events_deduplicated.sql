@@ -6,7 +6,34 @@ clustered_mentions as (
 
 ),
 
-final as (
+locations as (
+
+    select * from {{ ref('int_locations_resolved') }}
+
+),
+
+release_places as (
+
+    select * from {{ ref('int_release_places') }}
+
+),
+
+ranked_mentions as (
+
+    select
+        clustered_mentions.*,
+        -- the most precise place any report gives (a venue inside the city another names)
+        case locations.precision
+            when 'venue' then 1 when 'city' then 2 when 'region' then 3
+            when 'country' then 4 when 'supranational' then 5
+        end as place_rank
+    from clustered_mentions
+    left join locations
+        on clustered_mentions.location_id = locations.location_id
+
+),
+
+events as (
 
     select
         event_id,
@@ -24,14 +51,29 @@ final as (
         arg_min(start_time, cluster_position) filter (where start_time is not null) as start_time,
         arg_min(timezone_label, cluster_position) filter (where start_time is not null) as timezone,
         arg_min(starts_at, cluster_position) filter (where start_time is not null) as starts_at,
-        any_value(location_id) as location_id,
+        arg_min(location_id, place_rank * 1000000 + cluster_position) filter (where location_id is not null)
+            as stated_location_id,
         arg_min(evidence_start, cluster_position) as evidence_start,
         arg_min(evidence_end, cluster_position) as evidence_end,
         count(*) as mention_count,
         count(distinct release_id) as release_count,
         list_sort(list_distinct(list(release_id))) as release_ids
-    from clustered_mentions
+    from ranked_mentions
     group by event_id
+
+),
+
+final as (
+
+    select
+        events.* exclude (stated_location_id),
+        -- no report names a place: the representative release's implied place, if any
+        coalesce(events.stated_location_id, release_places.location_id) as location_id,
+        events.stated_location_id is null and release_places.location_id is not null
+            as is_location_inferred
+    from events
+    left join release_places
+        on events.release_id = release_places.release_id
 
 )
 

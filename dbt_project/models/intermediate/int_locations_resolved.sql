@@ -24,6 +24,12 @@ country_aliases as (
 
 ),
 
+place_points as (
+
+    select * from {{ ref('place_points') }}
+
+),
+
 -- a country mention without a code gets one from its name (Turkey, Türkiye -> TR)
 mentions_coded as (
 
@@ -224,15 +230,57 @@ resolved as (
 
 ),
 
-final as (
+-- coordinates: the place's own (gazetteer, venues seed), else the representative point of
+-- a country or region (seed place_points, from GeoNames), else its parent's point
+pointed as (
 
     select
         resolved.*,
+        coalesce(resolved.latitude, place_points.latitude) as point_latitude,
+        coalesce(resolved.longitude, place_points.longitude) as point_longitude,
         case
-            when resolved.parent_place_id is not null
-                then {{ surrogate_key('location', ['resolved.parent_place_id']) }}
-        end as parent_location_id
+            when resolved.latitude is not null then 'own'
+            when place_points.latitude is not null then place_points.point_basis
+        end as point_basis
     from resolved
+    left join place_points
+        on resolved.place_id = place_points.place_id
+
+),
+
+final as (
+
+    select
+        pointed.location_id,
+        pointed.place_id,
+        pointed.location_name,
+        pointed.kind,
+        case
+            when pointed.kind in ('venue', 'city', 'country') then pointed.kind
+            when pointed.country_code is not null then 'region'
+            else 'supranational'
+        end as precision,
+        pointed.country_code,
+        pointed.country_name,
+        coalesce(pointed.point_latitude, parent.point_latitude, grandparent.point_latitude)
+            as latitude,
+        coalesce(pointed.point_longitude, parent.point_longitude, grandparent.point_longitude)
+            as longitude,
+        case
+            when pointed.point_latitude is not null then pointed.point_basis
+            when coalesce(parent.point_latitude, grandparent.point_latitude) is not null then 'parent'
+        end as coordinates_basis,
+        pointed.geonames_id,
+        pointed.parent_place_id,
+        case
+            when pointed.parent_place_id is not null
+                then {{ surrogate_key('location', ['pointed.parent_place_id']) }}
+        end as parent_location_id
+    from pointed
+    left join pointed as parent
+        on pointed.parent_place_id = parent.place_id
+    left join pointed as grandparent
+        on parent.parent_place_id = grandparent.place_id
 
 )
 

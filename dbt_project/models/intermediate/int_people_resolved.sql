@@ -24,6 +24,12 @@ releases as (
 
 ),
 
+known_offices as (
+
+    select * from {{ ref('known_offices') }}
+
+),
+
 -- every time a person is named: their mentions, plus participants with no mention row
 name_occurrences as (
 
@@ -54,7 +60,7 @@ name_occurrences as (
         releases.seen_date,
         event_participants.evidence_start as start_offset
     from event_participants
-    left join releases
+    inner join releases
         on event_participants.release_id = releases.release_id
     where not event_participants.has_person_mention
 
@@ -113,18 +119,30 @@ honorifics as (
 variants as (
 
     select
-        person_id,
-        list_sort(list_distinct(flatten(list([full_name, surface_text])))) as name_variants,
-        min(seen_date) as first_seen_date,
-        max(seen_date) as last_seen_date,
-        count(distinct release_id) as release_count,
+        name_occurrences.person_id,
+        -- names only: a surface text counts when every word of it is a word of the
+        -- person's name ("Mr Stoltenberg"), never a bare title ("Secretary General")
+        list_sort(list_filter(list_distinct(flatten(list([
+            name_occurrences.full_name,
+            case
+                when list_has_all(
+                    string_split(person_keys.person_key, ' '),
+                    string_split(coalesce({{ person_name_key('name_occurrences.surface_text') }}, ''), ' ')
+                ) then name_occurrences.surface_text
+            end
+        ]))), variant -> variant is not null)) as name_variants,
+        min(name_occurrences.seen_date) as first_seen_date,
+        max(name_occurrences.seen_date) as last_seen_date,
+        count(distinct name_occurrences.release_id) as release_count,
         count(*) as mention_count
     from name_occurrences
-    group by person_id
+    inner join person_keys
+        on name_occurrences.name_key = person_keys.name_key
+    group by name_occurrences.person_id
 
 ),
 
-final as (
+seen_people as (
 
     select
         variants.person_id,
@@ -136,7 +154,8 @@ final as (
         variants.first_seen_date,
         variants.last_seen_date,
         variants.release_count,
-        variants.mention_count
+        variants.mention_count,
+        false as is_reference_only
     from variants
     left join display_names
         on variants.person_id = display_names.person_id
@@ -145,6 +164,36 @@ final as (
         on variants.person_id = latest_titles.person_id
     left join honorifics
         on variants.person_id = honorifics.person_id
+
+),
+
+-- holders of a known office the corpus never names: still people, so that "who held the
+-- office on that day" has an answer for every day the reference data covers
+reference_people as (
+
+    select
+        {{ surrogate_key('person', [person_name_key('holder')]) }} as person_id,
+        holder as full_name,
+        [holder] as name_variants,
+        cast(null as varchar) as honorific,
+        arg_max(title, valid_from) as title,
+        arg_max(organisation, valid_from) as organisation,
+        cast(null as date) as first_seen_date,
+        cast(null as date) as last_seen_date,
+        0 as release_count,
+        0 as mention_count,
+        true as is_reference_only
+    from known_offices
+    group by holder
+
+),
+
+final as (
+
+    select * from seen_people
+    union all
+    select * from reference_people
+    where person_id not in (select person_id from seen_people)
 
 )
 

@@ -45,7 +45,7 @@ final as (
     from person_mentions
     inner join person_keys
         on person_mentions.name_key = person_keys.name_key
-    left join releases
+    inner join releases
         on person_mentions.release_id = releases.release_id
 
 )

@@ -14,6 +14,25 @@ annotations as (
 
 ),
 
+sightings as (
+
+    select * from {{ ref('int_release_sightings') }}
+
+),
+
+-- every arrival of a release across channels (int_release_sightings): the best version is
+-- the release; the others only lend it a publication date when it has none
+sighting_summaries as (
+
+    select
+        release_id,
+        count(*) as sighting_count,
+        min(published_at) as earliest_sighted_published_at
+    from sightings
+    group by release_id
+
+),
+
 -- an aggregate over the narrow key columns, then a join back: a window over whole release
 -- rows would sort every body_text (and would not let a work-set filter through)
 latest_versions as (
@@ -48,6 +67,10 @@ versions_ranked as (
     inner join latest_versions
         on releases.release_id = latest_versions.release_id
         and releases.release_version = latest_versions.release_version
+    -- one row per release: the other arrivals of it are sightings, not releases
+    inner join sightings
+        on releases.release_id = sightings.sighted_release_id
+        and sightings.is_canonical
 
 ),
 
@@ -89,15 +112,29 @@ final as (
         ) as release_type,
         versions_ranked.release_type_hint,
         versions_ranked.language,
-        versions_ranked.published_at,
-        versions_ranked.published_date,
-        latest_annotations.reference_date,
-        -- the date a release speaks from: its publication date, else the dump's as-of date
+        coalesce(versions_ranked.published_at, sighting_summaries.earliest_sighted_published_at)
+            as published_at,
         coalesce(
             versions_ranked.published_date,
+            cast(sighting_summaries.earliest_sighted_published_at as date)
+        ) as published_date,
+        latest_annotations.reference_date,
+        -- the date a release speaks from: its publication date (its own or another
+        -- arrival's), else the dump's as-of date
+        coalesce(
+            versions_ranked.published_date,
+            cast(sighting_summaries.earliest_sighted_published_at as date),
             latest_annotations.reference_date,
             versions_ranked.partition_date
         ) as seen_date,
+        case
+            when coalesce(versions_ranked.published_date,
+                          cast(sighting_summaries.earliest_sighted_published_at as date)) is not null
+                then 'publication'
+            when latest_annotations.reference_date is not null then 'as_of'
+            else 'partition'
+        end as seen_date_basis,
+        sighting_summaries.sighting_count,
         versions_ranked.partition_date,
         versions_ranked.is_truncated,
         versions_ranked.content_hash,
@@ -106,6 +143,8 @@ final as (
     from versions_ranked
     left join latest_annotations
         on versions_ranked.release_id = latest_annotations.release_id
+    left join sighting_summaries
+        on versions_ranked.release_id = sighting_summaries.release_id
 
 )
 

@@ -55,6 +55,12 @@ resolved_person_mentions as (
 
 ),
 
+sightings as (
+
+    select * from {{ ref('int_release_sightings') }}
+
+),
+
 -- 1. releases with any raw row in the partition window
 in_window as (
 
@@ -112,6 +118,12 @@ final as (
         bool_or(reason = 'relinked') as is_relinked
     from (
         select release_id, 'in_window' as reason from in_window
+        union all
+        -- a new arrival of a known release (a dump copy of a feed item) refreshes that release
+        select sightings.release_id, 'in_window' as reason
+        from sightings
+        inner join in_window
+            on sightings.sighted_release_id = in_window.release_id
         union all
         select release_id, 'vanished' as reason from vanished
         union all

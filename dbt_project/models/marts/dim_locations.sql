@@ -17,7 +17,9 @@ final as (
         latitude,
         longitude,
         geonames_id,
-        parent_location_id
+        parent_location_id,
+        precision,
+        coordinates_basis
     from locations
 
 )

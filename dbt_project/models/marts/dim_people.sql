@@ -34,7 +34,9 @@ final as (
         people.first_seen_date,
         people.last_seen_date,
         people.release_count,
-        coalesce(appearance_counts.appearance_count, 0) as appearance_count
+        coalesce(appearance_counts.appearance_count, 0) as appearance_count,
+        -- additive (CHANGELOG 2.0.0): known only from reference data (a past office holder)
+        people.is_reference_only
     from people
     left join appearance_counts
         on people.person_id = appearance_counts.person_id

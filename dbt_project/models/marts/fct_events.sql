@@ -3,8 +3,8 @@
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key='event_id',
-    on_schema_change='fail',
-    pre_hook="{{ delete_work_set_event_groups(event_group_key('start_date', 'event_type', 'location_id')) }}"
+    on_schema_change='append_new_columns',
+    pre_hook="{{ delete_work_set_event_groups(event_group_key('start_date', 'event_type')) }}"
 ) }}
 
 with
@@ -15,23 +15,36 @@ events as (
 
 ),
 
+locations as (
+
+    select * from {{ ref('int_locations_resolved') }}
+
+),
+
 final as (
 
     select
-        event_id,
-        release_id,
-        event_type,
-        description,
-        start_date,
-        end_date,
-        date_precision,
-        start_time,
-        timezone,
-        starts_at,
-        location_id,
-        evidence_start,
-        evidence_end
+        events.event_id,
+        events.release_id,
+        events.event_type,
+        events.description,
+        events.start_date,
+        events.end_date,
+        events.date_precision,
+        events.start_time,
+        events.timezone,
+        events.starts_at,
+        events.location_id,
+        events.evidence_start,
+        events.evidence_end,
+        -- additive (CHANGELOG 2.0.0): where the event is on the map, and how precisely
+        locations.latitude,
+        locations.longitude,
+        locations.precision as location_precision,
+        coalesce(events.is_location_inferred, false) as is_location_inferred
     from events
+    left join locations
+        on events.location_id = locations.location_id
 
 )
 

@@ -3,7 +3,7 @@
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key='release_id',
-    on_schema_change='fail',
+    on_schema_change='append_new_columns',
     pre_hook="{{ delete_work_set_releases() }}"
 ) }}
 
@@ -49,7 +49,9 @@ final as (
         releases.content_hash,
         releases.version_count,
         releases.fetched_at,
-        releases.extractor_version
+        releases.extractor_version,
+        -- additive (CHANGELOG 2.0.0): how many arrivals (channels, copies) this release has
+        releases.sighting_count
     from releases
     inner join work_set
         on releases.release_id = work_set.release_id

@@ -27,9 +27,7 @@ final as (
                 then {{ surrogate_key('location', ["trim(place_id)"]) }}
         end as location_id,
         -- the blocking key of event de-duplication (see int_event_mentions_clustered)
-        {{ event_group_key('cast(start_date as date)', 'lower(trim(event_type))',
-            "case when nullif(trim(place_id), '') is not null then " ~ surrogate_key('location', ["trim(place_id)"]) ~ " end") }}
-            as event_group_key,
+        {{ event_group_key('cast(start_date as date)', 'lower(trim(event_type))') }} as event_group_key,
         cast(evidence_start as integer) as evidence_start,
         cast(evidence_end as integer) as evidence_end,
         cast(partition_date as date) as partition_date,
