@@ -4,9 +4,15 @@ Usage::
 
     .venv/bin/python benchmarks/score_extraction.py --dump FILE.txt --expected FILE.expected.yaml \
         [--as-of YYYY-MM-DD] [--json] [--verbose] [--only TITLE_SUBSTRING] [--check]
+    .venv/bin/python benchmarks/score_extraction.py --realset ../shared/realset \
+        [--fetched-on YYYY-MM-DD] [--json] [--verbose] [--only TITLE_SUBSTRING]
 
 The dump is split with ``parse_dump``; every release goes through
 ``orchestration.extract.extract_release`` and is matched to the yaml's ``releases`` by title.
+A real set (``releases.jsonl`` + ``expected.yaml``) is read as it is: each release's own
+``published`` date is its reference date; a release with none is read as the pipeline reads
+an undated feed item (reference date = the day it was fetched, ``--fetched-on``, flagged as
+a fetch date so the extractor does not take it for a publication date).
 
 Matching rules (the yaml header comments state the same):
 
@@ -46,6 +52,8 @@ import yaml
 
 KINDS = ("people", "places", "events", "appearances")
 SEED_RULE_MAX_EXTRA_SHARE = 0.1
+# The day undated real-set releases are taken to have been fetched (their reference date).
+REALSET_FETCHED_ON = date(2026, 12, 1)
 _HONORIFICS = frozenset(
     {"mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "his", "her"}
     | {"majesty", "royal", "highness", "excellency", "king", "queen", "prince", "princess"}
@@ -671,6 +679,39 @@ def run_extraction(
     return found, version
 
 
+def realset_inputs(jsonl_text: str, fetched_on: date) -> list[tuple[str, Any]]:
+    """(title, ReleaseInput) per line of a real set's ``releases.jsonl``."""
+    release_input, *_ = load_extractor()
+    inputs = []
+    for line in jsonl_text.splitlines():
+        if not line.strip():
+            continue
+        record = json.loads(line)
+        published = as_date(record.get("published"))
+        item = release_input(
+            release_id=str(record["id"]),
+            title=str(record["title"]),
+            body_text=str(record["text"]),
+            reference_date=published or fetched_on,
+            source_name=str(record.get("source") or ""),
+            is_reference_published=published is not None,
+        )
+        inputs.append((item.title, item))
+    return inputs
+
+
+def run_realset(jsonl_text: str, fetched_on: date) -> tuple[dict[str, FoundRelease], str]:
+    """Extract every release of a real set in process; ({title: found}, extractor version)."""
+    _, extract_release, extraction_rows, version = load_extractor()
+    found = {}
+    for title, item in realset_inputs(jsonl_text, fetched_on):
+        try:
+            found[title] = found_from_rows(extraction_rows(extract_release(item)))
+        except Exception as exc:  # a crash on one release must not hide the others' scores
+            found[title] = FoundRelease(error=f"{type(exc).__name__}: {exc}")
+    return found, version
+
+
 # ---------------------------------------------------------------- output
 
 
@@ -735,8 +776,16 @@ def filter_releases(expected: dict[str, Any], only: str | None) -> dict[str, Any
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--dump", required=True, type=Path, help="text dump (.txt)")
-    parser.add_argument("--expected", required=True, type=Path, help="labels (.expected.yaml)")
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--dump", type=Path, help="text dump (.txt); needs --expected")
+    source.add_argument("--realset", type=Path, help="folder with releases.jsonl and expected.yaml")
+    parser.add_argument("--expected", type=Path, help="labels (.expected.yaml)")
+    parser.add_argument(
+        "--fetched-on",
+        type=date.fromisoformat,
+        default=REALSET_FETCHED_ON,
+        help=f"real set: the fetch day undated releases are read with ({REALSET_FETCHED_ON})",
+    )
     parser.add_argument("--as-of", type=date.fromisoformat, help="default: the yaml's as_of")
     parser.add_argument("--json", action="store_true", help="machine-readable scores")
     parser.add_argument("--verbose", "-v", action="store_true", help="misses/extras per release")
@@ -747,18 +796,26 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.dump is not None and args.expected is None:
+        print("error: --dump needs --expected FILE.expected.yaml", file=sys.stderr)
+        return 2
+    labels = args.expected or args.realset / "expected.yaml"
+    inputs = args.dump or args.realset / "releases.jsonl"
     try:
-        expected = load_expected(args.expected.read_text(encoding="utf-8"))
-        dump_text = args.dump.read_text(encoding="utf-8")
+        expected = load_expected(labels.read_text(encoding="utf-8"))
+        input_text = inputs.read_text(encoding="utf-8")
     except (OSError, yaml.YAMLError) as exc:
         print(f"error: cannot read inputs: {exc}", file=sys.stderr)
         return 2
-    as_of = args.as_of or as_date(expected.get("as_of"))
+    as_of = args.fetched_on if args.realset else args.as_of or as_date(expected.get("as_of"))
     if as_of is None:
-        print(f"error: {args.expected} has no as_of; pass --as-of YYYY-MM-DD", file=sys.stderr)
+        print(f"error: {labels} has no as_of; pass --as-of YYYY-MM-DD", file=sys.stderr)
         return 2
     try:
-        found, version = run_extraction(dump_text, as_of, str(args.dump))
+        if args.realset:
+            found, version = run_realset(input_text, as_of)
+        else:
+            found, version = run_extraction(input_text, as_of, str(args.dump))
     except ExtractorMissing as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -775,7 +832,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         )
     else:
-        header = f"{args.dump.name}  as_of={as_of}  extractor={version}"
+        header = f"{inputs.name}  as_of={as_of}  extractor={version}"
         print(format_table(scores, header))
         if args.verbose:
             print()

@@ -31,7 +31,11 @@ def fast_constructor(cls: type[_T]) -> Callable[..., _T]:
 
 @dataclass(frozen=True)
 class ReleaseInput:
-    """One release as the extractor sees it; spans index ``body_text``."""
+    """One release as the extractor sees it; spans index ``body_text``.
+
+    ``reference_date`` is the publication day, or the fetch day when the source gives no
+    date (``is_reference_published`` False): then it only bounds past happenings.
+    """
 
     release_id: str
     title: str
@@ -41,6 +45,7 @@ class ReleaseInput:
     release_type_hint: str | None = None
     metadata: Mapping[str, str] = field(default_factory=dict)
     is_truncated: bool = False
+    is_reference_published: bool = True
 
 
 @dataclass(frozen=True)
