@@ -18,16 +18,19 @@ from orchestration.warehouse.connection import open_warehouse
 QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
 
-@dataclass(frozen=True)
+@dataclass
 class PipelineResult:
-    """What a run did, for the CLI to say: exit code, published or not, lines for the user."""
+    """What a `run_pipeline` call did: what blocked publishing, what only warns. Prints nothing."""
 
-    exit_code: int
-    published: bool = False
-    window: tuple[date, date] | None = None
     failures: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    note: str = ""
+    window: tuple[date, date] | None = None
+    published: bool = False
+    nothing_fetched: bool = False
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failures else 0
 
 
 def _touched_window(settings: Settings, run_id: str) -> tuple[date, date] | None:
@@ -73,20 +76,6 @@ def _check_detail(evaluation) -> str:
     return (": " + "; ".join(str(part)[:300] for part in parts)) if parts else ""
 
 
-def _fetched_nothing(result: dg.ExecuteInProcessResult) -> str:
-    """Why a fetch produced no release: every source failed (an error) or nothing was new."""
-    rejected = 0
-    for event in result.get_asset_materialization_events():
-        materialization = event.step_materialization_data.materialization
-        if materialization.asset_key.path == ["raw", "rejected_items"]:
-            value = materialization.metadata.get("rejected")
-            rejected += int(getattr(value, "value", value) or 0)
-    if rejected:
-        return (f"no source delivered anything ({rejected} rejected; `pressroom status` lists "
-                "them): check the network and the sources file")
-    return ""
-
-
 def run_pipeline(settings: Settings, *, fetch_config: dict | None = None,
                  window: tuple[date, date] | None = None) -> PipelineResult:
     """Fetch (unless a window is given: a backfill from kept payloads), build, publish."""
@@ -102,13 +91,10 @@ def run_pipeline(settings: Settings, *, fetch_config: dict | None = None,
                         "ops": {"fetch_sources": {"config": fetch_config or {}}}},
         )
         if not ingest.success:
-            return PipelineResult(1, failures=["fetch failed", *_check_results(ingest)[0]])
+            return PipelineResult(failures=_check_results(ingest)[0] or ["fetch failed"])
         window = _touched_window(settings, ingest.run_id)
         if window is None:
-            problem = _fetched_nothing(ingest)
-            if problem:
-                return PipelineResult(1, failures=[problem])
-            return PipelineResult(0, note="nothing fetched: no source or dump had a release")
+            return PipelineResult(nothing_fetched=True)
     start, end = window
     last = end - timedelta(days=1)
     raw = defs.resolve_job_def("raw_job").execute_in_process(
@@ -133,8 +119,6 @@ def run_pipeline(settings: Settings, *, fetch_config: dict | None = None,
         names = [source.name for source in load_sources(settings.sources_file).sources]
         failures = [f"publish audit: {problem}" for problem in _audit(settings, names)]
     if failures:
-        return PipelineResult(1, window=window, warnings=warnings, failures=[
-            f"build of {start}..{last} stopped; the published warehouse was left unchanged",
-            *failures])
+        return PipelineResult(failures, warnings, window)
     publish(settings.warehouse_path, settings.published_path)
-    return PipelineResult(0, published=True, window=window, warnings=warnings)
+    return PipelineResult([], warnings, window, published=True)

@@ -76,6 +76,8 @@ class RunProgress:
             self._enter("raw")
             if partition:
                 self.partitions.add(partition)
+        elif key[0] == "published":
+            self._enter("publish")  # the command says where it published
         else:
             self._enter("models")
             self.models.add("/".join(key))
