@@ -3,7 +3,7 @@
   PRESSROOM_MAX_DATE (ISO dates, inclusive; empty or unset = unbounded).
 
   env_var() is used instead of --vars on purpose: changing --vars disables dbt's partial
-  parsing (FEASIBILITY.md §2), env vars do not. `dbt build --full-refresh` ignores the
+  parsing (a full re-parse each run), env vars do not. `dbt build --full-refresh` ignores the
   window and rebuilds everything.
 -#}
 
