@@ -66,7 +66,9 @@ class RunProgress:
             else:
                 self.checks["failed"] += 1
         elif kind == "STEP_START" and self.output.verbosity >= NORMAL:
-            self._show_bar(f"running {event.step_key}")
+            in_models = self.stage == "models"
+            self._show_bar(f"running {event.step_key}", len(self.models) if in_models else 0,
+                           self.models_total if in_models else None)
 
     def _materialized(self, key: tuple[str, ...], metadata: dict, partition: str | None) -> None:
         if key in FETCH_KEYS:
