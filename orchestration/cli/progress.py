@@ -67,8 +67,11 @@ class RunProgress:
                 self.checks["failed"] += 1
         elif kind == "STEP_START" and self.output.verbosity >= NORMAL:
             in_models = self.stage == "models"
-            self._show_bar(f"running {event.step_key}", len(self.models) if in_models else 0,
-                           self.models_total if in_models else None)
+            self._show_bar(
+                f"running {event.step_key}",
+                len(self.models) if in_models else 0,
+                self.models_total if in_models else None,
+            )
 
     def _materialized(self, key: tuple[str, ...], metadata: dict, partition: str | None) -> None:
         if key in FETCH_KEYS:

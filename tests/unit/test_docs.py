@@ -15,24 +15,31 @@ READS_SHARED = {"tests/conftest.py", "tests/e2e/test_main_job.py"}  # test fixtu
 
 
 def _tracked(*patterns: str) -> list[Path]:
-    names = subprocess.run(["git", "ls-files", *patterns], cwd=REPO, capture_output=True,
-                           text=True, check=True).stdout.split()
+    names = subprocess.run(
+        ["git", "ls-files", *patterns], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout.split()
     return [REPO / name for name in names if (REPO / name).is_file()]
 
 
 def test_contract_names_every_mart_table_and_column() -> None:
     contract = (REPO / "docs" / "contract.md").read_text(encoding="utf-8")
-    marts = yaml.safe_load((REPO / "dbt_project" / "models" / "marts" / "_marts.yml")
-                           .read_text(encoding="utf-8"))
+    marts = yaml.safe_load(
+        (REPO / "dbt_project" / "models" / "marts" / "_marts.yml").read_text(encoding="utf-8")
+    )
     missing = []
     for model in marts["models"]:
-        row = next((line for line in contract.splitlines()
-                    if line.startswith(f"| `{model['name']}` |")), None)
+        row = next(
+            (line for line in contract.splitlines() if line.startswith(f"| `{model['name']}` |")),
+            None,
+        )
         if row is None:
             missing.append(model["name"])
             continue
-        missing += [f"{model['name']}.{column['name']}" for column in model.get("columns", [])
-                    if f"`{column['name']}`" not in row]
+        missing += [
+            f"{model['name']}.{column['name']}"
+            for column in model.get("columns", [])
+            if f"`{column['name']}`" not in row
+        ]
     assert missing == [], "docs/contract.md lacks: " + ", ".join(missing)
 
 

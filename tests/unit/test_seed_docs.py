@@ -10,8 +10,10 @@ SEEDS = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
 
 
 def test_every_seed_and_its_columns_are_described() -> None:
-    described = {seed["name"]: seed for seed in yaml.safe_load(
-        (SEEDS / "_seeds.yml").read_text(encoding="utf-8"))["seeds"]}
+    described = {
+        seed["name"]: seed
+        for seed in yaml.safe_load((SEEDS / "_seeds.yml").read_text(encoding="utf-8"))["seeds"]
+    }
     missing = []
     for csv in sorted(SEEDS.glob("*.csv")):
         seed = described.get(csv.stem)
@@ -19,7 +21,8 @@ def test_every_seed_and_its_columns_are_described() -> None:
             missing.append(csv.stem)
             continue
         header = csv.read_text(encoding="utf-8").splitlines()[0].split(",")
-        columns = {column["name"]: column.get("description", "") for column in
-                   seed.get("columns", [])}
+        columns = {
+            column["name"]: column.get("description", "") for column in seed.get("columns", [])
+        }
         missing += [f"{csv.stem}.{name}" for name in header if not columns.get(name)]
     assert missing == [], "describe in dbt_project/seeds/_seeds.yml: " + ", ".join(missing)
