@@ -156,7 +156,7 @@ def test_sqlalchemy_reflection_keeps_working_while_a_backfill_publishes(
     )
     try:
         backfill = _pressroom(
-            home, "-q", "backfill", "--start", "2023-11-01", "--end", "2023-11-30"
+            home, "-q", "backfill", "--start", "2023-11-28", "--end", "2023-11-29"
         )
     finally:
         stop.touch()
