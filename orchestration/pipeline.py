@@ -43,13 +43,6 @@ class PipelineResult:
     def exit_code(self) -> int:
         return 1 if self.failures else 0
 
-    @property
-    def note(self) -> str:
-        """A line for a run that succeeded without building anything."""
-        if self.nothing_fetched:
-            return "nothing fetched: no enabled source or dump produced a release"
-        return ""
-
     def report(self) -> str:
         """Plain-text report for the terminal."""
         lines = [f"{run.job}: {'ok' if run.success else 'FAILED'} in {run.seconds:.1f} s"
@@ -94,20 +87,6 @@ def _collect(result: dg.ExecuteInProcessResult, outcome: PipelineResult) -> None
     if not result.success and not outcome.failures:
         outcome.failures.append(f"run {result.run_id} of {result.job_def.name} failed "
                                 "(see the output above)")
-
-
-def _fetched_nothing(result: dg.ExecuteInProcessResult) -> str:
-    """Why a fetch produced no release: every source failed (an error) or nothing was new."""
-    rejected = 0
-    for event in result.get_asset_materialization_events():
-        materialization = event.step_materialization_data.materialization
-        if materialization.asset_key.path == ["raw", "rejected_items"]:
-            value = materialization.metadata.get("rejected")
-            rejected += int(getattr(value, "value", value) or 0)
-    if rejected:
-        return (f"no source delivered anything ({rejected} rejected; `pressroom status` lists "
-                "them): check the network and the sources file")
-    return ""
 
 
 def _follow_ups(defs: dg.Definitions, instance: dg.DagsterInstance,
@@ -168,10 +147,6 @@ def run_pipeline(settings: Settings, *, fetch_config: dict | None = None,
             outcome.window = window_from_tags(request.tags or {})
         follow = _follow_ups(defs, instance, result)
         if job_name == "ingest_job" and not follow:
-            problem = _fetched_nothing(result)
-            if problem:
-                outcome.failures.append(problem)
-                return outcome
             outcome.nothing_fetched = True
         pending.extend(follow)
     return outcome

@@ -19,7 +19,7 @@ import pycountry
 
 SUITES_DIR = Path(__file__).resolve().parents[1] / "expectations" / "suites"
 
-# Enumerations of the warehouse contract (docs/architecture.md, DESIGN.md).
+# Enumerations of the warehouse contract (docs/contract.md, docs/architecture.md).
 RELEASE_TYPES = ["media_advisory", "press_release", "statement", "news", "speech", "other"]
 EVENT_TYPES = ["visit", "meeting", "press_conference", "speech", "conference", "ceremony",
                "operation", "arrest", "other"]

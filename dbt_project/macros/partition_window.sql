@@ -2,7 +2,7 @@
   The incremental partition window: the one place that reads it. Dagster passes it as
   `--vars '{"min_date": ..., "max_date": ...}'` (ISO dates, inclusive; empty or unset =
   unbounded); PRESSROOM_MIN_DATE / PRESSROOM_MAX_DATE are read when the vars are absent (dbt
-  run by hand). A new window costs dbt a full parse (~1.3 s, FEASIBILITY.md §2).
+  run by hand). A new window costs dbt a full parse (about a second).
   `dbt build --full-refresh` ignores the window and rebuilds everything.
 -#}
 

@@ -10,13 +10,15 @@ from pathlib import Path
 from orchestration.settings import DBT_PROJECT_DIR, Settings, export_environment, load_settings
 
 MANAGED_MARK = "# written by pressroom"
-DAGSTER_YAML = f"""\
-{MANAGED_MARK}: edit freely after removing this line (pressroom then leaves it alone)
+INSTANCE_SETTINGS = """\
 telemetry:
   enabled: false
 concurrency:
   pools:
     default_limit: 1
+"""
+# Dagster hands every run's events to this handler: the CLI's progress lines (events.py).
+PROGRESS_RELAY = """\
 python_logs:
   dagster_handler_config:
     handlers:
@@ -24,13 +26,11 @@ python_logs:
         class: orchestration.cli.events.RunEventRelay
         level: DEBUG
 """
-_EARLIER_DAGSTER_YAML = """\
-telemetry:
-  enabled: false
-concurrency:
-  pools:
-    default_limit: 1
-"""
+DAGSTER_YAML = (
+    f"{MANAGED_MARK}: edit freely after removing this line (pressroom then "
+    f"leaves it alone)\n{INSTANCE_SETTINGS}{PROGRESS_RELAY}"
+)
+EARLIER_DAGSTER_YAML = (INSTANCE_SETTINGS,)  # what earlier versions wrote: safe to replace
 
 
 def settings_for(home: str | None, sources: str | None) -> Settings:
@@ -56,7 +56,7 @@ def write_dagster_yaml(path: Path) -> None:
     if path.exists():
         current = path.read_text(encoding="utf-8")
         if current == DAGSTER_YAML or not (
-            current.startswith(MANAGED_MARK) or current == _EARLIER_DAGSTER_YAML
+            current.startswith(MANAGED_MARK) or current in EARLIER_DAGSTER_YAML
         ):
             return
     path.write_text(DAGSTER_YAML, encoding="utf-8")

@@ -56,8 +56,11 @@ class Output:
         sys.stderr.flush()
         original_stderr = sys.stderr
         saved = {fd: os.dup(fd) for fd in (1, 2)}
-        terminal = (os.fdopen(os.dup(saved[2]), "w", encoding="utf-8", errors="replace")
-                    if _writes_to_fd(original_stderr, 2) else None)
+        terminal = (
+            os.fdopen(os.dup(saved[2]), "w", encoding="utf-8", errors="replace")
+            if _writes_to_fd(original_stderr, 2)
+            else None
+        )
         console_file = self.err.file
         self.err.file = terminal or original_stderr
         with open(log_path, "a", encoding="utf-8", buffering=1) as log:

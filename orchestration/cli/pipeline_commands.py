@@ -13,8 +13,10 @@ from orchestration.cli.validate import check_sources, check_window
 from orchestration.settings import Settings
 
 LOCKED = "is locked by another process"
-LOCKED_HINT = ("another process has it open read-write: wait for it or stop it; "
-               "readers should open the published copy")
+LOCKED_HINT = (
+    "another process has it open read-write: wait for it or stop it; "
+    "readers should open the published copy"
+)
 
 
 def _launch(
@@ -47,23 +49,35 @@ def _launch(
                 progress.finish()
     for warning in result.warnings:
         output.warn(warning)
-    if result.note:
-        output.stage(result.note)
     if result.published:
         output.stage(f"✓ published {settings.published_path}")
     print_summary(settings)
-    if result.exit_code != 0:
-        locked = next((line for line in result.failures if LOCKED in line), None)
-        if locked is not None:
-            raise UserError(f"{settings.warehouse_path} {LOCKED}", LOCKED_HINT,
-                            exit_code=EXIT_FAILED)
-        headline, *details = result.failures or ["the run failed"]
-        for detail in details:
-            output.err.print(f"  - {detail}", markup=False, highlight=False)
-        raise UserError(
-            headline, f"full log: {log_path}", exit_code=result.exit_code or EXIT_FAILED
-        )
+    _raise_on_failure(result, progress, settings, log_path)
     return 0
+
+
+def _raise_on_failure(result, progress, settings: Settings, log_path: Path) -> None:
+    """Turn a failed run into one plain error (the failing checks listed above it)."""
+    if any(LOCKED in line for line in result.failures):
+        raise UserError(f"{settings.warehouse_path} {LOCKED}", LOCKED_HINT, exit_code=EXIT_FAILED)
+    if result.failures:
+        for failure in result.failures:
+            progress.output.err.print(f"  - {failure}", markup=False, highlight=False)
+        window = f" of {result.window}" if result.window else ""
+        raise UserError(
+            f"build{window} stopped; the published warehouse was left unchanged",
+            f"full log: {log_path}",
+            exit_code=EXIT_FAILED,
+        )
+    if result.nothing_fetched and progress.fetch.get("rejected"):
+        raise UserError(
+            f"no source delivered anything ({progress.fetch['rejected']} rejected; "
+            "`pressroom status` lists them)",
+            f"check the network and the sources file; full log: {log_path}",
+            exit_code=EXIT_FAILED,
+        )
+    if result.nothing_fetched:
+        progress.output.stage("nothing fetched: no source or dump had a release")
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings, output: Output) -> int:

@@ -66,7 +66,12 @@ class RunProgress:
             else:
                 self.checks["failed"] += 1
         elif kind == "STEP_START" and self.output.verbosity >= NORMAL:
-            self._show_bar(f"running {event.step_key}")
+            in_models = self.stage == "models"
+            self._show_bar(
+                f"running {event.step_key}",
+                len(self.models) if in_models else 0,
+                self.models_total if in_models else None,
+            )
 
     def _materialized(self, key: tuple[str, ...], metadata: dict, partition: str | None) -> None:
         if key in FETCH_KEYS:
@@ -76,6 +81,8 @@ class RunProgress:
             self._enter("raw")
             if partition:
                 self.partitions.add(partition)
+        elif key[0] == "published":
+            self._enter("publish")  # the command says where it published
         else:
             self._enter("models")
             self.models.add("/".join(key))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -33,7 +34,10 @@ def cmd_report(args: argparse.Namespace, settings: Settings, output: Output) -> 
 
 def cmd_ui(args: argparse.Namespace, settings: Settings, output: Output) -> int:
     prepare(settings)
-    dagster = Path(sys.executable).parent / "dagster"
+    tools = Path(sys.executable).parent
+    dagster = tools / "dagster"
+    # the code server finds dbt on PATH (dagster-dbt's dev-mode project preparation)
+    environment = {**os.environ, "PATH": f"{tools}{os.pathsep}{os.environ.get('PATH', '')}"}
     output.stage(f"Dagster UI on http://127.0.0.1:{args.port} (Ctrl-C stops it)")
     return subprocess.call(
         [
@@ -45,7 +49,8 @@ def cmd_ui(args: argparse.Namespace, settings: Settings, output: Output) -> int:
             str(args.port),
             "-w",
             str(PROJECT_DIR / "workspace.yaml"),
-        ]
+        ],
+        env=environment,
     )
 
 

@@ -214,7 +214,7 @@ def test_failing_rows_are_plain_text_and_truncated(warehouse):
     assert all(len(line) <= 300 for line in rows.splitlines())
 
 
-# --- an expectation that errors counts as failed (RELIABILITY.md row 35) --------------------
+# --- an expectation that errors counts as failed (a crash in GX must not pass) --------------------
 
 def test_expectation_that_errors_counts_as_failed(warehouse):
     frame = _frame(warehouse, "raw_person_mentions")
