@@ -10,15 +10,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+from orchestration.recovery import INSTANCE_YAML as DAGSTER_YAML
 from orchestration.settings import DBT_PROJECT_DIR, Settings, export_environment, load_settings
-
-DAGSTER_YAML = """\
-telemetry:
-  enabled: false
-concurrency:
-  pools:
-    default_limit: 1
-"""
 
 
 def _prepare(args: argparse.Namespace) -> Settings:

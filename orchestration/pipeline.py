@@ -10,6 +10,7 @@ from dagster._core.storage.tags import (
     ASSET_PARTITION_RANGE_START_TAG,
 )
 
+from orchestration.recovery import claim_home
 from orchestration.settings import Settings
 from orchestration.sources.config import load_sources
 from orchestration.warehouse.connection import open_warehouse
@@ -69,6 +70,7 @@ def run_pipeline(settings: Settings, *, fetch_config: dict | None = None,
     from orchestration.warehouse.publish import publish
 
     instance = dg.DagsterInstance.get()
+    claim_home(settings.home, instance)  # one pipeline per home; clean up after killed runs
     if window is None:
         ingest = defs.resolve_job_def("ingest_job").execute_in_process(
             instance=instance, raise_on_error=False,
