@@ -7,6 +7,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.warehouse.connection import sql_string
+
 
 def publish(warehouse: Path, published: Path) -> Path:
     """Copy the warehouse to ``published`` through a temp file and an atomic rename.
@@ -20,8 +22,9 @@ def publish(warehouse: Path, published: Path) -> Path:
         leftover.unlink(missing_ok=True)
     driver = duckdb.connect()
     try:
-        driver.execute(f"attach '{warehouse}' as source_db (read_only)")
-        driver.execute(f"attach '{staging}' as published_db (storage_version 'v1.5.0')")
+        driver.execute(f"attach {sql_string(warehouse)} as source_db (read_only)")
+        driver.execute(f"attach {sql_string(staging)} as published_db "
+                       "(storage_version 'v1.5.0')")
         driver.execute("copy from database source_db to published_db")
         driver.execute("detach published_db")
         driver.execute("detach source_db")
