@@ -9,7 +9,7 @@ export UV_COMPILE_BYTECODE := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: setup run test lint ui clean
+.PHONY: setup run test test-slow lint ui clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -29,6 +29,10 @@ lint: setup
 
 test: setup lint
 	$(UV) run --locked pytest
+
+# Minutes-long reliability tests (SIGKILL recovery, secret canary, hostile publisher).
+test-slow: setup
+	$(UV) run --locked pytest -m slow
 
 ui: setup
 	$(UV) run --locked pressroom ui

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
+from orchestration.recovery import claim_home
 from orchestration.settings import Settings
 from orchestration.window import Window
 
@@ -122,6 +123,7 @@ def run_pipeline(settings: Settings, *, fetch_config: dict | None = None,
     from orchestration.defs.resources import build_resources
 
     instance = instance or dg.DagsterInstance.get()
+    claim_home(settings.home, instance)  # one pipeline per home; clean up after killed runs
     resources = build_resources(settings)
     outcome = PipelineResult(window=window)
     if window is None:

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from orchestration.settings import Settings
+from orchestration.sources.text import terminal_safe
 from orchestration.warehouse.connection import open_warehouse
+from orchestration.warehouse.quarantine import quarantined
+
+
+def _has_quarantine(conn) -> bool:
+    return bool(conn.execute("select count(*) from information_schema.tables "
+                             "where table_schema = 'raw' and table_name = 'quarantine'"
+                             ).fetchone()[0])
 
 
 def print_summary(settings: Settings) -> None:
@@ -24,9 +32,15 @@ def print_summary(settings: Settings) -> None:
             select source, reason, count(*) as n, min(locator) as example
             from raw.rejected_items group by all order by source, reason
         """).fetchall()
+        held = quarantined(conn) if _has_quarantine(conn) else []
     print(f"rejected items: {sum(row[2] for row in rejected)}")
     for source, reason, count, example in rejected:
-        print(f"  {source:<18} {reason:<22} {count:>4}  e.g. {example}")
+        print(f"  {terminal_safe(source):<18} {reason:<22} {count:>4}  "
+              f"e.g. {terminal_safe(example)}")
+    print(f"quarantined releases: {len(held)}"
+          + (" (released when their days are rebuilt: pressroom backfill)" if held else ""))
+    for release_id, day, check, reason, _at in held:
+        print(f"  {day}  {terminal_safe(release_id, 60):<40} {check:<28} {terminal_safe(reason)}")
     print(f"warehouse (writer):      {settings.warehouse_path}")
     published = settings.published_path
     print(f"published (read-only):   {published}{'' if published.exists() else ' (not yet)'}")

@@ -7,16 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+from orchestration.recovery import INSTANCE_YAML
 from orchestration.settings import DBT_PROJECT_DIR, Settings, export_environment, load_settings
 
 MANAGED_MARK = "# written by pressroom"
-INSTANCE_SETTINGS = """\
-telemetry:
-  enabled: false
-concurrency:
-  pools:
-    default_limit: 1
-"""
+# Pools of one writer, and run monitoring that fails dead runs and frees their slots.
+INSTANCE_SETTINGS = INSTANCE_YAML
 # Dagster hands every run's events to this handler: the CLI's progress lines (events.py).
 PROGRESS_RELAY = """\
 python_logs:
@@ -30,7 +26,10 @@ DAGSTER_YAML = (
     f"{MANAGED_MARK}: edit freely after removing this line (pressroom then "
     f"leaves it alone)\n{INSTANCE_SETTINGS}{PROGRESS_RELAY}"
 )
-EARLIER_DAGSTER_YAML = (INSTANCE_SETTINGS,)  # what earlier versions wrote: safe to replace
+EARLIER_DAGSTER_YAML = (  # what earlier versions wrote: safe to replace
+    "telemetry:\n  enabled: false\nconcurrency:\n  pools:\n    default_limit: 1\n",
+    INSTANCE_SETTINGS,
+)  # what earlier versions wrote: safe to replace
 
 
 def settings_for(home: str | None, sources: str | None) -> Settings:

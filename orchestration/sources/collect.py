@@ -131,8 +131,8 @@ def collect_source(
         collected.reject(Rejection(source.name, feed_url, "source_failed",
                                    f"fetching this source stopped ({type(error).__name__}: "
                                    f"{str(error)[:300]}); other sources are unaffected"))
-    secrets = getattr(transport, "secret_values", lambda: ())()
-    redactor = Redactor.for_urls([feed_url], source.http.secret_params, secrets)
+    redactor = Redactor.for_urls([feed_url], source.http.secret_params,
+                                 transport.secret_values())
     return redact_collected(collected, redactor)
 
 

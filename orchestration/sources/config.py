@@ -180,6 +180,12 @@ def load_sources(path: Path) -> SourcesFile:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{path}: sources file not found (set PRESSROOM_SOURCES)") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a directory; point at the sources YAML file") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not a text file (expected UTF-8 YAML)") from None
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot be read: {error.strerror or error}") from None
     except yaml.YAMLError as error:
         raise ConfigError(f"{path}: not valid YAML: {error}") from None
     return parse_sources(document, str(path))

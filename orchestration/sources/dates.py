@@ -13,6 +13,7 @@ EARLIEST_PARTITION = date(2010, 1, 1)
 """First daily partition (defs/partitions.py): older releases are filed under this day."""
 
 _MONTH_DOT = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.", re.I)
+_RFC_YEAR = re.compile(r"\b\d{1,2}\s+[A-Za-z]{3,9}\s+(\d+)\b")
 _ZONE_SUFFIX = re.compile(r"(?:[+-]\d{4}|\b(?:GMT|UTC|UT|Z|[A-Z]{1,2}[SD]T))\s*$")
 _NATO_FORMATS = ("%d %b %Y %H:%M:%S %Z", "%d %b %Y %H:%M:%S", "%d %b %Y %H:%M", "%d %b %Y")
 _DAY_FORMATS = ("%d %b %Y", "%d %B %Y", "%d.%m.%Y", "%Y-%m-%d")
@@ -77,6 +78,11 @@ def parse_published(
         parsed = parsedate_to_datetime(cleaned)
     except (TypeError, ValueError, IndexError, OverflowError):
         parsed = None
+    written_year = _RFC_YEAR.search(cleaned)
+    if parsed is not None and written_year and len(written_year.group(1)) != 2 and (
+            int(written_year.group(1)) != parsed.year):
+        # email.utils reads any year below 100 as 19xx/20xx, even one written "0099".
+        raise DateParseError(raw, "implausible_date")
     if parsed is not None:
         # A written zone wins; RFC 5322's "-0000" (returned without a zone) means UTC; with no
         # zone written at all, the time is the source's local time.

@@ -49,7 +49,10 @@ def _text_of(entry: dict, field: str) -> str:
 def parse_feed(payload: bytes, content_type: str | None = None) -> ParsedFeed:
     """Entries of an RSS/Atom payload; well-formedness problems are reported, not raised."""
     headers = {"content-type": content_type} if content_type else {}
-    document = feedparser.parse(io.BytesIO(payload), response_headers=headers)
+    try:
+        document = feedparser.parse(io.BytesIO(payload), response_headers=headers)
+    except Exception as error:  # feedparser's own bugs on hostile bytes (a NUL in the prolog)
+        return ParsedFeed(items=[], malformed=f"{type(error).__name__}: {str(error)[:200]}")
     malformed = None
     if document.bozo and not isinstance(
         document.bozo_exception, feedparser.CharacterEncodingOverride

@@ -252,6 +252,10 @@ class _FetchContext:
     def remaining(self) -> float:
         return self.deadline_at - self.client._clock()
 
+    def shown(self, url: str) -> str:
+        """``url`` as it may appear in a message or log: secrets redacted."""
+        return _redact_url(url, self.settings.secret_names)
+
     def deadline_error(self, doing: str) -> FetchError:
         return FetchError(
             self.url,
@@ -577,14 +581,14 @@ class HttpClient:
             if response.status_code not in REDIRECT_STATUSES or not location:
                 break
             target = urljoin(current, location)
-            logger.debug("redirect %d: %s -> %s", hop + 1, redact_url(current), redact_url(target))
+            logger.debug("redirect %d: %s -> %s", hop + 1, ctx.shown(current), ctx.shown(target))
             current = target
         else:
             raise FetchError(
                 ctx.url,
                 "too_many_redirects",
                 f"more than max_redirects={s.max_redirects} redirects "
-                f"(last to {redact_url(current)})",
+                f"(last to {ctx.shown(current)})",
                 status=response.status_code,
                 attempts=ctx.attempt,
             )
@@ -592,7 +596,7 @@ class HttpClient:
             raise FetchError(
                 ctx.url,
                 "http_status",
-                f"HTTP {response.status_code} from {redact_url(current)}",
+                f"HTTP {response.status_code} from {ctx.shown(current)}",
                 status=response.status_code,
                 attempts=ctx.attempt,
             )
@@ -617,7 +621,7 @@ class HttpClient:
                 self.cache.delete(key)
         logger.info(
             "fetched %s: %d bytes%s in %d attempt(s)",
-            redact_url(result.final_url),
+            ctx.shown(result.final_url),
             len(result.body),
             " (revalidated)" if result.revalidated else " (cache)" if from_cache else "",
             result.attempts,
@@ -628,7 +632,7 @@ class HttpClient:
         try:
             check_url(url, ctx.policy, self._resolver)
         except BlockedAddress as exc:
-            where = "" if url == ctx.url else f" (redirect to {redact_url(url)})"
+            where = "" if url == ctx.url else f" (redirect to {ctx.shown(url)})"
             raise FetchError(
                 ctx.url, "blocked_address", f"{exc.detail}{where}", attempts=ctx.attempt
             ) from exc
@@ -636,14 +640,14 @@ class HttpClient:
             raise FetchError(
                 ctx.url,
                 "connection",
-                f"cannot resolve {redact_url(url)}: {exc}",
+                f"cannot resolve {ctx.shown(url)}: {exc}",
                 attempts=ctx.attempt,
             ) from exc
         except ValueError as exc:  # e.g. a non-numeric port
             raise FetchError(
                 ctx.url,
                 "blocked_address",
-                f"invalid URL {redact_url(url)}: {exc}",
+                f"invalid URL {ctx.shown(url)}: {exc}",
                 attempts=ctx.attempt,
             ) from exc
 
@@ -672,13 +676,13 @@ class HttpClient:
                 reason, detail = exc.reason, exc.detail
             except _BlockedAtConnect as exc:
                 raise FetchError(
-                    ctx.url, "blocked_address", f"{redact_url(url)}: {exc}", attempts=ctx.attempt
+                    ctx.url, "blocked_address", f"{ctx.shown(url)}: {exc}", attempts=ctx.attempt
                 ) from exc
             else:
                 if response.status_code not in RETRY_STATUSES:
                     return response
                 status = response.status_code
-                reason, detail = "http_status", f"HTTP {status} from {redact_url(url)}"
+                reason, detail = "http_status", f"HTTP {status} from {ctx.shown(url)}"
                 retry_after = parse_retry_after(response.headers.get("Retry-After"))
             if ctx.remaining() <= 0:
                 raise ctx.deadline_error(f"attempt {ctx.attempt} failed ({detail})")
@@ -702,7 +706,7 @@ class HttpClient:
             delay = max(self._backoff(ctx.attempt, s), retry_after or 0.0)
             logger.warning(
                 "retrying %s in %.1f s after %s (attempt %d of %d)",
-                redact_url(url),
+                ctx.shown(url),
                 delay,
                 detail,
                 ctx.attempt,

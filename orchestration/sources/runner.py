@@ -65,5 +65,6 @@ def collect_dumps(dumps: list[DumpConfig], config_path: Path | None,
         path = resolve_path(config_path, dump.path) if config_path else Path(dump.path)
         try:
             yield collect_dump(path, dump, labels)
-        except (OSError, ValueError) as error:  # a missing or unreadable dump file
-            yield _unusable("dump", str(path), f"dump not read: {error}")
+        except Exception as error:  # a missing, unreadable or unparseable dump file
+            yield _unusable("dump", str(path), f"dump not read ({type(error).__name__}: "
+                                               f"{str(error)[:300]})")

@@ -78,15 +78,15 @@ def html_to_text(fragment: object) -> str:
         return clean_text(html.unescape(fragment))
     try:
         root = lxml_html.fragment_fromstring(fragment, create_parent="div")
-    except (etree.ParserError, ValueError):
-        return clean_text(html.unescape(fragment))
-    for element in root.iter("script", "style", "noscript"):
-        element.drop_tree()
-    for element in root.iter(*_BLOCK_TAGS):
-        element.tail = "\n\n" + (element.tail or "")
-        if element.tag == "li":
-            element.text = "  • " + (element.text or "")
-    return clean_text(root.text_content())
+        for element in root.iter("script", "style", "noscript"):
+            element.drop_tree()
+        for element in root.iter(*_BLOCK_TAGS):
+            element.tail = "\n\n" + (element.tail or "")
+            if element.tag == "li":
+                element.text = "  • " + (element.text or "")
+        return clean_text(root.text_content())
+    except (etree.ParserError, ValueError):  # e.g. "&#1;" decodes to a character lxml refuses
+        return clean_text(html.unescape(_TAG.sub(" ", fragment)))
 
 
 def terminal_safe(text: object, limit: int = 300) -> str:

@@ -52,6 +52,10 @@ class Transport(Protocol):
     def get(self, url: str, *, validate: Validator | None = None,
             cacheable: Cacheable | None = None) -> Response: ...
 
+    def secret_values(self) -> tuple[str, ...]:
+        """Values this transport sends that must never be stored (header secrets)."""
+        ...
+
 
 @dataclass(frozen=True)
 class _Recorded:
@@ -114,6 +118,9 @@ class ReplayTransport:
         self.position += 1
         self._load(self.fetch_dirs[self.position])
         return True
+
+    def secret_values(self) -> tuple[str, ...]:
+        return ()
 
     def get(self, url: str, *, validate: Validator | None = None,
             cacheable: Cacheable | None = None) -> Response:

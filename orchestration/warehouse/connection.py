@@ -39,6 +39,12 @@ def connect(path: Path | str, *, read_only: bool = False, wait_s: float = 30.0
             delay = min(delay * 2, 5.0)
 
 
+def sql_string(value: object) -> str:
+    """A SQL string literal for a value that cannot be a parameter (ATTACH, COPY … TO paths):
+    quoted, with embedded quotes doubled, so a path like ``/home/o'brien`` works."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
 @contextmanager
 def open_warehouse(path: Path | str, *, read_only: bool = False
                    ) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.warehouse.connection import sql_string
+
 
 def export_parquet(published: Path, exports_dir: Path) -> list[Path]:
     """One Parquet file per mart table, read from the published (read-only) copy."""
@@ -20,7 +22,7 @@ def export_parquet(published: Path, exports_dir: Path) -> list[Path]:
             "where table_schema = 'marts' order by table_name").fetchall()]
         for table in tables:
             target = exports_dir / f"{table}.parquet"
-            conn.execute(f"copy marts.\"{table}\" to '{target}' (format parquet)")
+            conn.execute(f'copy marts."{table}" to {sql_string(target)} (format parquet)')
             written.append(target)
     finally:
         conn.close()

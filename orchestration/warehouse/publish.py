@@ -13,6 +13,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.warehouse.connection import sql_string
+
 WRITER_ONLY = {("raw", "http_responses"), ("raw", "fetched_items")}
 
 
@@ -47,8 +49,9 @@ def publish(warehouse: Path, published: Path) -> Path:
         leftover.unlink(missing_ok=True)
     driver = duckdb.connect()
     try:
-        driver.execute(f"attach '{warehouse}' as source_db (read_only)")
-        driver.execute(f"attach '{staging}' as published_db (storage_version 'v1.5.0')")
+        driver.execute(f"attach {sql_string(warehouse)} as source_db (read_only)")
+        driver.execute(f"attach {sql_string(staging)} as published_db "
+                       "(storage_version 'v1.5.0')")
         _copy(driver)
         driver.execute("detach published_db")
         driver.execute("detach source_db")

@@ -1,8 +1,9 @@
 """The gates end to end: real Dagster materializations, real dbt, the bundled sample.
 
 One good `pressroom run` (module fixture), then a good one-day backfill while a reader process
-holds the published copy open, then a malformed batch that the gates must stop: non-zero exit,
-the failing check named, dbt not run, and the published file byte-identical.
+holds the published copy open, then a release that breaks a row-level rule (quarantined, the
+rest publishes, released after a fix), then schema drift that the gates must stop: non-zero
+exit, the failure named, dbt not run, and the published file byte-identical.
 """
 
 from __future__ import annotations
@@ -159,8 +160,10 @@ def test_reader_holding_the_published_copy_does_not_block_a_run(home, tmp_path):
         assert conn.execute("select count(*) from marts.fct_releases").fetchone()[0] > 0
 
 
-def test_malformed_batch_is_stopped_and_the_published_copy_is_untouched(home):
-    """A fetched item that files a release under a day its publication date contradicts."""
+def test_row_level_failure_is_quarantined_and_the_rest_publishes(home):
+    """A fetched item that files a release under a day its publication date contradicts: that
+    release is quarantined (not a blocked publish), the rest of the day publishes, `status`
+    lists it, and a reprocess after the fix releases it."""
     root = home["home"]
     warehouse = root / "warehouse.duckdb"
     published = root / "published" / "pressroom.duckdb"
@@ -175,24 +178,51 @@ def test_malformed_batch_is_stopped_and_the_published_copy_is_untouched(home):
             "source, item_key, feed_payload_sha256, detail_url, detail_payload_sha256, "
             "detail_status, context_json, release_id, ? from raw.fetched_items "
             "where release_id = ? order by fetched_at desc limit 1", [target, release_id])
-        marts_before = conn.execute(
-            "select release_id, published_date, fetched_at from marts.fct_releases "
-            "where release_id = ?", [release_id]).fetchall()
+
+    code, output = _pressroom(root, "backfill", "--start", str(target), "--end", str(target))
+
+    assert code == 0, output
+    assert "quarantined releases: 1" in output and release_id in output, output
+    assert _sha256(published) != before
+    checks = _check_results(_latest_run_id("raw_job"))  # type: ignore[arg-type]
+    assert checks["gx_raw_releases"] == (True, "ERROR")
+    with duckdb.connect(str(published), read_only=True) as conn:
+        assert conn.execute(
+            "select check_name from raw.quarantine where release_id = ? and released_at is null",
+            [release_id]).fetchall() == [("published_outside_partition",)]
+        assert conn.execute("select count(*) from raw.releases where release_id = ?",
+                            [release_id]).fetchone() == (0,)
+    # The fix (the bad observation removed) and a reprocess of both days release it.
+    with duckdb.connect(str(warehouse)) as conn:
+        conn.execute("delete from raw.fetched_items where run_id = 'injected-run'")
+    code, output = _pressroom(root, "backfill", "--start", str(published_at.date()),
+                              "--end", str(target))
+    assert code == 0, output
+    assert "quarantined releases: 0" in output
+    with duckdb.connect(str(published), read_only=True) as conn:
+        assert conn.execute("select count(*) from marts.fct_releases where release_id = ?",
+                            [release_id]).fetchone() == (1,)
+
+
+def test_schema_drift_is_stopped_and_the_published_copy_is_untouched(home):
+    """A batch-level failure (a raw table lost a column) still blocks: non-zero exit, dbt not
+    run, and the published file byte-identical."""
+    root = home["home"]
+    warehouse = root / "warehouse.duckdb"
+    published = root / "published" / "pressroom.duckdb"
+    before = _sha256(published)
+    day = _busiest_day(warehouse)
+    with duckdb.connect(str(warehouse)) as conn:
+        conn.execute("alter table raw.person_mentions drop column surface_text")
     time.sleep(0.01)  # mtime resolution: make any rewrite of the published file detectable
     mtime = published.stat().st_mtime_ns
     transform_before = _latest_run_id("transform_job")
 
-    code, output = _pressroom(root, "backfill", "--start", str(target), "--end", str(target))
+    code, output = _pressroom(root, "backfill", "--start", day, "--end", day)
 
     assert code != 0, output
-    assert "gx_raw_releases" in output and "published_day_matches_partition" in output, output
+    assert "surface_text" in output, output
     assert "published warehouse was left unchanged" in output
     assert _sha256(published) == before
     assert published.stat().st_mtime_ns == mtime
     assert _latest_run_id("transform_job") == transform_before  # dbt never started
-    checks = _check_results(_latest_run_id("raw_job"))  # type: ignore[arg-type]
-    assert checks["gx_raw_releases"] == (False, "ERROR")
-    with duckdb.connect(str(warehouse), read_only=True) as conn:
-        assert conn.execute(
-            "select release_id, published_date, fetched_at from marts.fct_releases "
-            "where release_id = ?", [release_id]).fetchall() == marts_before

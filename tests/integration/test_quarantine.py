@@ -195,3 +195,30 @@ def test_a_config_change_never_deletes_releases(
     rebuild_releases(conn, {s.name: s for s in edited.sources}, *EVERY_DAY, now=NOW)
     assert conn.execute("select * from raw.releases order by all").fetchall() == before
     assert audit_raw(conn, [s.name for s in edited.sources if s.enabled]) == []
+
+
+def test_status_lists_quarantined_releases_and_escapes_control_characters(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Regression: ESC/BEL/NUL in rejected locators were echoed raw to the terminal.
+    from orchestration.settings import Settings
+    from orchestration.summary import print_summary
+
+    settings = Settings(home=tmp_path, sources_file=SAMPLE_CONFIG)
+    connection = duckdb.connect(str(settings.warehouse_path))
+    ensure_raw_schema(connection)
+    connection.execute(
+        "insert into raw.rejected_items values (now(), 'osce', ?, 'parse_error', 'x', null, null)",
+        ["http://example.org/\x1b[2J\x07evil"],
+    )
+    connection.execute(
+        "insert into raw.quarantine values (now(), null, 'osce:abc', 'osce', DATE '2023-11-22', "
+        "'oversized_body', 'body of 2000000 characters exceeds 1000000', null, null)"
+    )
+    connection.close()
+    print_summary(settings)
+    shown = capsys.readouterr().out
+    assert "\x1b" not in shown and "\x07" not in shown
+    assert "\\x1b[2J\\x07evil" in shown
+    assert "quarantined releases: 1" in shown
+    assert "osce:abc" in shown and "oversized_body" in shown

@@ -105,3 +105,16 @@ def test_missing_file_names_the_path(tmp_path: Path) -> None:
     missing = tmp_path / "nope.yaml"
     with pytest.raises(ConfigError, match="sources file not found"):
         load_sources(missing)
+
+
+@pytest.mark.parametrize("kind", ["directory", "binary"])
+def test_unreadable_sources_file_is_a_config_error_not_a_traceback(tmp_path: Path,
+                                                                  kind: str) -> None:
+    # Regression: a directory or a binary file as the sources file ended in a traceback.
+    target = tmp_path / "sources.yaml"
+    if kind == "directory":
+        target.mkdir()
+    else:
+        target.write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe\x00\x00")
+    with pytest.raises(ConfigError, match=r"sources\.yaml: (is a directory|not a text file)"):
+        load_sources(target)
