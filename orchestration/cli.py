@@ -98,6 +98,16 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     return _run_jobs(settings, window=(start, end + timedelta(days=1)))
 
 
+def cmd_reprocess(args: argparse.Namespace) -> int:
+    from orchestration.reprocess import reprocess
+
+    settings = _prepare(args)
+    start = date.fromisoformat(args.start) if args.start else None
+    end = date.fromisoformat(args.end) if args.end else None
+    return reprocess(settings, lambda s, window: _run_jobs(s, window=window),
+                     start=start, end=end, dry_run=args.dry_run)
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     from orchestration.summary import print_summary
 
@@ -154,6 +164,12 @@ def build_parser() -> argparse.ArgumentParser:
     backfill.add_argument("--start", required=True)
     backfill.add_argument("--end", required=True, help="inclusive")
     backfill.set_defaults(func=cmd_backfill)
+    reprocess = commands.add_parser(
+        "reprocess", help="re-extract partitions an older extractor version made")
+    reprocess.add_argument("--start", help="first partition date (default: the first)")
+    reprocess.add_argument("--end", help="last partition date, inclusive (default: the last)")
+    reprocess.add_argument("--dry-run", action="store_true", help="only list stale partitions")
+    reprocess.set_defaults(func=cmd_reprocess)
     commands.add_parser("status", help="row counts and rejections").set_defaults(func=cmd_status)
     query = commands.add_parser("query", help="run SQL on the published warehouse (read-only)")
     query.add_argument("sql")
@@ -170,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     started = time.monotonic()
     code = args.func(args)
-    if args.command in {"run", "ingest-dump", "backfill"}:
+    if args.command in {"run", "ingest-dump", "backfill", "reprocess"}:
         print(f"finished in {time.monotonic() - started:.1f} s (exit {code})")
     return code
 
