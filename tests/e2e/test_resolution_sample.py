@@ -16,8 +16,8 @@ from orchestration.cli import main
 from orchestration.extract import EXTRACTOR_VERSION
 from orchestration.warehouse.schema import MENTION_TABLES
 from orchestration.warehouse.versions import stale_partitions
-from tests.integration.dbt_fixtures import run_dbt
 from tests.conftest import SHARED_DIR
+from tests.integration.dbt_fixtures import run_dbt
 
 pytestmark = pytest.mark.e2e
 
