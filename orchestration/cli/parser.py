@@ -131,6 +131,21 @@ def build_parser() -> argparse.ArgumentParser:
     backfill.add_argument(
         "--end", required=True, type=iso_date, metavar="YYYY-MM-DD", help="last day, included"
     )
+    reprocess = _command(
+        commands,
+        "reprocess",
+        "list partitions an older extractor version made (stale) and re-extract them "
+        "from kept payloads, check, publish",
+        "pressroom reprocess --start 2023-10-01 --end 2023-10-31 --dry-run",
+        pipeline_commands.cmd_reprocess,
+    )
+    reprocess.add_argument(
+        "--start", type=iso_date, metavar="YYYY-MM-DD", help="first day (default: the first)"
+    )
+    reprocess.add_argument(
+        "--end", type=iso_date, metavar="YYYY-MM-DD", help="last day, included (default: the last)"
+    )
+    reprocess.add_argument("--dry-run", action="store_true", help="only list stale partitions")
     _command(
         commands,
         "status",

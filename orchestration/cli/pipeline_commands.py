@@ -111,3 +111,20 @@ def cmd_backfill(args: argparse.Namespace, settings: Settings, output: Output) -
     check_window(args.start, args.end)
     check_sources(settings.sources_file)
     return _launch(settings, output, "backfill", window=(args.start, args.end + timedelta(days=1)))
+
+
+def cmd_reprocess(args: argparse.Namespace, settings: Settings, output: Output) -> int:
+    from orchestration.reprocess import reprocess
+
+    if args.start and args.end:
+        check_window(args.start, args.end)
+    if not settings.warehouse_path.exists():
+        raise UserError(f"no warehouse at {settings.warehouse_path}", "run `pressroom run` first")
+    check_sources(settings.sources_file)
+    return reprocess(
+        settings,
+        lambda settings, window: _launch(settings, output, "reprocess", window=window),
+        start=args.start,
+        end=args.end,
+        dry_run=args.dry_run,
+    )

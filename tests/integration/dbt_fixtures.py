@@ -253,6 +253,52 @@ BATCH_2 = [R_NEWS, R_RUTTE_PM, R_NOVAK_LATER]
 ALL_RELEASES = BATCH_1 + BATCH_2
 BATCH_2_WINDOW = ("2023-11-09", "2024-10-16")
 
+# resolution cases (issue #10), arriving in a third incremental run:
+# - the news item again, through a text dump (no date, as-of 22 Nov): the same release, a
+#   sighting; its mentions and events must not count twice
+R_NEWS_DUMP_COPY = dataclasses.replace(
+    R_NEWS, release_id="nato:dump-5b1c0e7a9d2f4e61", published_at=None,
+    partition_date=date(2023, 11, 22), hint=None)
+# - a lone two-word surname: Catherine De Bolle, not a second person
+R_DE_BOLLE = Release(
+    release_id="europol:media-press/newsroom/news/de-bolle-opens-conference",
+    source="europol", source_name="Europol",
+    title="Europol hosts conference on cybercrime",
+    body="The conference was opened on 20 November 2023 by De Bolle, who called for "
+         "stronger cooperation.",
+    published_at=datetime(2023, 11, 20, 9, 0), partition_date=date(2023, 11, 20),
+    release_type="news", hint=None,
+    people=[Person("De Bolle", "De Bolle", None, "Executive Director", "Europol")],
+)
+# - one agenda with two timed items the same day (never one event), and another
+#   institution's untimed press conference that day (nothing ties it to either)
+R_COUNCIL_AGENDA = Release(
+    release_id="council_of_the_eu:dump-0c72bf3154d372b9",
+    source="council_of_the_eu", source_name="Council of the EU",
+    title="Media advisory – Justice and Home Affairs Council, 27 November",
+    body="08:30 Arrivals and doorstep\n\n16:30 Press conference in live streaming",
+    published_at=None, partition_date=date(2023, 11, 27),
+    release_type="media_advisory", hint="Media advisory",
+    events=[
+        Event("press_conference", "Arrivals and doorstep", date(2023, 11, 27),
+              local_time="08:30", description="Arrivals and doorstep"),
+        Event("press_conference", "Press conference in live streaming", date(2023, 11, 27),
+              local_time="16:30", description="Press conference in live streaming"),
+    ],
+)
+R_OTHER_PRESS_CONFERENCE = Release(
+    release_id="nato:opinions_219976",
+    source="nato", source_name="NATO",
+    title="Pre-ministerial press conference",
+    body="Press conference by the Secretary General on 27 November 2023.",
+    published_at=datetime(2023, 11, 27, 15, 0), partition_date=date(2023, 11, 27),
+    release_type="speech", hint="Speech",
+    events=[Event("press_conference", "Press conference", date(2023, 11, 27),
+                  description="Press conference by the Secretary General")],
+)
+RESOLUTION_CASES = [R_NEWS_DUMP_COPY, R_DE_BOLLE, R_COUNCIL_AGENDA, R_OTHER_PRESS_CONFERENCE]
+RESOLUTION_WINDOW = ("2023-11-20", "2023-11-27")
+
 # then the extractor re-reads the Europol release (partition 2023-11-06) and now dates the
 # operation 7 November: it must split from the Eurojust report instead of dragging it along
 R_EUROPOL_REEXTRACTED = dataclasses.replace(

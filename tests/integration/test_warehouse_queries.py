@@ -19,6 +19,7 @@ from tests.integration.dbt_fixtures import (
     R_EUROJUST,
     R_EUROPOL,
     R_NEWS,
+    R_NEWS_DUMP_COPY,
     load_releases,
     run_dbt,
 )
@@ -46,7 +47,8 @@ def test_the_reference_has_a_dozen_queries_each_under_a_heading():
 def published(tmp_path_factory):
     work = tmp_path_factory.mktemp("warehouse")
     db_path = work / "pressroom.duckdb"
-    load_releases(db_path, ALL_RELEASES)
+    # the news item arrives a second time through a text dump: one release, two sightings
+    load_releases(db_path, [*ALL_RELEASES, R_NEWS_DUMP_COPY])
     run_dbt(db_path, work, "build")
     conn = duckdb.connect(str(db_path), read_only=True)
     yield conn
@@ -107,10 +109,16 @@ def test_press_conferences_in_utc(published):
 
 def test_people_by_office(published):
     rows = run(published, "People by office over time")
-    assert rows == [
+    secretaries_general = [row for row in rows if row[1] == "Secretary General"]
+    assert secretaries_general == [
+        ("NATO", "Secretary General", "Jaap de Hoop Scheffer", date(2004, 1, 5), date(2009, 7, 31)),
+        ("NATO", "Secretary General", "Anders Fogh Rasmussen", date(2009, 8, 1), date(2014, 9, 30)),
         ("NATO", "Secretary General", "Jens Stoltenberg", date(2014, 10, 1), date(2024, 9, 30)),
         ("NATO", "Secretary General", "Mark Rutte", date(2024, 10, 1), None),
     ]
+    # NATO's other offices in seed known_offices come with their true tenure too
+    assert ("NATO", "Deputy Secretary General", "Mircea Geoană", date(2019, 10, 17),
+            date(2024, 9, 10)) in rows
     assert run(published, "Who held an office on a given day") == [
         ("Mark Rutte", "Secretary General", "NATO")]
 
@@ -173,3 +181,19 @@ def test_evidence_is_the_text_it_cites(published):
 def test_releases_updated_after_publication(published):
     rows = run(published, "Releases updated after publication")
     assert [(row[0], row[3]) for row in rows] == [(R_ADVISORY.release_id, 2)]
+
+
+def test_every_copy_of_a_release(published):
+    assert run(published, "Every copy of a release, and where it came from") == [
+        (R_NEWS.title, R_NEWS.release_id, "nato", f"https://example.org/{R_NEWS.release_id[5:]}",
+         "self", True),
+        (R_NEWS.title, R_NEWS_DUMP_COPY.release_id, "nato",
+         f"https://example.org/{R_NEWS_DUMP_COPY.release_id[5:]}", "same_text", False),
+    ]
+
+
+def test_events_on_the_map(published):
+    rows = run(published, "Events on the map, with how precisely they are placed")
+    assert (date(2023, 11, 9), "press_conference", "Berlin", "city", False, 52.52437,
+            13.41053) in rows
+    assert all(row[5] is not None and row[6] is not None for row in rows)

@@ -34,13 +34,13 @@ as_of_dates as (
 
 ),
 
--- the latest version of every release id, with its normalised text: lower case, accents
--- and everything but letters and digits dropped, so quotes, dashes, spacing and a
--- teaser's trailing "…" do not matter
+-- the latest version of every release id, with its normalised title: lower case, accents
+-- and everything but letters and digits dropped, so quotes, dashes and spacing do not matter
 arrivals as (
 
     select
         releases.release_id,
+        releases.release_version,
         releases.source,
         releases.source_name,
         releases.native_id,
@@ -52,15 +52,39 @@ arrivals as (
         releases.is_truncated,
         releases.fetched_at,
         releases.content_hash,
-        length(releases.body_text) as body_length,
-        regexp_replace(lower(strip_accents(releases.title)), '[^a-z0-9]+', '', 'g') as title_key,
-        regexp_replace(lower(strip_accents(releases.body_text)), '[^a-z0-9]+', '', 'g') as body_key
+        regexp_replace(lower(strip_accents(releases.title)), '[^a-z0-9]+', '', 'g') as title_key
     from releases
     inner join latest_versions
         on releases.release_id = latest_versions.release_id
         and releases.release_version = latest_versions.release_version
     left join as_of_dates
         on releases.release_id = as_of_dates.release_id
+
+),
+
+-- only a title that more than one arrival carries can hide a copy: normalise those texts
+-- alone (most titles are unique; normalising every body on every run would be the cost)
+shared_titles as (
+
+    select title_key
+    from arrivals
+    group by title_key
+    having count(*) > 1
+
+),
+
+candidates as (
+
+    select
+        arrivals.*,
+        length(releases.body_text) as body_length,
+        regexp_replace(lower(strip_accents(releases.body_text)), '[^a-z0-9]+', '', 'g') as body_key
+    from arrivals
+    inner join shared_titles
+        on arrivals.title_key = shared_titles.title_key
+    inner join releases
+        on arrivals.release_id = releases.release_id
+        and arrivals.release_version = releases.release_version
 
 ),
 
@@ -79,7 +103,7 @@ ranked as (
                 fetched_at,
                 release_id
         ) as title_rank
-    from arrivals
+    from candidates
 
 ),
 

@@ -5,6 +5,7 @@ import dagster as dg
 from orchestration.defs.ingestion.assets import RAW_RELEASES
 from orchestration.defs.partitions import DUCKDB_POOL, release_partitions, window_of
 from orchestration.defs.resources import WarehouseResource
+from orchestration.extract.pipeline import EXTRACTOR_VERSION
 from orchestration.warehouse.mentions import (
     extract_batches,
     latest_releases,
@@ -30,7 +31,9 @@ _GRAINS = {
 @dg.multi_asset(
     name="extract_mentions",
     specs=[
+        # code_version: the Dagster UI marks partitions materialized by an older extractor
         dg.AssetSpec(key, deps=[RAW_RELEASES], group_name="extraction", kinds={"duckdb"},
+                     code_version=EXTRACTOR_VERSION,
                      description=f"Grain: {_GRAINS[table]}.")
         for table, key in MENTION_KEYS.items()
     ],
@@ -49,8 +52,6 @@ def extract_mentions(context: dg.AssetExecutionContext, warehouse: WarehouseReso
     with warehouse.connect() as conn:
         batches = extract_batches(latest_releases(conn, window.start, window.end), tally)
         counts = replace_mentions(conn, window.start, window.end, batches)
-    from orchestration.extract import EXTRACTOR_VERSION
-
     for table, key in MENTION_KEYS.items():
         yield dg.MaterializeResult(asset_key=key, metadata={
             "rows": counts[table], **tally, "extractor_version": EXTRACTOR_VERSION,
