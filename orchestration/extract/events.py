@@ -235,9 +235,11 @@ def build_events(
     fallback_date: DateMention | None = None,
     title: str = "",
     speakers: list[str] | None = None,
+    undated: bool = False,
 ) -> list[Draft]:
     """Event drafts in text order. ``title`` (of a transcript) and the ``speakers`` it names
-    give the speech or press conference when the body does not head it."""
+    give the speech or press conference when the body does not head it. ``undated``: the
+    reference date is only a fetch day (see ``dates``)."""
     refs_cache: list[list[tuple[re.Pattern[str], str, str, tuple[str, ...]]]] = []
 
     def refs() -> list[tuple[re.Pattern[str], str, str, tuple[str, ...]]]:
@@ -331,7 +333,7 @@ def build_events(
             ):
                 continue
             header = (
-                date_line(sentence.text, reference_date)
+                date_line(sentence.text, reference_date, undated)
                 if dated and len(sentence.text) <= _HEADER_MAX
                 else None
             )
@@ -414,7 +416,14 @@ def build_events(
                 built.add((event_kind, when.start_date, when.end_date))
     if title:
         titled = _title_event(
-            body, title, speakers or [], dates, persons, places, prose, reference_date
+            body,
+            title,
+            speakers or [],
+            dates,
+            persons,
+            places,
+            prose,
+            None if undated else reference_date,
         )
         if titled is not None:
             prose.insert(0, titled)
@@ -468,7 +477,7 @@ def _title_event(
     persons: list[PersonMention],
     places: list[LocationMention],
     prose: list[Draft],
-    reference_date: date,
+    reference_date: date | None,
 ) -> Draft | None:
     """The speech or press conference a transcript's title names ("Speech by X at ..."):
     dated by the body's dateline ("Riga, 11 June 2025"), else by the first date of its
@@ -515,6 +524,8 @@ def _title_event(
         )
         start_date = opening.start_date if opening else reference_date
         end_date = opening.end_date if opening else None
+        if start_date is None:
+            return None  # an undated release: no day to give it
     evidence = Span(evidence.start, evidence.end, body[evidence.start : evidence.end])
     near = [p for p in places if evidence.start <= p.start < evidence.end]
     if not near and top is None:
