@@ -79,7 +79,8 @@ _MONTH_YEAR = re.compile(
 _YEAR_ONLY = re.compile(rf"\b(?:in|during|throughout)\s+(?P<y1>{_YEAR})\b(?![-–/]?\d)")
 _RELATIVE = re.compile(
     r"\b(?P<rel>yesterday|today|tomorrow|(?:this|last|next) (?:week|month)|"
-    r"the day before yesterday|the day after tomorrow)\b",
+    r"the day before yesterday|the day after tomorrow|this (?:morning|afternoon|evening)|"
+    r"tonight)\b",
     re.IGNORECASE,
 )
 
@@ -134,6 +135,10 @@ def _relative(word: str, reference: date) -> tuple[date, date | None, str] | Non
         "tomorrow": 1,
         "the day before yesterday": -2,
         "the day after tomorrow": 2,
+        "this morning": 0,
+        "this afternoon": 0,
+        "this evening": 0,
+        "tonight": 0,
     }
     if word in days:
         return reference + timedelta(days=days[word]), None, "day"

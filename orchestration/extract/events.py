@@ -10,7 +10,7 @@ import bisect
 import functools
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from orchestration.extract.dates import DateMention, date_line
 from orchestration.extract.gazetteer import gazetteer
@@ -146,6 +146,8 @@ def _office_ref(
                 forms.append(rf"{demonym_of[organisation]} {escaped}")
         if sole_holder:
             forms.append(rf"\b[Tt]he {escaped}\b")
+            # "Secretary General’s joint press point" (not the Deputy's)
+            forms.append(rf"(?<!Deputy )(?<!Assistant )\b{escaped}[’']s\b")
     if honorific in ("His Majesty", "Her Majesty"):
         forms.append(honorific)
         needles.append(honorific)
@@ -395,12 +397,15 @@ def build_events(
                 if not found:
                     continue
             clock = prose_time(sentence.text) if when.precision == "day" else None
+            lasting = _lasting_days(sentence.text) if when.end_date is None else None
             for pos, event_kind in found:
                 draft = Draft(
                     event_type=event_kind,
                     description=sentence.text[:200],
                     start_date=when.start_date,
-                    end_date=when.end_date,
+                    end_date=when.start_date + timedelta(days=lasting - 1)
+                    if lasting and event_kind in _LASTING_KINDS and when.precision == "day"
+                    else when.end_date,
                     precision=when.precision,
                     evidence=sentence,
                     place=_best_place([p for p in in_sentence if p.start > pos], body)
@@ -547,6 +552,22 @@ def _title_event(
         people=people,
         roles=dict.fromkeys(speakers, "speaker"),
     )
+
+
+_LASTING = re.compile(r"\b(two|three|four|five|2|3|4|5)-day\b")
+_LASTING_KINDS = ("conference", "visit", "operation")
+_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5}
+
+
+def _lasting_days(text: str) -> int | None:
+    """Days a "two-day summit" lasts, when the sentence says so."""
+    if "-day" not in text:
+        return None
+    match = _LASTING.search(text)
+    if match is None:
+        return None
+    word = match.group(1)
+    return _NUMBERS.get(word) or int(word)
 
 
 def _visitors(
