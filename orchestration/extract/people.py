@@ -668,7 +668,7 @@ def _unanchored(body: str, source_name: str) -> list[PersonHit]:
 
 
 @functools.cache
-def _given_names() -> dict[str, None]:
+def given_names() -> dict[str, None]:
     """The curated given names of ``data/first_names.txt`` (dict keys: see ``starts_of``)."""
     text = (DATA_DIR / "first_names.txt").read_text(encoding="utf-8")
     names: dict[str, None] = {}
@@ -710,7 +710,7 @@ def _bare_names(body: str, found: list[PersonHit]) -> list[PersonHit]:
     known given name ("Mark Rutte took office"), or follows a verb that takes a person
     ("welcomed Ylva Johansson", "succeeding Jens Stoltenberg")."""
     scanned = anchors(body)
-    starts = [start for start, _word in scanned.starts_of(_given_names())]
+    starts = [start for start, _word in scanned.starts_of(given_names())]
     for cue_start, cue in scanned.cue_positions(PERSON_VERBS):
         after = cue_start + len(cue)
         if body.startswith(" ", after) and body[after + 1 : after + 2].isupper():
