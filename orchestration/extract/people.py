@@ -76,11 +76,15 @@ _SEP = r"[ \u00a0]{1,2}"  # a layout gap ("Timing TBC      Visit") is not inside
 # Candidates start at a capitalised word (or "al-"/"el-"): a cheap check before the big
 # alternations, which the regex engine would otherwise try at every character.
 _AT_WORD = rf"(?<![\w’'])(?=[{_UPPER}]|al-|el-)"
-_NAME = rf"{_TOKEN}(?:{_SEP}(?:{_PARTICLE}{_SEP})*{_TOKEN})*"
-_NAME2 = rf"{_TOKEN}(?:{_SEP}(?:{_PARTICLE}{_SEP})*{_TOKEN})+"
+# Tokens join by spaces (with particles between), or by a spaced hyphen in a double-barrelled
+# surname ("Haradinaj - Stublla").
+_JOIN = rf"(?:{_SEP}(?:{_PARTICLE}{_SEP})*| - )"
+_NAME = rf"{_TOKEN}(?:{_JOIN}{_TOKEN})*"
+_NAME2 = rf"{_TOKEN}(?:{_JOIN}{_TOKEN})+"
 _OFSEQ = rf"{_TOKEN}(?:{_SEP}(?:(?:of|and|for|the){_SEP})*{_TOKEN})*"
 _HONORIFIC = (
-    r"(?:Mr|Mrs|Ms|Miss|Dr|Prof|Professor|Sir|Dame|Lord|Lady|H\.E\.|His Excellency|"
+    r"(?:(?:H\. ?E\.|His Excellency|Her Excellency) (?:Mr|Mrs|Ms|Dr)|(?:The )?Rt\.? Hon|"
+    r"Right Honourable|Mr|Mrs|Ms|Miss|Dr|Prof|Professor|Sir|Dame|Lord|Lady|H\.E\.|His Excellency|"
     r"Her Excellency|His Majesty|Her Majesty|His Royal Highness|Her Royal Highness|His Highness|"
     r"Her Highness)"
 )
@@ -93,6 +97,12 @@ _SAID_VERBS = (
 # Words that are never part of a person's name.
 _NON_NAME = frozenset(
     [
+        "Rt",
+        "Hon",
+        "MP",
+        "MEP",
+        "QC",
+        "KC",
         "January",
         "February",
         "March",
@@ -475,6 +485,7 @@ def _matches_at(pattern: re.Pattern[str], body: str, starts: list[int]) -> list[
 
 
 _NON_SPACE = re.compile(r"\S+")
+_POST_NOMINALS = frozenset({"MP", "MEP", "QC", "KC"})
 _POSSESSIVE_ENDINGS = ("’s", "'s")
 
 
@@ -487,7 +498,8 @@ def _clean_tokens(text: str, offset: int) -> tuple[int, int, list[str]] | None:
         start, token = match.start(), match.group()
         bare = token[:-2] if token.endswith(_POSSESSIVE_ENDINGS) else token
         bad = (
-            bare in _NON_NAME
+            (bare == "-" and not keep)
+            or bare in _NON_NAME
             or bare in countries
             or bare in demonyms
             or (bare.isupper() and len(bare) > 1 and not keep and bare not in _ROMAN)
@@ -499,7 +511,7 @@ def _clean_tokens(text: str, offset: int) -> tuple[int, int, list[str]] | None:
         keep.append((start, bare))
         if bare != token:  # a possessive ends the name
             break
-    while keep and keep[-1][1] in _PARTICLES:
+    while keep and (keep[-1][1] in _PARTICLES or keep[-1][1] == "-"):
         keep.pop()
     if not keep or all(t in _PARTICLES for _s, t in keep):
         return None
@@ -516,6 +528,25 @@ def _normalise(tokens: list[str]) -> str:
             token = "-".join(part.capitalize() for part in token.split("-"))
         out.append(token)
     return " ".join(out)
+
+
+def _place_runs_on(of_part: str, tokens: list[str]) -> bool:
+    """Whether a place name starts in the office's "of" part and ends in the name ("of the
+    Russian" + "Federation")."""
+    words = [*of_part.split(), *tokens]
+    surfaces = place_surfaces()
+    return any(" ".join(words[i:]) in surfaces for i in range(len(words) - len(tokens)))
+
+
+@functools.cache
+def place_surfaces() -> frozenset[str]:
+    """Every name the gazetteer matches ("Diego Garcia", "Russian Federation")."""
+    return frozenset(
+        surface
+        for groups in gazetteer().index.values()
+        for group in groups.values()
+        for _lead, surface, _alias in group
+    )
 
 
 def _split_of_part(of_part: str) -> tuple[str, str] | None:
@@ -575,6 +606,8 @@ def _anchored(body: str, source_name: str) -> list[PersonHit]:
         if start != match.start("name") and not _only_ranks(body[match.start("name") : start]):
             continue  # the anchor does not touch the name
         of_part = match.group("of")
+        if of_part and _place_runs_on(of_part, tokens):
+            continue  # "of the Russian Federation": the office's country, not a name
         split = _split_of_part(of_part) if of_part else None
         if split:
             _head, rest = split
@@ -658,8 +691,10 @@ def _unanchored(body: str, source_name: str) -> list[PersonHit]:
             if cleaned is None or len(cleaned[2]) < 2:
                 continue
             start, end, tokens = cleaned
-            if key == "appositive" and end != match.end("name"):
-                continue
+            if key == "appositive" and not _POST_NOMINALS.issuperset(
+                body[end : match.end("name")].split()
+            ):
+                continue  # the run goes on past the name ("MP" may follow it)
             title, org = _title_org(match, source_name) if key == "appositive" else (None, None)
             hits.append(
                 PersonHit(start, end, body[start:end], _normalise(tokens), None, title, org)
@@ -698,8 +733,8 @@ def _plain_name(body: str, start: int) -> tuple[int, int, list[str]] | None:
     tokens = cleaned[2]
     if len(tokens) < len(raw):
         return None  # the run goes on into "Centre", "Foundation", "Police" ...: an organisation
-    if any(_is_place_word(t) for t in tokens):
-        return None
+    if any(_is_place_word(t) for t in tokens) or " ".join(tokens) in place_surfaces():
+        return None  # "Diego Garcia" the island
     if tokens[-1].endswith(".") or all(t.isupper() for t in tokens):
         return None
     return cleaned
@@ -737,11 +772,15 @@ def _resolve(hits: list[PersonHit], body: str) -> list[PersonHit]:
     resolved: list[PersonHit] = []
     for hit in hits:
         name = hit.full_name
-        if len(name.split()) == 1:
-            for full in full_names:
-                if full.endswith(" " + name):
-                    name = full
-                    break
+        # "Haradinaj - Stublla" after "Meliza Haradinaj - Stublla"
+        ending = [full for full in full_names if full.endswith(" " + name)]
+        if ending:
+            name = ending[0]
+        elif len(name.split()) == 1:
+            # "Mr Ban" after "Ban Ki-moon": the one full name holding the word elsewhere
+            holding = [full for full in dict.fromkeys(full_names) if name in full.split()]
+            if len(holding) == 1:
+                name = holding[0]
         hit = hit._replace(full_name=name)
         resolved.append(hit)
     for hit in resolved:

@@ -86,6 +86,9 @@ PERSON_VERBS: tuple[str, ...] = (
     "invited",
     "briefed",
     "signed by",
+    "spokesperson",
+    "spokesman",
+    "spokeswoman",
 )
 RELATIVE_WORDS: tuple[str, ...] = (
     "yesterday",
