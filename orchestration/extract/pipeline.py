@@ -25,7 +25,7 @@ from orchestration.extract.release_type import classify_release
 from orchestration.extract.text import boilerplate_spans
 from orchestration.extract.times import find_timed_lines
 
-EXTRACTOR_VERSION = "1.4.1"
+EXTRACTOR_VERSION = "1.5.0"
 # Frozen dataclasses' ``__init__`` sets each field through ``object.__setattr__``; these
 # fill the same fields directly (all arguments positional, in field order).
 _new_person = fast_constructor(PersonMention)
