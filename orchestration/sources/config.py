@@ -31,6 +31,8 @@ class HttpConfig(Strict):
     max_bytes: int = Field(10_000_000, gt=0)
     max_redirects: int = Field(5, ge=0, le=20)
     cache_expire_s: int = Field(0, ge=0)
+    allowed_private_endpoints: tuple[str, ...] = ()
+    """Exact non-public endpoints this source may contact ("127.0.0.1:8080"): test servers."""
 
 
 class RateLimit(Strict):

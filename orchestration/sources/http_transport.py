@@ -21,6 +21,7 @@ def settings_for(source: SourceConfig, base: HttpSettings | None = None) -> Http
         retry_after_cap_s=http.retry_after_cap_s, max_bytes=http.max_bytes,
         max_redirects=http.max_redirects, cache_expire_s=http.cache_expire_s,
         min_interval_s=source.rate_limit.min_interval_s,
+        allowed_private_endpoints=http.allowed_private_endpoints,
     )
 
 
