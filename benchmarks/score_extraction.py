@@ -22,7 +22,8 @@ Matching rules (the yaml header comments state the same):
   ``de la Cruz Ortega``) fold into a found full name of the same release ending in them.
   Labels may list ``aliases``.
 * places: name (same normalisation, ``aliases`` allowed) + ISO country code (null for
-  regions); country-code accuracy is reported over found places whose name matches a label.
+  regions); the found name is the resolved one or any text it was written as ("UK");
+  country-code accuracy is reported over found places whose name matches a label.
 * events: start_date, plus end_date / time / tz / location when the label gives them (an
   event at a venue matches a label naming the venue's parent place, e.g. its city);
   type accuracy is reported over matched events.
@@ -89,6 +90,8 @@ class FoundRelease:
     places: tuple[tuple[str, str | None], ...] = ()
     events: tuple[FoundEvent, ...] = ()
     error: str | None = None
+    # (place name, country) -> the texts it was written as ("UK" for United Kingdom)
+    place_surfaces: Mapping[tuple[str, str | None], frozenset[str]] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------- scores
@@ -322,6 +325,21 @@ def place_matches(label: Mapping[str, Any], found: tuple[str, str | None]) -> bo
     return place_name_matches(label, name) and country(label.get("country")) == country(code)
 
 
+def place_matches_as_written(
+    surfaces: Mapping[tuple[str, str | None], frozenset[str]],
+) -> Callable[[Mapping[str, Any], tuple[str, str | None]], bool]:
+    """``place_matches`` on the resolved name or on any text the place was written as
+    ("UK" for United Kingdom): labels name places as the body writes them."""
+
+    def matches(label: Mapping[str, Any], found: tuple[str, str | None]) -> bool:
+        if country(label.get("country")) != country(found[1]):
+            return False
+        names = {found[0], *surfaces.get(found, ())}
+        return any(place_name_matches(label, name) for name in names)
+
+    return matches
+
+
 def tz_matches(label_tz: Any, event: FoundEvent) -> bool:
     wanted = fold(str(label_tz))
     return wanted in {fold(value) for value in (event.tz, event.tz_name) if value}
@@ -513,9 +531,17 @@ def score_release(label: Mapping[str, Any], found: FoundRelease, scores: Scores)
     _record(report, "people", kind, misses, extras)
 
     places = list(dict.fromkeys((name, country(code)) for name, code in found.places))
+    surfaces = {
+        (name, country(code)): texts for (name, code), texts in found.place_surfaces.items()
+    }
     required, acceptable = label_lists(label.get("locations"))
     kind, _, misses, extras = score_items(
-        required, acceptable, places, place_matches, describe_place_label, describe_place
+        required,
+        acceptable,
+        places,
+        place_matches_as_written(surfaces),
+        describe_place_label,
+        describe_place,
     )
     _record(report, "places", kind, misses, extras)
     scores.country_code.add(country_accuracy([*required, *acceptable], places))
@@ -614,7 +640,12 @@ def found_from_rows(rows: Mapping[str, list[Mapping[str, Any]]]) -> FoundRelease
                 location_parent=parents.get(place_id),
             )
         )
+    surfaces: dict[tuple[str, str | None], set[str]] = {}
+    for r in locations:
+        key = (r.get("place_name") or r.get("surface_text") or "", r.get("country_code"))
+        surfaces.setdefault(key, set()).add(r.get("surface_text") or "")
     return FoundRelease(
+        place_surfaces={key: frozenset(texts) for key, texts in surfaces.items()},
         release_type=annotations[0].get("release_type"),
         people=tuple(
             r["full_name"] for r in rows.get("person_mentions") or [] if r.get("full_name")
@@ -710,6 +741,75 @@ def run_realset(jsonl_text: str, fetched_on: date) -> tuple[dict[str, FoundRelea
         except Exception as exc:  # a crash on one release must not hide the others' scores
             found[title] = FoundRelease(error=f"{type(exc).__name__}: {exc}")
     return found, version
+
+
+MARTS_QUERIES = {
+    "releases": "select release_id, title, release_type from marts.fct_releases",
+    "people": """
+        select mentions.release_id, people.full_name
+        from marts.fct_person_mentions as mentions
+        inner join marts.dim_people as people on people.person_id = mentions.person_id""",
+    "places": """
+        select mentions.release_id, places.name, places.country_code, mentions.mention_text
+        from marts.fct_location_mentions as mentions
+        inner join marts.dim_locations as places on places.location_id = mentions.location_id""",
+    "events": """
+        select reports.release_id, events.event_id, events.event_type, events.start_date,
+               events.end_date, strftime(events.start_time, '%H:%M') as start_time,
+               events.timezone, places.name as place_name, parents.name as parent_name
+        from marts.fct_event_releases as reports
+        inner join marts.fct_events as events on events.event_id = reports.event_id
+        left join marts.dim_locations as places on places.location_id = events.location_id
+        left join marts.dim_locations as parents
+            on parents.location_id = places.parent_location_id
+        order by reports.release_id, reports.event_mention_id""",
+    "appearances": """
+        select appearances.event_id, people.full_name
+        from marts.fct_appearances as appearances
+        inner join marts.dim_people as people on people.person_id = appearances.person_id""",
+}
+
+
+def found_from_marts(conn: Any) -> dict[str, FoundRelease]:
+    """{title: found} read back from a published warehouse's marts (a DuckDB connection)."""
+    rows = {name: conn.execute(sql).fetchall() for name, sql in MARTS_QUERIES.items()}
+    people: dict[str, list[str]] = {}
+    for release_id, name in rows["people"]:
+        people.setdefault(release_id, []).append(name)
+    places: dict[str, list[tuple[str, str | None]]] = {}
+    surfaces: dict[str, dict[tuple[str, str | None], set[str]]] = {}
+    for release_id, name, code, text in rows["places"]:
+        places.setdefault(release_id, []).append((name, code))
+        surfaces.setdefault(release_id, {}).setdefault((name, code), set()).add(text or "")
+    participants: dict[str, list[str]] = {}
+    for event_id, name in rows["appearances"]:
+        participants.setdefault(event_id, []).append(name)
+    events: dict[str, list[FoundEvent]] = {}
+    for release_id, event_id, kind, start, end, time, tz, place, parent in rows["events"]:
+        events.setdefault(release_id, []).append(
+            FoundEvent(
+                event_type=kind,
+                start_date=as_date(start),
+                end_date=as_date(end),
+                time=time,
+                tz=tz,
+                location=place,
+                participants=tuple(participants.get(event_id, [])),
+                location_parent=parent,
+            )
+        )
+    return {
+        title: FoundRelease(
+            release_type=release_type,
+            people=tuple(people.get(release_id, [])),
+            places=tuple(places.get(release_id, [])),
+            events=tuple(events.get(release_id, [])),
+            place_surfaces={
+                key: frozenset(texts) for key, texts in surfaces.get(release_id, {}).items()
+            },
+        )
+        for release_id, title, release_type in rows["releases"]
+    }
 
 
 # ---------------------------------------------------------------- output

@@ -3,6 +3,13 @@
 Year-less dates take the year that puts them nearest the reference date. Relative weeks
 ("last week", "this week") are never turned into a day: they give month precision when the
 whole week lies in one month, and nothing otherwise (an event must not get a day it lacks).
+
+A release with no publication date (``undated``: the reference is only the day it was
+fetched) takes a year-less date's year from the text's own evidence: the weekday written with
+it ("Tuesday 24 March": the latest such year not after the fetch day), else the nearest year
+the text names before it (after it when none comes before). With neither, the date is
+dropped: no year is invented. Relative days ("today", "last week") are dropped too. An
+impossible day ("31 June") is no date at all, not a month.
 """
 
 from __future__ import annotations
@@ -72,7 +79,8 @@ _MONTH_YEAR = re.compile(
 _YEAR_ONLY = re.compile(rf"\b(?:in|during|throughout)\s+(?P<y1>{_YEAR})\b(?![-–/]?\d)")
 _RELATIVE = re.compile(
     r"\b(?P<rel>yesterday|today|tomorrow|(?:this|last|next) (?:week|month)|"
-    r"the day before yesterday|the day after tomorrow)\b",
+    r"the day before yesterday|the day after tomorrow|this (?:morning|afternoon|evening)|"
+    r"tonight)\b",
     re.IGNORECASE,
 )
 
@@ -127,6 +135,10 @@ def _relative(word: str, reference: date) -> tuple[date, date | None, str] | Non
         "tomorrow": 1,
         "the day before yesterday": -2,
         "the day after tomorrow": 2,
+        "this morning": 0,
+        "this afternoon": 0,
+        "this evening": 0,
+        "tonight": 0,
     }
     if word in days:
         return reference + timedelta(days=days[word]), None, "day"
@@ -187,14 +199,99 @@ def _finditer(pattern: re.Pattern[str], text: str, windows: list[tuple[int, int]
         yield from pattern.finditer(text, start, end)
 
 
-def find_dates(text: str, reference: date) -> list[DateMention]:
-    """All date mentions in ``text``, non-overlapping, in text order."""
+@dataclass(frozen=True)
+class _YearLess:
+    """A day or range written without a year, resolved once the text's years are known."""
+
+    start: int
+    end: int
+    month: int
+    day: int
+    weekday: int | None
+    end_month: int | None = None
+    end_day: int | None = None
+
+
+_WEEKDAY_INDEX = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+_WEEKDAY_WORD = re.compile(_WEEKDAY)
+
+
+def _weekday_in(text: str) -> int | None:
+    match = _WEEKDAY_WORD.search(text)
+    return _WEEKDAY_INDEX[match.group()[:3].lower()] if match else None
+
+
+def _year_of_weekday(month: int, day: int, weekday: int, latest: date) -> int | None:
+    """The latest year (28 back at most: the calendar repeats) in which month/day falls on
+    ``weekday`` and is not after ``latest``."""
+    for year in range(latest.year, latest.year - 29, -1):
+        try:
+            when = date(year, month, day)
+        except ValueError:
+            continue
+        if when <= latest and when.weekday() == weekday:
+            return year
+    return None
+
+
+_BARE_YEAR = re.compile(rf"(?<![\w/.-]){_YEAR}(?![\w/.-]\d)")
+
+
+def _resolve_year_less(
+    text: str, pending: list[_YearLess], found: list[DateMention], reference: date
+) -> list[DateMention]:
+    """Dates for year-less mentions of an undated release (see the module docstring): years
+    of written dates and years named on their own ("the 2019 review"), none after the fetch."""
+    named = [(m.start(), int(m.group())) for m in _BARE_YEAR.finditer(text)]
+    years = sorted(
+        (pos, year)
+        for pos, year in [*((m.start, m.start_date.year) for m in found), *named]
+        if year <= reference.year
+    )
+    resolved = []
+    for item in pending:
+        year = None
+        if item.weekday is not None:
+            year = _year_of_weekday(item.month, item.day, item.weekday, reference)
+        if year is None and years:
+            before = [y for pos, y in years if pos < item.start]
+            year = before[-1] if before else years[0][1]
+        if year is None:
+            continue
+        start = _make(year, item.month, item.day, reference)
+        end = None
+        if item.end_month is not None and item.end_day is not None:
+            end_year = year + 1 if item.end_month < item.month else year
+            end = _make(end_year, item.end_month, item.end_day, reference)
+            if end is None or start is None or end < start:
+                continue
+        if start is not None:
+            resolved.append(_new_date(item.start, item.end, start, end, "day"))
+    return resolved
+
+
+def _impossible(year: int | None, month: int, day: int) -> bool:
+    """A day the month does not have ("31 June"; 29 February only in leap years)."""
+    try:
+        date(year or 2000, month, day)  # 2000 is a leap year: a year-less 29 February is real
+    except ValueError:
+        return True
+    return False
+
+
+def find_dates(text: str, reference: date, *, undated: bool = False) -> list[DateMention]:
+    """All date mentions in ``text``, non-overlapping, in text order. ``undated``: the
+    reference is only a fetch day (see the module docstring)."""
     found: list[DateMention] = []
+    blocked: list[tuple[int, int]] = []  # impossible days and year-less dates: no month either
+    pending: list[_YearLess] = []
     months = [start for start, _word in anchors(text).starts_of(_MONTH_WORDS)]
     windows = {name: _windows(months, len(text), *reach) for name, reach in _REACH.items()}
 
     def taken(start: int, end: int) -> bool:
-        return any(m.start < end and start < m.end for m in found)
+        return any(m.start < end and start < m.end for m in found) or any(
+            b_start < end and start < b_end for b_start, b_end in blocked
+        )
 
     for name, pattern in (("range", _RANGE), ("us_range", _US_RANGE)):
         for match in _finditer(pattern, text, windows[name]):
@@ -205,7 +302,15 @@ def find_dates(text: str, reference: date) -> list[DateMention]:
             m1 = _month(groups["m1"]) if groups.get("m1") else m2
             y2 = int(groups["y2"]) if groups.get("y2") else None
             y1 = int(groups["y1"]) if groups.get("y1") else None
-            end_date = _make(y2, m2, _day(groups["d2"]), reference)
+            d1, d2 = _day(groups["d1"]), _day(groups["d2"])
+            if _impossible(y1 or y2, m1, d1) or _impossible(y2, m2, d2):
+                blocked.append(match.span())
+                continue
+            if undated and y2 is None:
+                blocked.append(match.span())
+                pending.append(_YearLess(*match.span(), m1, d1, _weekday_in(match.group()), m2, d2))
+                continue
+            end_date = _make(y2, m2, d2, reference)
             if end_date is None:
                 continue
             if y1 is None:
@@ -219,7 +324,17 @@ def find_dates(text: str, reference: date) -> list[DateMention]:
             if taken(*match.span()):
                 continue
             year = int(match.group("y1")) if match.group("y1") else None
-            day = _make(year, _month(match.group("m1")), _day(match.group("d1")), reference)
+            month, day_number = _month(match.group("m1")), _day(match.group("d1"))
+            if _impossible(year, month, day_number):
+                blocked.append(match.span())
+                continue
+            if undated and year is None:
+                blocked.append(match.span())
+                pending.append(
+                    _YearLess(*match.span(), month, day_number, _weekday_in(match.group()))
+                )
+                continue
+            day = _make(year, month, day_number, reference)
             if day is not None:
                 found.append(_new_date(*match.span(), day, None, "day"))
     for match in _finditer(_MONTH_YEAR, text, windows["us_single"]):
@@ -254,13 +369,18 @@ def find_dates(text: str, reference: date) -> list[DateMention]:
         len(text),
     )
     for match in _finditer(_RELATIVE, text, relative_windows):
-        if taken(*match.span()):
-            continue
+        if undated or taken(*match.span()) or _DATE_IN_BRACKETS.match(text, match.end()):
+            continue  # "today (24 February 2021)": the written date is the one to use
         resolved = _relative(match.group("rel"), reference)
         if resolved is not None:
             found.append(_new_date(*match.span(), *resolved))
+    if pending:
+        found += _resolve_year_less(text, pending, found, reference)
     found.sort(key=lambda m: m.start)
     return [_balanced(text, m) for m in found]
+
+
+_DATE_IN_BRACKETS = re.compile(rf"\s*\((?:{_WEEKDAY},?\s+)?{_DAY}\s+{_MONTH}")
 
 
 def _balanced(text: str, mention: DateMention) -> DateMention:
@@ -276,14 +396,18 @@ def _balanced(text: str, mention: DateMention) -> DateMention:
     return _new_date(mention.start, end, mention.start_date, mention.end_date, mention.precision)
 
 
+_CLOCK_NOTE = re.compile(r"\((?:all times )?(?:local time|[A-Z]{2,5}(?: time)?)\)", re.I)
+
+
 @functools.lru_cache(maxsize=256)
-def date_line(text: str, reference: date) -> DateMention | None:
-    """A line that is only a date ("Thursday   09 November 2023"): a day header (cached: a
-    pure function of the line and the reference date, and day headers recur)."""
-    stripped = text.strip()
+def date_line(text: str, reference: date, undated: bool = False) -> DateMention | None:
+    """A line that is only a date ("Thursday   09 November 2023"), perhaps with a note on
+    its clock ("Thursday 27 August (local time)"): a day header (cached: a pure function of
+    its arguments, and day headers recur)."""
+    stripped = _CLOCK_NOTE.sub("", text).strip()
     if not stripped or len(stripped) > 60:
         return None
-    for mention in find_dates(stripped, reference):
+    for mention in find_dates(stripped, reference, undated=undated):
         rest = (stripped[: mention.start] + stripped[mention.end :]).strip(" ,–-:()")
         if mention.precision == "day" and not re.sub(_WEEKDAY, "", rest).strip(" ,"):
             return mention

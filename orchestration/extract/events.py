@@ -10,7 +10,7 @@ import bisect
 import functools
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from orchestration.extract.dates import DateMention, date_line
 from orchestration.extract.gazetteer import gazetteer
@@ -146,6 +146,8 @@ def _office_ref(
                 forms.append(rf"{demonym_of[organisation]} {escaped}")
         if sole_holder:
             forms.append(rf"\b[Tt]he {escaped}\b")
+            # "Secretary General’s joint press point" (not the Deputy's)
+            forms.append(rf"(?<!Deputy )(?<!Assistant )\b{escaped}[’']s\b")
     if honorific in ("His Majesty", "Her Majesty"):
         forms.append(honorific)
         needles.append(honorific)
@@ -215,11 +217,85 @@ def _participants(
     return result, roles
 
 
-def _cast(
-    found: tuple[list[tuple[str, str | None]], dict[str, str]],
-) -> dict[str, object]:
-    """Draft keyword arguments from ``_participants``' (people, roles)."""
-    return {"people": found[0], "roles": found[1]}
+def _draft(
+    event_type: str,
+    evidence: Span,
+    start_date: date,
+    end_date: date | None,
+    precision: str,
+    place: LocationMention | None,
+    cast: tuple[list[tuple[str, str | None]], dict[str, str]],
+    description: str | None = None,
+) -> Draft:
+    """The one way a draft is made: type, evidence, dates, place and (people, roles)."""
+    return Draft(
+        event_type=event_type,
+        description=(evidence.text if description is None else description)[:200],
+        start_date=start_date,
+        end_date=end_date,
+        precision=precision,
+        evidence=evidence,
+        place=place,
+        people=cast[0],
+        roles=cast[1],
+    )
+
+
+@dataclass
+class _Scan:
+    """What the passes over one body share: its inputs, and the dates and drafts so far."""
+
+    body: str
+    reference_date: date
+    dates: list[DateMention]
+    persons: list[PersonMention]
+    places: list[LocationMention]
+    is_advisory: bool
+    undated: bool
+    date_starts: list[int] = field(default_factory=list)
+    hits: list[tuple[int, int]] = field(default_factory=list)
+    lower: str = ""
+    # A prose draft with no people and no place folds into an earlier one of the same
+    # (type, start, end) without changing it (see ``_merge``): such drafts are not built.
+    built: set[tuple[str, date, date | None]] = field(default_factory=set)
+    headers: list[tuple[int, DateMention]] = field(default_factory=list)
+    prose: list[Draft] = field(default_factory=list)
+    last_date: DateMention | None = None
+    main_date: DateMention | None = None
+    last_people: list[tuple[str, str | None]] = field(default_factory=list)
+    _refs: list[tuple[re.Pattern[str], str, str, tuple[str, ...]]] | None = None
+
+    def refs(self) -> list[tuple[re.Pattern[str], str, str, tuple[str, ...]]]:
+        """Office references of the release's people (built on first use)."""
+        if self._refs is None:
+            self._refs = _role_refs(self.persons)
+        return self._refs
+
+    def cast(self, span: Span, previous: list[tuple[str, str | None]] | None = None):
+        return _participants(span, self.persons, self.refs(), previous or [])
+
+    def add(self, draft: Draft) -> None:
+        self.prose.append(draft)
+        self.built.add((draft.event_type, draft.start_date, draft.end_date))
+
+    def day_heading(self, line: Span, kind: str, when: DateMention, end: int) -> None:
+        """A transcript's heading ("Speech by X") dated by its dateline or header."""
+        self.last_date = self.main_date = self.main_date or when
+        place = _best_place([p for p in self.places if line.start <= p.start < end])
+        self.add(
+            _draft(
+                kind, line, when.start_date, when.end_date, when.precision, place, self.cast(line)
+            )
+        )
+
+
+@dataclass
+class _Paragraph:
+    """State within one paragraph: its date, its place, a heading waiting for a dateline."""
+
+    date: DateMention | None = None
+    place: list[LocationMention] = field(default_factory=list)
+    heading: tuple[Span, str] | None = None
 
 
 def build_events(
@@ -235,30 +311,21 @@ def build_events(
     fallback_date: DateMention | None = None,
     title: str = "",
     speakers: list[str] | None = None,
+    undated: bool = False,
 ) -> list[Draft]:
-    """Event drafts in text order. ``title`` (of a transcript) and the ``speakers`` it names
-    give the speech or press conference when the body does not head it."""
-    refs_cache: list[list[tuple[re.Pattern[str], str, str, tuple[str, ...]]]] = []
-
-    def refs() -> list[tuple[re.Pattern[str], str, str, tuple[str, ...]]]:
-        if not refs_cache:
-            refs_cache.append(_role_refs(persons))
-        return refs_cache[0]
-
-    date_starts = [d.start for d in dates]
-    hits = trigger_hits(body) if dates or timed else []
-    lower = anchors(body).lower if hits else ""
+    """Event drafts in text order, in passes: per sentence the headings pass (transcript
+    headings, datelines, day headers), else the prose pass; then the title's event; then the
+    advisory lines. ``title`` (of a transcript) and the ``speakers`` it names give the speech
+    or press conference when the body does not head it. ``undated``: the reference date is
+    only a fetch day (see ``dates``)."""
+    scan = _Scan(body, reference_date, dates, persons, places, is_advisory, undated)
+    scan.date_starts = [d.start for d in dates]
+    scan.hits = trigger_hits(body) if dates or timed else []
+    scan.lower = anchors(body).lower if scan.hits else ""
     line_starts = {line.start for line in timed}
-    # A prose draft with no people and no place folds into an earlier one of the same
-    # (type, start, end) without changing it (see ``_merge``): such drafts are not built.
-    built: set[tuple[str, date, date | None]] = set()
     person_starts = sorted(p.start for p in persons)
     place_starts = sorted(p.start for p in places)
-    headers: list[tuple[int, DateMention]] = []
-    prose: list[Draft] = []
-    last_date: DateMention | None = None
-    last_people: list[tuple[str, str | None]] = []
-    main_date: DateMention | None = None
+    date_starts = scan.date_starts
     bisect_left = bisect.bisect_left
     dates_count = len(date_starts)
     for paragraph in paragraphs(body):
@@ -266,10 +333,11 @@ def build_events(
             continue
         index = bisect_left(date_starts, paragraph.start)  # ``_any_between``, inlined
         has_date = index < dates_count and date_starts[index] < paragraph.end
+        last_date = scan.last_date
         if not has_date and not (is_advisory and last_date):
             continue  # nothing in it can carry a date
         if not has_date:
-            ranks = _ranks_between(hits, paragraph.start, paragraph.end)
+            ranks = _ranks_between(scan.hits, paragraph.start, paragraph.end)
             if not ranks:
                 continue  # no dates and no event words: no headers, no events
             # Undated, so every draft here is dated by ``last_date``; when each of its
@@ -279,180 +347,194 @@ def build_events(
             if (
                 last_date is not None
                 and key_end is None
-                and all((KINDS[rank], last_date.start_date, None) in built for rank in ranks)
+                and all((KINDS[rank], last_date.start_date, None) in scan.built for rank in ranks)
                 and not _any_between(person_starts, paragraph.start, paragraph.end)
                 and not _any_between(place_starts, paragraph.start, paragraph.end)
-                and not (last_people and _may_start_with_pronoun(paragraph.text))
-                and not (persons and _names_a_ref(paragraph.text, refs()))
+                and not (scan.last_people and _may_start_with_pronoun(paragraph.text))
+                and not (persons and _names_a_ref(paragraph.text, scan.refs()))
             ):
                 continue
-        paragraph_date: DateMention | None = None
-        paragraph_place: list[LocationMention] = []
-        heading: tuple[Span, str] | None = None
+        state = _Paragraph()
         for sentence in sentences(paragraph):
-            kind = _kind_between(hits, sentence.start, sentence.end)
+            kind = _kind_between(scan.hits, sentence.start, sentence.end)
             first = bisect.bisect_left(date_starts, sentence.start)
             dated = first < len(date_starts) and date_starts[first] < sentence.end
-            if heading is not None and dated and len(sentence.text) <= _DATELINE_MAX:
-                # "Remarks by X" over the dateline "Brussels, 15 November 2024".
-                when = dates[first]
-                if when.precision == "day":
-                    paragraph_date = last_date = main_date = main_date or when
-                    line = heading[0]
-                    prose.append(
-                        Draft(
-                            event_type=heading[1],
-                            description=line.text[:200],
-                            start_date=when.start_date,
-                            end_date=when.end_date,
-                            precision=when.precision,
-                            evidence=line,
-                            place=_best_place(
-                                [p for p in places if line.start <= p.start < sentence.end]
-                            ),
-                            **_cast(_participants(line, persons, refs(), [])),
-                        )
-                    )
-                    built.add((heading[1], when.start_date, when.end_date))
-                    heading = None
-                    continue
-            heading = (
-                (sentence, kind)
-                if not dated
-                and kind in ("speech", "press_conference")
-                and len(sentence.text) <= _HEADING_MAX
-                and body.startswith("\n", sentence.end)
-                else None
-            )
-            if not dated and kind is None:
-                continue  # neither a date to carry nor an event to date
-            if sentence.start in line_starts or (
-                len(sentence.text) <= _SKIP_LINE_MAX and _SKIP_LINE.match(sentence.text)
-            ):
+            if _heading_pass(scan, state, sentence, kind, first, dated, line_starts):
                 continue
-            header = (
-                date_line(sentence.text, reference_date)
-                if dated and len(sentence.text) <= _HEADER_MAX
-                else None
-            )
-            if header is not None:
-                headers.append((sentence.start, header))
-                if kind in ("speech", "press_conference") and header.precision == "day":
-                    # A transcript's heading: "Speech by X" over "Brussels, 18 November 2024".
-                    paragraph_date = last_date = main_date = main_date or header
-                    prose.append(
-                        Draft(
-                            event_type=kind,
-                            description=sentence.text[:200],
-                            start_date=header.start_date,
-                            end_date=header.end_date,
-                            precision=header.precision,
-                            evidence=sentence,
-                            place=_best_place(
-                                [p for p in places if sentence.start <= p.start < sentence.end]
-                            ),
-                            **_cast(_participants(sentence, persons, refs(), [])),
-                        )
-                    )
-                    built.add((kind, header.start_date, header.end_date))
-                continue
-            when = None
-            for mention in dates[first:] if dated else ():
-                if mention.start >= sentence.end:
-                    break
-                if mention.precision in ("day", "month"):
-                    when = mention
-                    break
-            if when is None and paragraph_date is None and not (is_advisory and last_date):
-                continue
-            if when is not None:
-                if main_date is None and when.precision == "day":
-                    main_date = when
-                paragraph_date = when
-                last_date = when
-            elif kind is not None:
-                when = paragraph_date or (last_date if is_advisory else None)
-                if when is not None and when.end_date is not None:
-                    when = None  # a follow-up sentence is not the whole multi-day visit
-            if kind is None or when is None:
-                continue
-            people, roles = _participants(sentence, persons, refs(), last_people)
-            last_people = people or last_people
-            in_sentence = [p for p in places if sentence.start <= p.start < sentence.end]
-            if in_sentence:
-                paragraph_place = in_sentence
-            elif when is paragraph_date and paragraph_place:
-                in_sentence = paragraph_place  # "He will then meet ...": same place
-            found = kinds_between(hits, lower, sentence.start, sentence.end)
-            if not people and not in_sentence:
-                found = [
-                    (pos, event_kind)
-                    for pos, event_kind in found
-                    if (event_kind, when.start_date, when.end_date) not in built
-                ]
-                if not found:
-                    continue
-            clock = prose_time(sentence.text) if when.precision == "day" else None
-            for pos, event_kind in found:
-                draft = Draft(
-                    event_type=event_kind,
-                    description=sentence.text[:200],
-                    start_date=when.start_date,
-                    end_date=when.end_date,
-                    precision=when.precision,
-                    evidence=sentence,
-                    place=_best_place([p for p in in_sentence if p.start > pos], body)
-                    or _best_place(in_sentence, body),
-                    people=_visitors(people, persons, pos, found)
-                    if event_kind == "visit"
-                    else list(people),
-                    roles=dict(roles),
-                )
-                if clock is not None and when.end_date is None:
-                    _set_time(draft, *clock, draft.place or _best_place(places))
-                prose.append(draft)
-                built.add((event_kind, when.start_date, when.end_date))
+            _prose_pass(scan, state, sentence, kind, first, dated)
+    prose = scan.prose
     if title:
         titled = _title_event(
-            body, title, speakers or [], dates, persons, places, prose, reference_date
+            body,
+            title,
+            speakers or [],
+            dates,
+            persons,
+            places,
+            prose,
+            None if undated else reference_date,
         )
         if titled is not None:
             prose.insert(0, titled)
-    main_date = main_date or fallback_date
+    return _merge(prose, _advisory_pass(scan, timed, scan.main_date or fallback_date))
+
+
+def _heading_pass(
+    scan: _Scan,
+    state: _Paragraph,
+    sentence: Span,
+    kind: str | None,
+    first: int,
+    dated: bool,
+    line_starts: set[int],
+) -> bool:
+    """Transcript headings with their dateline, skipped lines and day headers; True when
+    the sentence was one of those (the prose pass then skips it)."""
+    if state.heading is not None and dated and len(sentence.text) <= _DATELINE_MAX:
+        # "Remarks by X" over the dateline "Brussels, 15 November 2024".
+        when = scan.dates[first]
+        if when.precision == "day":
+            line, heading_kind = state.heading
+            scan.day_heading(line, heading_kind, when, sentence.end)
+            state.date = scan.last_date
+            state.heading = None
+            return True
+    state.heading = (
+        (sentence, kind)
+        if not dated
+        and kind in ("speech", "press_conference")
+        and len(sentence.text) <= _HEADING_MAX
+        and scan.body.startswith("\n", sentence.end)
+        else None
+    )
+    if not dated and kind is None:
+        return True  # neither a date to carry nor an event to date
+    if sentence.start in line_starts or (
+        len(sentence.text) <= _SKIP_LINE_MAX and _SKIP_LINE.match(sentence.text)
+    ):
+        return True
+    header = (
+        date_line(sentence.text, scan.reference_date, scan.undated)
+        if dated and len(sentence.text) <= _HEADER_MAX
+        else None
+    )
+    if header is None:
+        return False
+    scan.headers.append((sentence.start, header))
+    if kind in ("speech", "press_conference") and header.precision == "day":
+        # A transcript's heading: "Speech by X" over "Brussels, 18 November 2024".
+        scan.day_heading(sentence, kind, header, sentence.end)
+        state.date = scan.last_date
+    return True
+
+
+def _prose_pass(
+    scan: _Scan, state: _Paragraph, sentence: Span, kind: str | None, first: int, dated: bool
+) -> None:
+    """Drafts for the happenings a prose sentence names, dated by its own date, else by its
+    paragraph's (an advisory's last date for its lines)."""
+    dates, is_advisory = scan.dates, scan.is_advisory
+    when = None
+    for mention in dates[first:] if dated else ():
+        if mention.start >= sentence.end:
+            break
+        if mention.precision in ("day", "month"):
+            when = mention
+            break
+    if when is None and state.date is None and not (is_advisory and scan.last_date):
+        return
+    if when is not None:
+        if scan.main_date is None and when.precision == "day":
+            scan.main_date = when
+        state.date = when
+        scan.last_date = when
+    elif kind is not None:
+        when = state.date or (scan.last_date if is_advisory else None)
+        if when is not None and when.end_date is not None:
+            when = None  # a follow-up sentence is not the whole multi-day visit
+    if kind is None or when is None:
+        return
+    people, roles = scan.cast(sentence, scan.last_people)
+    scan.last_people = people or scan.last_people
+    in_sentence = [p for p in scan.places if sentence.start <= p.start < sentence.end]
+    if in_sentence:
+        state.place = in_sentence
+    elif when is state.date and state.place:
+        in_sentence = state.place  # "He will then meet ...": same place
+    found = kinds_between(scan.hits, scan.lower, sentence.start, sentence.end)
+    if not people and not in_sentence:
+        found = [
+            (pos, event_kind)
+            for pos, event_kind in found
+            if (event_kind, when.start_date, when.end_date) not in scan.built
+        ]
+        if not found:
+            return
+    clock = prose_time(sentence.text) if when.precision == "day" else None
+    lasting = _lasting_days(sentence.text) if when.end_date is None else None
+    for pos, event_kind in found:
+        end_date = when.end_date
+        if lasting and event_kind in _LASTING_KINDS and when.precision == "day":
+            end_date = when.start_date + timedelta(days=lasting - 1)
+        place = _best_place([p for p in in_sentence if p.start > pos], scan.body) or _best_place(
+            in_sentence, scan.body
+        )
+        cast = (
+            _visitors(people, scan.persons, pos, found) if event_kind == "visit" else list(people),
+            dict(roles),
+        )
+        draft = _draft(
+            event_type=event_kind,
+            evidence=sentence,
+            start_date=when.start_date,
+            end_date=end_date,
+            precision=when.precision,
+            place=place,
+            cast=cast,
+        )
+        if clock is not None and when.end_date is None:
+            _set_time(draft, *clock, draft.place or _best_place(scan.places))
+        scan.add(draft)
+
+
+def _advisory_pass(
+    scan: _Scan, timed: list[TimedLine], main_date: DateMention | None
+) -> list[Draft]:
+    """One draft per timed media-advisory line, dated by the day header above it, else by
+    the release's main date."""
+    body, places = scan.body, scan.places
     labels = [line.timezone_label for line in timed if line.timezone_label]
     default_label = labels[0] if labels and len(set(labels)) == 1 else None
     release_place = _best_place(places)
     advisory: list[Draft] = []
     for line in timed:
-        day_header = [h for pos, h in headers if pos < line.start]
+        day_header = [h for pos, h in scan.headers if pos < line.start]
         when = day_header[-1] if day_header else main_date
         if when is None:
             continue
         span = Span(line.start, line.end, body[line.start : line.end])
         place = _best_place([p for p in places if line.start <= p.start < line.end])
         label = line.timezone_label or default_label
-        zone_place = place or release_place
-        zone = timezone_name(label, _zone_of(zone_place))
+        zone = timezone_name(label, _zone_of(place or release_place))
         starts = (
             to_utc(when.start_date, line.local_time, zone) if zone and line.local_time else None
         )
-        advisory.append(
-            Draft(
-                event_type=_kind_between(hits, line.start, line.end) or "other",
-                description=line.text[:200],
-                start_date=when.start_date,
-                end_date=None,
-                precision="day",
-                evidence=span,
-                local_time=line.local_time,
-                timezone_label=label,
-                timezone_name=zone,
-                starts_at_utc=starts,
-                place=place,
-                **_cast(_participants(span, persons, refs(), [])),
-            )
+        draft = _draft(
+            _kind_between(scan.hits, line.start, line.end) or "other",
+            span,
+            when.start_date,
+            None,
+            "day",
+            place,
+            scan.cast(span),
+            description=line.text,
         )
-    return _merge(prose, advisory)
+        draft.local_time = line.local_time
+        draft.timezone_label = label
+        draft.timezone_name = zone
+        draft.starts_at_utc = starts
+        advisory.append(draft)
+    return advisory
 
 
 _TITLE_KINDS = ("speech", "press_conference")
@@ -468,7 +550,7 @@ def _title_event(
     persons: list[PersonMention],
     places: list[LocationMention],
     prose: list[Draft],
-    reference_date: date,
+    reference_date: date | None,
 ) -> Draft | None:
     """The speech or press conference a transcript's title names ("Speech by X at ..."):
     dated by the body's dateline ("Riga, 11 June 2025"), else by the first date of its
@@ -515,6 +597,8 @@ def _title_event(
         )
         start_date = opening.start_date if opening else reference_date
         end_date = opening.end_date if opening else None
+        if start_date is None:
+            return None  # an undated release: no day to give it
     evidence = Span(evidence.start, evidence.end, body[evidence.start : evidence.end])
     near = [p for p in places if evidence.start <= p.start < evidence.end]
     if not near and top is None:
@@ -536,6 +620,22 @@ def _title_event(
         people=people,
         roles=dict.fromkeys(speakers, "speaker"),
     )
+
+
+_LASTING = re.compile(r"\b(two|three|four|five|2|3|4|5)-day\b")
+_LASTING_KINDS = ("conference", "visit", "operation")
+_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5}
+
+
+def _lasting_days(text: str) -> int | None:
+    """Days a "two-day summit" lasts, when the sentence says so."""
+    if "-day" not in text:
+        return None
+    match = _LASTING.search(text)
+    if match is None:
+        return None
+    word = match.group(1)
+    return _NUMBERS.get(word) or int(word)
 
 
 def _visitors(

@@ -161,19 +161,21 @@ def _add_exonyms(cache, cities_by_key: dict, surfaces: dict) -> None:
         if place is None or place.geonames_id != row["geonameid"]:
             continue
         for alt in row.get("alternatenames", ()):
+            known = surfaces.get(alt, ())
             if (
                 len(alt) < 5
-                or alt in surfaces
+                or any(p.kind != "city" or p.population >= place.population for p in known)
                 or not alt.isascii()
                 or not alt.isalpha()
                 or not alt[0].isupper()
                 or not alt[1:].islower()
-                or _shared_prefix(alt, name) < max(4, len(alt) - 2)
+                or _shared_prefix(alt.lower(), fold(name).lower()) < max(4, len(alt) - 2)
                 or abs(len(alt) - len(name)) > _EXONYM_MAX_EDITS
-                or _edits(alt, name) > _EXONYM_MAX_EDITS
+                or _edits(alt.lower(), fold(name).lower()) > _EXONYM_MAX_EDITS
             ):
                 continue
-            surfaces[alt] = [replace(place, name=alt)]
+            # beside smaller namesakes: Geneva (Genève) beside Geneva, New York
+            surfaces[alt] = [*known, replace(place, name=alt)]
 
 
 NEXT_CHARS = 3
@@ -328,10 +330,12 @@ def gazetteer() -> Gazetteer:
             if alias in prefixes:
                 flags[alias] = (tuple(prefixes[alias]), False)
 
+    for surface in [name for name in surfaces if "'" in name]:
+        surfaces.setdefault(surface.replace("'", "’"), surfaces[surface])  # People’s Republic
     index: dict[str, list[tuple[int, str, Alias]]] = {}
     capword = capword_pattern()
     for surface, bucket in surfaces.items():
-        needs_prefix, context_only = flags.get(surface, ((), False))
+        needs_prefix, context_only = flags.get(surface.replace("’", "'"), ((), False))
         ordered = tuple(sorted(bucket, key=lambda p: -p.population))
         first = capword.search(surface)
         if first is None:

@@ -36,349 +36,44 @@ _TOKEN = (
     rf"(?:[{_UPPER}]\.(?:[{_UPPER}]\.)*"
     rf"|(?:al-|el-|d[’'])?[{_UPPER}](?:{_LETTER}|[’'\-](?={_LETTER}))*)"
 )
-_PARTICLES = frozenset(
-    [
-        "de",
-        "De",
-        "van",
-        "Van",
-        "von",
-        "Von",
-        "der",
-        "den",
-        "ter",
-        "du",
-        "da",
-        "di",
-        "dos",
-        "del",
-        "della",
-        "la",
-        "le",
-        "bin",
-        "ibn",
-        "bint",
-        "al",
-        "Al",
-        "el",
-        "El",
-        "ben",
-        "af",
-        "zu",
-        "y",
-        "van",
-        "der",
-    ]
-)
-_PARTICLE = literal_trie(_PARTICLES)  # "(?:della|bint|...)" as a trie
+
+
+class NameWords(NamedTuple):
+    """The word lists of ``data/name_words.yaml``."""
+
+    particles: frozenset[str]
+    non_name: frozenset[str]
+    ranks: frozenset[str]
+    generic_titles: frozenset[str]
+    post_nominals: frozenset[str]
+    roman: frozenset[str]
+
+
+@functools.cache
+def name_words() -> NameWords:
+    """Particles, non-name words, ranks ... read once from ``data/name_words.yaml``."""
+    raw = yaml.safe_load((DATA_DIR / "name_words.yaml").read_text(encoding="utf-8"))
+    return NameWords(**{key: frozenset(map(str, raw[key])) for key in NameWords._fields})
+
+
 _GAP = r"[^\S\n]+"  # between an office or honorific and the name: never a line break
 _SEP = r"[ \u00a0]{1,2}"  # a layout gap ("Timing TBC      Visit") is not inside a name
 # Candidates start at a capitalised word (or "al-"/"el-"): a cheap check before the big
 # alternations, which the regex engine would otherwise try at every character.
 _AT_WORD = rf"(?<![\w’'])(?=[{_UPPER}]|al-|el-)"
-_NAME = rf"{_TOKEN}(?:{_SEP}(?:{_PARTICLE}{_SEP})*{_TOKEN})*"
-_NAME2 = rf"{_TOKEN}(?:{_SEP}(?:{_PARTICLE}{_SEP})*{_TOKEN})+"
 _OFSEQ = rf"{_TOKEN}(?:{_SEP}(?:(?:of|and|for|the){_SEP})*{_TOKEN})*"
 _HONORIFIC = (
-    r"(?:Mr|Mrs|Ms|Miss|Dr|Prof|Professor|Sir|Dame|Lord|Lady|H\.E\.|His Excellency|"
+    r"(?:(?:H\. ?E\.|His Excellency|Her Excellency) (?:Mr|Mrs|Ms|Dr)|(?:The )?Rt\.? Hon|"
+    r"Right Honourable|Mr|Mrs|Ms|Miss|Dr|Prof|Professor|Sir|Dame|Lord|Lady|H\.E\.|His Excellency|"
     r"Her Excellency|His Majesty|Her Majesty|His Royal Highness|Her Royal Highness|His Highness|"
     r"Her Highness)"
 )
 _ROYAL = literal_trie(ROYAL_TITLES)  # "(?:Crown Prince|Grand Duke|...)" as a trie
-_ROMAN = frozenset(["II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"])
 _SAID_VERBS = (
     "said|says|stated|added|explained|noted|stressed|underlined|commented|emphasised|"
     "emphasized|declared|highlighted|remarked"
 )
 # Words that are never part of a person's name.
-_NON_NAME = frozenset(
-    [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-        "The",
-        "This",
-        "That",
-        "These",
-        "Those",
-        "He",
-        "She",
-        "They",
-        "We",
-        "It",
-        "His",
-        "Her",
-        "Their",
-        "Our",
-        "On",
-        "In",
-        "At",
-        "During",
-        "After",
-        "Before",
-        "From",
-        "With",
-        "For",
-        "To",
-        "By",
-        "As",
-        "And",
-        "Or",
-        "But",
-        "If",
-        "When",
-        "While",
-        "Following",
-        "Addressing",
-        "Allies",
-        "Ally",
-        "Alliance",
-        "Allied",
-        "NATO",
-        "Europol",
-        "Frontex",
-        "Eurojust",
-        "EU",
-        "UN",
-        "OSCE",
-        "Council",
-        "Committee",
-        "Commission",
-        "Parliament",
-        "Assembly",
-        "Government",
-        "Ministry",
-        "Ministers",
-        "Department",
-        "Agency",
-        "Office",
-        "Police",
-        "Guard",
-        "Army",
-        "Navy",
-        "Force",
-        "Forces",
-        "Command",
-        "Headquarters",
-        "HQ",
-        "Operation",
-        "Operations",
-        "Team",
-        "Unit",
-        "Centre",
-        "Auditorium",
-        "Directorate",
-        "Palace",
-        "Center",
-        "Group",
-        "Network",
-        "Service",
-        "Services",
-        "Court",
-        "Bank",
-        "Foundation",
-        "Treaty",
-        "Strategy",
-        "Republic",
-        "Kingdom",
-        "State",
-        "States",
-        "Federal",
-        "National",
-        "International",
-        "European",
-        "Union",
-        "United",
-        "Nations",
-        "Annual",
-        "Joint",
-        "Global",
-        "First",
-        "Second",
-        "Third",
-        "Cyber",
-        "Defence",
-        "Defense",
-        "Security",
-        "Conference",
-        "Summit",
-        "Forum",
-        "Day",
-        "Days",
-        "Programme",
-        "Program",
-        "Prize",
-        "Award",
-        "Academy",
-        "University",
-        "Institute",
-        "College",
-        "School",
-        "Press",
-        "Media",
-        "Statement",
-        "Statements",
-        "Remarks",
-        "Speech",
-        "Meeting",
-        "Session",
-        "Minister",
-        "Secretary",
-        "General",
-        "President",
-        "Chancellor",
-        "Director",
-        "Executive",
-        "Chair",
-        "Chairman",
-        "Head",
-        "Chief",
-        "Commander",
-        "Ambassador",
-        "Deputy",
-        "Prime",
-        "Vice",
-        "Spokesperson",
-        "Representative",
-        "Permanent",
-        "Excellency",
-        "Majesty",
-        "Highness",
-        "Mr",
-        "Mrs",
-        "Ms",
-        "Dr",
-        "Sir",
-        "Foreign",
-        "Affairs",
-        "Interior",
-        "Justice",
-        "Home",
-        "Internal",
-        "Public",
-        "Prosecutor",
-        "Prosecutors",
-        "Office",
-        "Officials",
-        "Authorities",
-        "Law",
-        "Enforcement",
-        "Member",
-        "Members",
-        "Partner",
-        "Partners",
-        "Science",
-        "Peace",
-        "Data",
-        "Protection",
-        "Regulation",
-        "Action",
-        "Plan",
-        "Resolution",
-        "Convention",
-        "Declaration",
-        "Report",
-        "Agenda",
-        "Initiative",
-        "Mission",
-        "Missions",
-        "Task",
-        "Taskforce",
-        "Headquarter",
-        "Capital",
-        "City",
-        "North",
-        "South",
-        "East",
-        "West",
-        "Northern",
-        "Southern",
-        "Eastern",
-        "Western",
-        "Central",
-        "Atlantic",
-        "Nordic",
-        "Baltic",
-        "Arctic",
-        "Black",
-        "Sea",
-        "Investigators",
-        "Investigation",
-        "Officers",
-        "Officer",
-        "Suspects",
-        "Victims",
-        "Europe",
-        "Photo",
-        "Photographs",
-        "Video",
-        "Contact",
-        "Follow",
-        "Note",
-        "Editors",
-        "Source",
-        "Read",
-        "Learn",
-        "Watch",
-        "See",
-        "Also",
-        "Today",
-        "Q&A",
-        "Commissioner",
-        "Secretariat",
-        "Staff",
-        "Military",
-        "Civil",
-        "Civilian",
-        "Organisation",
-        "Organization",
-        # Ranks and job words that stand before names ("Admiral Rob Bauer").
-        "Admiral",
-        "Colonel",
-        "Captain",
-        "Lieutenant",
-        "Brigadier",
-        "Commodore",
-        "Marshal",
-        "Sergeant",
-        "Inspector",
-        "Superintendent",
-        "Manager",
-        "Managing",
-        "Judge",
-        "Senator",
-        "Rapporteur",
-        "Coordinator",
-        "Adviser",
-        "Advisor",
-        "Envoy",
-        "Governor",
-        "Mayor",
-        "Speaker",
-        "Professor",
-        "Border",
-        "Guards",
-        "Timing",
-        "TBC",
-        "TBD",
-    ]
-)
 
 
 class PersonHit(NamedTuple):
@@ -416,6 +111,12 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     demonyms = literal_trie(gazetteer().demonyms)
     owner = rf"(?:{literal_trie(ORGANISATIONS)}|{demonyms}|{_TOKEN}[’']s)"
     titles = literal_trie(TITLES)
+    particle = literal_trie(name_words().particles)  # "(?:della|bint|...)" as a trie
+    # Tokens join by spaces (with particles between), or by a spaced hyphen in a
+    # double-barrelled surname ("Haradinaj - Stublla").
+    join = rf"(?:{_SEP}(?:{particle}{_SEP})*| - )"
+    name_any = rf"{_TOKEN}(?:{join}{_TOKEN})*"
+    name_two = rf"{_TOKEN}(?:{join}{_TOKEN})+"
     title_block = (
         rf"(?:(?P<org1>{owner}){_SEP})?(?P<title>{titles})"
         rf"(?:\s+(?:of|for)\s+(?:the\s+)?(?P<of>{_OFSEQ}))?(?:\s+\([A-Z][A-Za-z]{{1,11}}\))?"
@@ -425,18 +126,18 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf"{_AT_WORD}(?:{title_block},?{_GAP})?(?:(?P<hon>{_HONORIFIC})\.?{_GAP})?"
             rf"(?:(?P<royal>{_ROYAL}){_GAP})?"
             rf"(?(title)|(?(hon)|(?(royal)|(?!))))"
-            rf"(?P<name>{_NAME})(?:\s+of\s+(?:the\s+)?(?P<org2>{_OFSEQ}))?"
+            rf"(?P<name>{name_any})(?:\s+of\s+(?:the\s+)?(?P<org2>{_OFSEQ}))?"
         ),
         "appositive": re.compile(
-            rf"{_AT_WORD}(?P<name>{_NAME2}),\s+(?:the\s+|a\s+)?(?:(?P<org1>{owner}){_SEP})?"
+            rf"{_AT_WORD}(?P<name>{name_two}),\s+(?:the\s+|a\s+)?(?:(?P<org1>{owner}){_SEP})?"
             rf"(?P<title>{titles})(?:\s+of\s+(?:the\s+)?(?P<of>{_OFSEQ}))?"
         ),
-        "given_name": re.compile(rf"(?P<name>{_NAME2})"),
-        "said_after": re.compile(rf"\b(?:said|says|according to)\s+(?P<name>{_NAME2})"),
-        "said_before": re.compile(rf"{_AT_WORD}(?P<name>{_NAME2})\s+(?:{_SAID_VERBS})\b"),
+        "given_name": re.compile(rf"(?P<name>{name_two})"),
+        "said_after": re.compile(rf"\b(?:said|says|according to)\s+(?P<name>{name_two})"),
+        "said_before": re.compile(rf"{_AT_WORD}(?P<name>{name_two})\s+(?:{_SAID_VERBS})\b"),
         # Backward searches over a short window ending at an anchor: where a name run starts.
-        "name_before_comma": re.compile(rf"{_AT_WORD}{_NAME2}\Z"),
-        "name_before_space": re.compile(rf"{_AT_WORD}{_NAME2}\s+\Z"),
+        "name_before_comma": re.compile(rf"{_AT_WORD}{name_two}\Z"),
+        "name_before_space": re.compile(rf"{_AT_WORD}{name_two}\s+\Z"),
         "comma_lead": re.compile(r",\s+(?:the\s+|a\s+)?\Z"),
     }
 
@@ -482,15 +183,18 @@ def _clean_tokens(text: str, offset: int) -> tuple[int, int, list[str]] | None:
     """Trim non-name words off a candidate; returns (start, end, tokens) or None."""
     gaz = gazetteer()
     countries, demonyms = gaz.countries_by_name, gaz.demonyms
+    words = name_words()
+    non_name, particles, roman = words.non_name, words.particles, words.roman
     keep: list[tuple[int, str]] = []
     for match in _NON_SPACE.finditer(text):
         start, token = match.start(), match.group()
         bare = token[:-2] if token.endswith(_POSSESSIVE_ENDINGS) else token
         bad = (
-            bare in _NON_NAME
+            (bare == "-" and not keep)
+            or bare in non_name
             or bare in countries
             or bare in demonyms
-            or (bare.isupper() and len(bare) > 1 and not keep and bare not in _ROMAN)
+            or (bare.isupper() and len(bare) > 1 and not keep and bare not in roman)
         )
         if bad:
             if keep:
@@ -499,9 +203,9 @@ def _clean_tokens(text: str, offset: int) -> tuple[int, int, list[str]] | None:
         keep.append((start, bare))
         if bare != token:  # a possessive ends the name
             break
-    while keep and keep[-1][1] in _PARTICLES:
+    while keep and (keep[-1][1] in particles or keep[-1][1] == "-"):
         keep.pop()
-    if not keep or all(t in _PARTICLES for _s, t in keep):
+    if not keep or all(t in particles for _s, t in keep):
         return None
     start, end = keep[0][0], keep[-1][0] + len(keep[-1][1])
     return offset + start, offset + end, [t for _s, t in keep]
@@ -509,13 +213,33 @@ def _clean_tokens(text: str, offset: int) -> tuple[int, int, list[str]] | None:
 
 def _normalise(tokens: list[str]) -> str:
     """Join tokens; upper-case surnames become title case (``GREGORI`` -> ``Gregori``)."""
+    roman = name_words().roman
     out = []
     for index, token in enumerate(tokens):
         initial = "." in token
-        if index and token.isupper() and len(token) > 2 and token not in _ROMAN and not initial:
+        if index and token.isupper() and len(token) > 2 and token not in roman and not initial:
             token = "-".join(part.capitalize() for part in token.split("-"))
         out.append(token)
     return " ".join(out)
+
+
+def _place_runs_on(of_part: str, tokens: list[str]) -> bool:
+    """Whether a place name starts in the office's "of" part and ends in the name ("of the
+    Russian" + "Federation")."""
+    words = [*of_part.split(), *tokens]
+    surfaces = place_surfaces()
+    return any(" ".join(words[i:]) in surfaces for i in range(len(words) - len(tokens)))
+
+
+@functools.cache
+def place_surfaces() -> frozenset[str]:
+    """Every name the gazetteer matches ("Diego Garcia", "Russian Federation")."""
+    return frozenset(
+        surface
+        for groups in gazetteer().index.values()
+        for group in groups.values()
+        for _lead, surface, _alias in group
+    )
 
 
 def _split_of_part(of_part: str) -> tuple[str, str] | None:
@@ -525,7 +249,7 @@ def _split_of_part(of_part: str) -> tuple[str, str] | None:
         head = " ".join(words[:cut])
         if head in gazetteer().countries_by_name:
             rest = words[cut:]
-            if all(w not in _NON_NAME for w in rest):
+            if all(w not in name_words().non_name for w in rest):
                 return head, " ".join(rest)
             return None
     return None
@@ -546,16 +270,11 @@ def _title_org(
     return title, org
 
 
-_RANKS = frozenset(
-    {"General", "Admiral", "Lieutenant", "Major", "Colonel", "Captain", "Brigadier", "Vice"}
-    | {"Rear", "Air", "Marshal", "Commodore", "Commander", "Chief", "Inspector", "Sergeant"}
-)
-
-
 def _only_ranks(text: str) -> bool:
     """``General`` in "Chief of Staff, General Yoshihide Yoshida": ranks before a name."""
     words = text.split()
-    return bool(words) and all(word in _RANKS for word in words)
+    ranks = name_words().ranks
+    return bool(words) and all(word in ranks for word in words)
 
 
 def _anchored(body: str, source_name: str) -> list[PersonHit]:
@@ -575,25 +294,15 @@ def _anchored(body: str, source_name: str) -> list[PersonHit]:
         if start != match.start("name") and not _only_ranks(body[match.start("name") : start]):
             continue  # the anchor does not touch the name
         of_part = match.group("of")
+        if of_part and _place_runs_on(of_part, tokens):
+            continue  # "of the Russian Federation": the office's country, not a name
         split = _split_of_part(of_part) if of_part else None
         if split:
             _head, rest = split
             rest_start = match.start("of") + len(of_part) - len(rest)
             tokens = rest.split() + tokens
             start = rest_start
-        generic_title = title in {
-            "General",
-            "Director",
-            "Head",
-            "Chair",
-            "Commander",
-            "Speaker",
-            "Governor",
-            "Mayor",
-            "Colonel",
-            "Admiral",
-            "Prince",
-        }
+        generic_title = title in name_words().generic_titles
         if not hon and not royal and len(tokens) < 2 and (generic_title or title is None):
             continue
         title_text, org = _title_org(match, source_name, of_override=split[0] if split else None)
@@ -658,8 +367,10 @@ def _unanchored(body: str, source_name: str) -> list[PersonHit]:
             if cleaned is None or len(cleaned[2]) < 2:
                 continue
             start, end, tokens = cleaned
-            if key == "appositive" and end != match.end("name"):
-                continue
+            if key == "appositive" and not name_words().post_nominals.issuperset(
+                body[end : match.end("name")].split()
+            ):
+                continue  # the run goes on past the name ("MP" may follow it)
             title, org = _title_org(match, source_name) if key == "appositive" else (None, None)
             hits.append(
                 PersonHit(start, end, body[start:end], _normalise(tokens), None, title, org)
@@ -668,7 +379,7 @@ def _unanchored(body: str, source_name: str) -> list[PersonHit]:
 
 
 @functools.cache
-def _given_names() -> dict[str, None]:
+def given_names() -> dict[str, None]:
     """The curated given names of ``data/first_names.txt`` (dict keys: see ``starts_of``)."""
     text = (DATA_DIR / "first_names.txt").read_text(encoding="utf-8")
     names: dict[str, None] = {}
@@ -693,13 +404,14 @@ def _plain_name(body: str, start: int) -> tuple[int, int, list[str]] | None:
     cleaned = _clean_tokens(match.group("name"), start)
     if cleaned is None or cleaned[0] != start:
         return None
-    if not 2 <= sum(t not in _PARTICLES for t in cleaned[2]) <= 4:
+    particles = name_words().particles
+    if not 2 <= sum(t not in particles for t in cleaned[2]) <= 4:
         return None
     tokens = cleaned[2]
     if len(tokens) < len(raw):
         return None  # the run goes on into "Centre", "Foundation", "Police" ...: an organisation
-    if any(_is_place_word(t) for t in tokens):
-        return None
+    if any(_is_place_word(t) for t in tokens) or " ".join(tokens) in place_surfaces():
+        return None  # "Diego Garcia" the island
     if tokens[-1].endswith(".") or all(t.isupper() for t in tokens):
         return None
     return cleaned
@@ -710,7 +422,7 @@ def _bare_names(body: str, found: list[PersonHit]) -> list[PersonHit]:
     known given name ("Mark Rutte took office"), or follows a verb that takes a person
     ("welcomed Ylva Johansson", "succeeding Jens Stoltenberg")."""
     scanned = anchors(body)
-    starts = [start for start, _word in scanned.starts_of(_given_names())]
+    starts = [start for start, _word in scanned.starts_of(given_names())]
     for cue_start, cue in scanned.cue_positions(PERSON_VERBS):
         after = cue_start + len(cue)
         if body.startswith(" ", after) and body[after + 1 : after + 2].isupper():
@@ -737,11 +449,15 @@ def _resolve(hits: list[PersonHit], body: str) -> list[PersonHit]:
     resolved: list[PersonHit] = []
     for hit in hits:
         name = hit.full_name
-        if len(name.split()) == 1:
-            for full in full_names:
-                if full.endswith(" " + name):
-                    name = full
-                    break
+        # "Haradinaj - Stublla" after "Meliza Haradinaj - Stublla"
+        ending = [full for full in full_names if full.endswith(" " + name)]
+        if ending:
+            name = ending[0]
+        elif len(name.split()) == 1:
+            # "Mr Ban" after "Ban Ki-moon": the one full name holding the word elsewhere
+            holding = [full for full in dict.fromkeys(full_names) if name in full.split()]
+            if len(holding) == 1:
+                name = holding[0]
         hit = hit._replace(full_name=name)
         resolved.append(hit)
     for hit in resolved:

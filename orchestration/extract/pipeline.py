@@ -25,7 +25,7 @@ from orchestration.extract.release_type import classify_release
 from orchestration.extract.text import boilerplate_spans
 from orchestration.extract.times import find_timed_lines
 
-EXTRACTOR_VERSION = "1.4.1"
+EXTRACTOR_VERSION = "1.5.0"
 # Frozen dataclasses' ``__init__`` sets each field through ``object.__setattr__``; these
 # fill the same fields directly (all arguments positional, in field order).
 _new_person = fast_constructor(PersonMention)
@@ -100,9 +100,14 @@ def extract_release(release: ReleaseInput) -> ReleaseExtraction:
                 place.parent_kind,
             )
         )
-    dates = find_dates(body, release.reference_date)
+    undated = not release.is_reference_published
+    dates = find_dates(body, release.reference_date, undated=undated)
     hinted = release.metadata.get("event_dates") if release.metadata else None
-    fallback = next(iter(find_dates(hinted, release.reference_date)), None) if hinted else None
+    fallback = (
+        next(iter(find_dates(hinted, release.reference_date, undated=undated)), None)
+        if hinted
+        else None
+    )
     drafts = build_events(
         body,
         reference_date=release.reference_date,
@@ -115,6 +120,7 @@ def extract_release(release: ReleaseInput) -> ReleaseExtraction:
         fallback_date=fallback,
         title=release.title if speakers or release_type == "speech" else "",
         speakers=[s.full_name for s in speakers],
+        undated=undated,
     )
     events, participants = [], []
     mentioned = {person.full_name for person in persons}

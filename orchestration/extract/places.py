@@ -15,6 +15,7 @@ from orchestration.extract.gazetteer import (
     small_city_place,
 )
 from orchestration.extract.models import fast_constructor
+from orchestration.extract.people import given_names
 from orchestration.extract.scan import anchors, is_word_char
 
 # A country named inside a role or an organisation ("President of Hungary", "Government of
@@ -41,7 +42,9 @@ _POSSESSIVE_TITLE = re.compile(
     r"Queen|Foreign Minister|Defence Minister|Defense Minister|Ambassador|Permanent Representative"
     r"|Chief|Head)\b"
 )
-_LOCATIVE_BEFORE = re.compile(r"\b(?:in|to|from|at|near|outside|around|via)\s+$", re.IGNORECASE)
+_LOCATIVE_BEFORE = re.compile(
+    r"\b(?:in|to|from|at|near|outside|around|via|visit|visits|visited|visiting)\s+$", re.IGNORECASE
+)
 # A region that is also an actor ("European Union") is a place after "in the", "across
 # the", "the whole" ...; a city that is also a word ("Alliance") only after a bare "in".
 _REGION_LOCATIVE_BEFORE = re.compile(
@@ -50,6 +53,7 @@ _REGION_LOCATIVE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _LOCATIVE_REACH = 24
+PROMINENCE_RATIO = 5
 _CAPITAL_ANAPHOR = re.compile(
     r"\b(?:the country[’']s|its|the) capital(?: city)?(?! of)\b|\bthe capital city\b"
 )
@@ -134,8 +138,8 @@ def _raw_matches(text: str) -> list[tuple[int, int, Alias]]:
             start = word_start - lead
             if start < 0 or not text.startswith(surface, start):
                 continue
-            if start and is_word_char(text[start - 1]):
-                continue
+            if start and is_word_char(text[start - 1]) and not text[start - 1].isdigit():
+                continue  # a footnote mark may run into the name: "1Belgium"
             end = start + len(surface)
             if end < size and is_word_char(text[end]):
                 continue
@@ -148,6 +152,25 @@ def _raw_matches(text: str) -> list[tuple[int, int, Alias]]:
             kept.append(match)
             last_end = match[1]
     return kept
+
+
+_BUILDING_AFTER = re.compile(
+    r" (?:Room|Hall|Building|School|House|Street|Square|Avenue|Centre|Center|Institute|"
+    r"Foundation|Library|Hotel|Park|Road|Lecture|Prize|Award|Plan|Report)\b"
+)
+
+
+def _in_longer_name(text: str, start: int, end: int) -> bool:
+    """A city name inside a longer proper name: after a given name ("Steven Austin") or
+    before a building or title noun ("Wilson Room", "Lincoln Memorial Lecture")."""
+    if _BUILDING_AFTER.match(text, end):
+        return True
+
+    before = text[max(0, start - 20) : start]
+    if not before.endswith(" "):
+        return False
+    words = before.split()
+    return bool(words) and words[-1] in given_names()
 
 
 def _followed_by_country(text: str, end: int) -> bool:
@@ -215,10 +238,13 @@ def _choose(alias: Alias, text: str, end: int, countries: set[str]) -> Place | N
             for place in candidates:
                 if place.country_code == "US":
                     return place
+    # A city far bigger than its namesakes is meant even in a release that names their
+    # country: Geneva in a release about the United States is still Geneva, Switzerland.
+    best = candidates[0]
     for place in candidates:
         if place.country_code in countries:
-            return place
-    return candidates[0]
+            return best if best.population > PROMINENCE_RATIO * place.population else place
+    return best
 
 
 def _us_state(surface: str, text: str, start: int, end: int) -> Place | None:
@@ -289,6 +315,8 @@ def find_places(
             text, max(0, start - 16), start
         ):
             continue  # "Thank you, Mariano": a person addressed, never a place
+        if alias.places[0].kind == "city" and _in_longer_name(text, start, end):
+            continue  # "Woodrow Wilson School", "the Wilson Room": a name, not the town
         if alias.context_only and not (
             _locative_before(text, start, alias)
             or _followed_by_country(text, end)

@@ -44,6 +44,21 @@ def _is_speech(text: str) -> bool:
 
 
 _STATEMENT = re.compile(r"\bstatement\b")
+# A readout of a meeting or call is a record, not an announcement ("Readout of the
+# Secretary-General's meeting with ...").
+_READOUT = re.compile(r"^\W*read-?out\b", re.I)
+# A body that opens in the first person speaks for its author: a statement ("I strongly
+# condemn ...", "I welcome ...").
+_FIRST_PERSON = re.compile(
+    r"I (?:(?:strongly|firmly|unreservedly|warmly|deeply|very much|also) )?"
+    r"(?:condemn|welcome|deplore|regret|express|extend|offer|congratulate|mourn|salute|"
+    r"commend|am|was|have|join|call|urge|note|reiterate|strongly)\b"
+)
+# A press release opens with its dateline: "The Hague, 19 October 2018".
+_DATELINE = re.compile(
+    r"[A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}, \d{1,2} (?:January|February|March|April|May|"
+    r"June|July|August|September|October|November|December) \d{4}\s*$"
+)
 _PRESS_STATEMENT = re.compile(r"\bpress statements?\b")
 _MEDIA_ADVISORY = "media advisory"
 
@@ -64,7 +79,10 @@ def _has_advisory_heading(body: str) -> bool:
 
 
 def classify_release(title: str, body: str, hint: str | None = None) -> str:
-    """Decide the release type from the source's hint, the title and the opening lines."""
+    """Decide the release type from the source's own label (``hint``), then the title and
+    the opening lines. ``press_release`` needs the institution's label ("Press Release
+    (2024) 151", a press-release page type) or a dateline opening the body ("The Hague,
+    19 October 2018"); any other announcement of what happened is ``news``."""
     hint_text = (hint or "").strip().lower()
     if "advisory" in hint_text:
         return "media_advisory"
@@ -75,6 +93,8 @@ def classify_release(title: str, body: str, hint: str | None = None) -> str:
     if _PRESS_RELEASE.search(hint or "") or hint_text == "press release":
         return "press_release"
     first_para = body.strip().split("\n\n", 1)[0]
+    if _READOUT.match(title):
+        return "other"
     title_lower = title.lower()
     says_statement = ("statement" in title_lower and _STATEMENT.search(title_lower)) or (
         "statement" in first_para[:200].lower() and _STATEMENT.search(first_para[:200].lower())
@@ -84,8 +104,12 @@ def classify_release(title: str, body: str, hint: str | None = None) -> str:
     head = body[:400]
     if _is_speech(title) or _is_speech(head):
         return "speech"
+    if _FIRST_PERSON.match(first_para):
+        return "statement"
     if _has_advisory_heading(body):
         return "media_advisory"
+    if _DATELINE.match(first_para.split("\n", 1)[0]):
+        return "press_release"
     if "release" in body[:300].lower() and _PRESS_RELEASE.search(body[:300]):
         return "press_release"
     if (

@@ -86,8 +86,21 @@ PERSON_VERBS: tuple[str, ...] = (
     "invited",
     "briefed",
     "signed by",
+    "spokesperson",
+    "spokesman",
+    "spokeswoman",
 )
-RELATIVE_WORDS: tuple[str, ...] = ("yesterday", "today", "tomorrow", "week", "month")
+RELATIVE_WORDS: tuple[str, ...] = (
+    "yesterday",
+    "today",
+    "tomorrow",
+    "week",
+    "month",
+    "this morning",
+    "this afternoon",
+    "this evening",
+    "tonight",
+)
 # Words before a bare year ("in 2019", "during 2023"); a cue ending in a digit may run on.
 YEAR_CUES: tuple[str, ...] = ("in 19", "in 20", "during", "throughout")
 CUES: tuple[str, ...] = tuple(
@@ -130,6 +143,7 @@ _TRIGGER_TABLE: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("arrival of", r"\barrival of\b"),
             ("welcome by", r"\bwelcome by\b"),
             ("took office", r"\b(?:took|takes|take) office\b"),
+            ("took over", r"\b(?:took|takes|take) over as\b"),
             ("handed over", r"\bhanded over to\b"),
             ("inaugurat", "inaugurat"),
             ("commemorat", "commemorat"),
@@ -166,6 +180,20 @@ _TRIGGER_TABLE: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("for talks", r"\bfor talks\b"),
             ("held talks", r"\bheld talks\b"),
             ("bilateral", r"\bbilateral\b"),
+            # a call between leaders is a meeting; "spoke to reporters" is not
+            (
+                "spoke",
+                r"\bspoke (?:(?:by (?:tele)?phone )?(?:to|with)\b(?! (?:the )?(?:press|media|"
+                r"reporters|journalists|students|participants|audience|delegates))"
+                r"|by (?:tele)?phone\b)",
+            ),
+            ("call with", r"\b(?:phone |telephone |video )?call with\b"),
+            # "welcomed the minister to NATO Headquarters": receiving a visitor
+            (
+                "welcome",
+                r"\bwelcom(?:ed|es|ing)\b(?= (?:[\w’'.-]+ ){1,8}?to (?:nato\b|the [\w ]{0,30}?"
+                r"(?:headquarters|palace|house)|[\w-]+ (?:headquarters|hq)\b))",
+            ),
         ),
     ),
     (
@@ -181,6 +209,7 @@ _TRIGGER_TABLE: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         (
             ("conference", "conference"),
             ("convention", r"\bconvention\b"),
+            ("gathered", r"\bgathered (?:at|in)\b"),
             ("congress", r"\bcongress\b"),
             ("forum", r"\bforum\b"),
             ("summit", r"\bsummit\b"),

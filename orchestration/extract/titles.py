@@ -9,6 +9,9 @@ from orchestration.extract.gazetteer import gazetteer
 
 # Longest first inside the alternation (the regex engine takes the first that matches).
 TITLES: tuple[str, ...] = (
+    "Police Commissioner General",
+    "Police Commissioner",
+    "Commissioner General",
     "Deputy Secretary General",
     "Assistant Secretary General",
     "Secretary General",

@@ -24,7 +24,8 @@ def latest_releases(conn: duckdb.DuckDBPyConnection, start: date, end: date,
     cursor.execute("""
         select release_id, version, title, body_text, source_name, release_type_hint,
                metadata_json, is_truncated, partition_date,
-               coalesce(cast(published_at as date), partition_date) as reference_date
+               coalesce(cast(published_at as date), partition_date) as reference_date,
+               published_at is not null as is_reference_published
         from raw.releases
         where partition_date >= ? and partition_date < ?
         qualify row_number() over (partition by release_id order by version desc) = 1
@@ -58,6 +59,7 @@ def extract_batches(batches: Iterable[list[dict]], tally: dict[str, int] | None 
                 release_type_hint=row["release_type_hint"],
                 metadata=json.loads(row["metadata_json"] or "{}"),
                 is_truncated=row["is_truncated"],
+                is_reference_published=row["is_reference_published"],
             )
             for row in batch
         ]

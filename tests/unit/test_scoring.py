@@ -464,3 +464,27 @@ def test_cli_reports_missing_extractor(
     dump, expected = write_inputs(tmp_path)
     assert sc.main(["--dump", str(dump), "--expected", str(expected)]) == 2
     assert "error: cannot import the extraction API" in capsys.readouterr().err
+
+
+def test_place_label_matches_the_text_the_place_was_written_as() -> None:
+    label = {"locations": {"required": [{"name": "UK", "country": "GB"}]}}
+    written = sc.FoundRelease(
+        places=(("United Kingdom", "GB"),),
+        place_surfaces={("United Kingdom", "GB"): frozenset({"UK"})},
+    )
+    assert counts(one_release(label, written).kinds["places"]) == (1, 1, 1, 1)
+    wrong_country = sc.FoundRelease(
+        places=(("United Kingdom", "US"),),
+        place_surfaces={("United Kingdom", "US"): frozenset({"UK"})},
+    )
+    assert counts(one_release(label, wrong_country).kinds["places"]) == (1, 0, 1, 0)
+
+
+def test_realset_inputs_read_undated_releases_with_the_fetch_day() -> None:
+    lines = "\n".join(
+        json.dumps({"id": i, "title": f"T{i}", "text": "x", "source": "S", "published": p})
+        for i, p in (("a", "2020-05-04"), ("b", None))
+    )
+    (_, dated), (_, undated) = sc.realset_inputs(lines, D("2026-01-02"))
+    assert (dated.reference_date, dated.is_reference_published) == (D("2020-05-04"), True)
+    assert (undated.reference_date, undated.is_reference_published) == (D("2026-01-02"), False)

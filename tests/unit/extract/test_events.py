@@ -213,3 +213,60 @@ def test_took_down_is_an_operation():
     assert [(e.event_type, e.start_date, e.end_date) for e in result.events] == [
         ("operation", date(2025, 5, 19), date(2025, 5, 22))
     ]
+
+
+# ---------------------------------------------------------------- real-writing classes
+
+
+def _events(body: str, ref: date = date(2021, 5, 12)):
+    result = extract_release(ReleaseInput("x:1", "T", body, ref, "Agency"))
+    names = {}
+    for participant in result.participants:
+        names.setdefault(participant.event_mention_id, []).append(participant.full_name)
+    return [
+        (e.event_type, e.start_date, e.end_date, names.get(e.event_mention_id, []))
+        for e in result.events
+    ]
+
+
+def test_call_between_leaders_is_a_meeting_dated_by_this_evening_class_6():
+    body = (
+        "The Chancellor spoke to the Prime Minister of Iceland, Katrín Sveinsdóttir, this evening."
+    )
+    assert _events(body) == [("meeting", date(2021, 5, 12), None, ["Katrín Sveinsdóttir"])]
+    assert _events("The Chancellor spoke to reporters this evening.") == []
+
+
+def test_welcoming_a_visitor_to_headquarters_is_a_meeting_with_both_class_6():
+    body = (
+        "Secretary General Ana Ferreira welcomed Latvian Foreign Minister Juris Ozols to NATO "
+        "Headquarters on Tuesday (11 May 2021). They discussed regional security."
+    )
+    ((kind, start, end, people),) = _events(body)
+    assert (kind, start, end) == ("meeting", date(2021, 5, 11), None)
+    assert set(people) == {"Ana Ferreira", "Juris Ozols"}
+    assert _events("The Director welcomed the new strategy on 11 May 2021.") == []
+
+
+def test_two_day_summit_keeps_its_date_range_class_7():
+    body = (
+        "Opening a two-day summit in Porto on Monday (10 May 2021), the President spoke of trade."
+    )
+    assert ("conference", date(2021, 5, 10), date(2021, 5, 11), []) in _events(body)
+
+
+def test_gathering_and_taking_over_a_post_are_happenings_class_7():
+    gathered = _events("On 3-4 May, some 300 judges gathered in Vienna to discuss evidence.")
+    assert gathered == [("conference", date(2021, 5, 3), date(2021, 5, 4), [])]
+    took_over = _events("Today, 12 May 2021, General Mira Costa took over as Chair of the Board.")
+    assert [(k, s) for k, s, _e, _p in took_over] == [("ceremony", date(2021, 5, 12))]
+
+
+def test_office_holder_named_by_possessive_in_an_advisory_line_class_6():
+    body = (
+        "The NATO Secretary General, Mr Ana Ferreira, will visit Latvia on 11 May 2021.\n\n"
+        "Media advisory\n\nTuesday 11 May 2021 (local time)\n\n"
+        "12:05 - Secretary General’s joint press point with the Prime Minister"
+    )
+    line = [e for e in _events(body, date(2021, 5, 10)) if e[0] == "press_conference"]
+    assert line == [("press_conference", date(2021, 5, 11), None, ["Ana Ferreira"])]

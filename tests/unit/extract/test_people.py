@@ -185,3 +185,39 @@ def test_agency_and_venue_names_are_not_people():
         "Leaders met at the Andrew W. Mellon Auditorium."
     )
     assert find_people(text) == []
+
+
+# ---------------------------------------------------------------- class 5 on real writing
+
+
+def _names(text: str) -> list[str]:
+    return [hit.full_name for hit in find_people(text)]
+
+
+def test_country_running_from_an_office_into_the_name_is_not_a_person():
+    text = "She met Ivan Petrov, Minister for Defence of the Russian Federation, on Monday."
+    assert _names(text) == ["Ivan Petrov"]
+
+
+def test_place_written_like_a_name_is_not_a_person():
+    assert _names("Talks turned to Diego Garcia and the base there.") == []
+
+
+def test_honorific_chains_and_post_nominals_are_dropped():
+    assert _names("The envoy met H.E. Mr. Tariq Aziz Rahman in Doha.") == ["Tariq Aziz Rahman"]
+    assert _names("Rt Hon Mary Stokes MP, Chair of the Committee, said: no.") == ["Mary Stokes"]
+
+
+def test_surname_only_mentions_resolve_to_the_full_name_given_earlier():
+    text = "Secretary-General Lee Jae-won flew home. Later Mr. Lee met the press."
+    assert _names(text) == ["Lee Jae-won", "Lee Jae-won"]
+    text = (
+        "Minister Ana Kovač - Horvat, the Minister of Justice, spoke. Minister Kovač - Horvat left."
+    )
+    assert _names(text) == ["Ana Kovač - Horvat", "Ana Kovač - Horvat"]
+
+
+def test_spokesperson_introduces_a_name():
+    assert _names("The figures were confirmed, said agency spokesperson Marta Lund.") == [
+        "Marta Lund"
+    ]

@@ -166,3 +166,57 @@ def test_venue_name_before_an_event_noun_is_the_organiser():
 
 def test_first_name_addressed_is_not_a_place():
     assert _places("Thank you, Mariano, for the introduction.") == []
+
+
+# ---------------------------------------------------------------- class 4 on real writing
+
+
+def _named(text: str) -> list[tuple[str, str | None]]:
+    return [(m.place.name, m.place.country_code) for m in find_places(text)]
+
+
+def test_part_of_a_country_is_not_the_shorter_place_in_its_name():
+    assert _named("Peace in Northern Ireland matters to Dublin.") == [
+        ("Northern Ireland", "GB"),
+        ("Dublin", "IE"),
+    ]
+    assert _named("She studied in New Jersey.") == [("New Jersey", "US")]
+    assert _named("The envoy flew on to Port-au-Spain.") == [("Port of Spain", "TT")]
+
+
+def test_curly_apostrophe_in_a_country_name():
+    assert _named("Talks on the Democratic People’s Republic of Korea resumed.") == [
+        ("North Korea", "KP")
+    ]
+
+
+def test_prominent_city_wins_over_a_namesake_in_a_named_country():
+    text = "The United States envoy will meet the Swiss mediator in Geneva on Monday."
+    assert ("Geneva", "CH") in _named(text)
+
+
+def test_city_named_after_visit_even_when_it_is_also_a_surname():
+    assert ("Washington", "US") in _named("The Secretary General will visit Washington.")
+    assert _named("Mr Washington said so.") == []
+
+
+def test_city_names_inside_longer_names_and_seasons_are_not_places():
+    assert _named("She lectured at the Wilson School on the Spring session.") == []
+    assert _named("Her colleague Jonas Austin agreed.") == []
+    assert _named("Evidence was heard in the Lincoln Room.") == []
+
+
+def test_footnote_mark_does_not_hide_a_country():
+    assert _named("units from 12 countries.1Belgium, Czechia") == [
+        ("Belgium", "BE"),
+        ("Czechia", "CZ"),
+    ]
+
+
+def test_institutional_venues_resolve_to_their_city():
+    match = find_places("She addressed the House of Commons yesterday.")[0]
+    assert (match.place.kind, match.place.parent_name, match.place.country_code) == (
+        "venue",
+        "London",
+        "GB",
+    )

@@ -33,3 +33,25 @@ def test_statement_press_release_speech_news():
     assert (
         classify_release("Operation Mobile 6 puts the brakes on car thieves", "Police...") == "news"
     )
+
+
+def test_readout_title_is_other_class_8():
+    title = "Readout of the Director's call with the Mayor of Ghent"
+    assert classify_release(title, "The Director spoke with the Mayor today.") == "other"
+    assert classify_release("Agency reads out the annual figures", "Figures rose.") == "news"
+
+
+def test_first_person_opening_is_a_statement_class_8():
+    body = "I warmly welcome the agreement reached in Oslo tonight.\n\nIt is a good day."
+    assert classify_release("Director welcomes agreement", body) == "statement"
+    assert classify_release("Agency welcomes agreement", "It is a good day. I agree.") == "news"
+
+
+def test_dateline_opening_is_a_press_release_without_a_label_class_8():
+    body = "Lisbon, 3 March 2021\n\nThe agency opened a new liaison office on Monday."
+    assert classify_release("Agency opens office", body) == "press_release"
+    # the same words with no dateline: news; a label always wins
+    assert classify_release("Agency opens office", body.split("\n\n")[1]) == "news"
+    assert classify_release("Agency opens office", body, "Press Release (2021) 044") == (
+        "press_release"
+    )
