@@ -80,6 +80,8 @@ def _raise_on_failure(result, progress, settings: Settings, log_path: Path) -> N
 
 def _days(window) -> str:
     """``first..last`` (inclusive) of a half-open [start, end) window."""
+    if not isinstance(window, tuple):
+        return str(window)  # a window type that says itself
     start, end = window
     return f"{start}..{end - timedelta(days=1)}"
 
