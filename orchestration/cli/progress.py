@@ -111,7 +111,7 @@ class RunProgress:
         if self.stage == "raw":
             days = sorted(self.partitions)
             span = f" ({days[0]}..{days[-1]})" if days else ""
-            return f"✓ partitions built: {len(days)} days{span}"
+            return f"✓ partitions built: {len(days)}{span}"
         if self.stage == "models":
             return f"✓ models built: {len(self.models)}"
         return ""

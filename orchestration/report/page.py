@@ -60,12 +60,14 @@ def _runs_table(runs: list[RunRow]) -> str:
         f"<tr><td>{escape(run.job)}</td>"
         f'<td class="{"ok" if run.status == "SUCCESS" else "bad"}">{escape(run.status)}</td>'
         f"<td>{escape(run.started)}</td><td>{'' if run.seconds is None else run.seconds}</td>"
-        f"<td>{run.checks_passed}</td><td>{run.checks_failed}</td></tr>"
+        f"<td>{run.checks_passed}</td><td>{run.checks_warned}</td>"
+        f"<td>{run.checks_failed}</td></tr>"
         for run in runs
     )
     return (
         "<table><thead><tr><th>job</th><th>status</th><th>started</th><th>seconds</th>"
-        f"<th>checks passed</th><th>checks failed</th></tr></thead><tbody>{rows}</tbody>"
+        f"<th>checks passed</th><th>warned</th><th>failed</th></tr></thead>"
+        f"<tbody>{rows}</tbody>"
         "</table>"
     )
 

@@ -14,6 +14,7 @@ class RunRow:
     started: str
     seconds: float | None
     checks_passed: int
+    checks_warned: int
     checks_failed: int
 
 
@@ -27,13 +28,15 @@ def recent_runs(dagster_home: Path, limit: int = 6) -> list[RunRow]:
     with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
         for record in instance.get_run_records(limit=limit):
             run = record.dagster_run
-            passed = failed = 0
+            passed = warned = failed = 0
             for entry in instance.all_logs(
                 run.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION
             ):
                 evaluation = entry.dagster_event.event_specific_data
                 if evaluation.passed:
                     passed += 1
+                elif evaluation.severity == dg.AssetCheckSeverity.WARN:
+                    warned += 1
                 else:
                     failed += 1
             start, end = record.start_time, record.end_time
@@ -48,6 +51,7 @@ def recent_runs(dagster_home: Path, limit: int = 6) -> list[RunRow]:
                     ),
                     seconds=round(end - start, 1) if start and end else None,
                     checks_passed=passed,
+                    checks_warned=warned,
                     checks_failed=failed,
                 )
             )
