@@ -182,7 +182,7 @@ def test_row_level_failure_is_quarantined_and_the_rest_publishes(home):
     code, output = _pressroom(root, "backfill", "--start", str(target), "--end", str(target))
 
     assert code == 0, output
-    assert "quarantined releases: 1" in output and release_id in output, output
+    assert "quarantined releases: 1" in output and release_id[:40] in output, output
     assert _sha256(published) != before
     checks = _check_results(_latest_run_id("raw_job"))  # type: ignore[arg-type]
     assert checks["gx_raw_releases"] == (True, "ERROR")

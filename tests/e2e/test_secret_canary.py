@@ -22,6 +22,13 @@ from pytest_httpserver import HTTPServer
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
+
+@pytest.fixture(scope="session")
+def httpserver_listen_address() -> tuple[str, int]:
+    """127.0.0.1, not "localhost" (which also resolves to ::1, an address not allowed here)."""
+    return ("127.0.0.1", 0)
+
+
 QUERY_CANARY = "cAnArY-q-7d41e0"
 NAMED_CANARY = "cAnArY-k-93b2aa"
 HEADER_CANARY = "cAnArY-h-5c80f1"
@@ -70,8 +77,10 @@ def _text_columns_containing(path: Path, needle: str) -> list[str]:
     conn = duckdb.connect(str(path), read_only=True)
     try:
         columns = conn.execute("""
-            select table_schema, table_name, column_name from information_schema.columns
-            where data_type in ('VARCHAR', 'JSON') and table_schema <> 'information_schema'
+            select columns.table_schema, columns.table_name, columns.column_name
+            from information_schema.columns as columns
+            inner join information_schema.tables as tables using (table_schema, table_name)
+            where tables.table_type = 'BASE TABLE' and columns.data_type in ('VARCHAR', 'JSON')
         """).fetchall()
         found = []
         for schema, table, column in columns:
