@@ -61,7 +61,7 @@ def test_a_ui_style_backfill_ends_published(tmp_path: Path) -> None:
         run_config={**QUIET, **request.run_config}, tags=request.tags)
     assert built.success
     published = settings.published_path
-    assert _query(published, "select count(*) from marts.fct_releases")[0][0] == 65
+    assert _query(published, "select count(*) from marts.fct_releases")[0][0] == 70
     tables = {row[0] for row in _query(published, "select schema_name || '.' || table_name "
                                                   "from duckdb_tables()")}
     assert "raw.http_responses" not in tables  # payload blobs stay with the writer
