@@ -6,9 +6,11 @@
 For each size: write the corpus once (benchmarks/corpus.py: Atom feeds, full text), serve it,
 then ``--runs`` times run ``pressroom --home <fresh> --sources <corpus> run`` as its own
 process and record wall time, peak RSS (the largest single process, from wait4, and the
-whole process tree, sampled every 0.1 s from /proc) and per stage (the Dagster runs the CLI
-launched, read back from the instance: fetch = ingest_job, raw = rebuild + extraction +
-raw checks, marts = dbt build, publish = audit + copy). With ``--new-day``, one more day is
+whole process tree, sampled every 0.1 s from /proc), CPU seconds (the process and the
+children it waited for: less sensitive than wall time to other load on a shared machine)
+and wall time per stage (the Dagster runs the CLI launched, read back from the instance:
+fetch = ingest_job, raw = rebuild + extraction + raw checks, marts+publish = dbt build,
+audit and copy). With ``--new-day``, one more day is
 then fetched on top of the loaded archive (its feeds disabled, a live feed enabled).
 With ``--limits``, in the same session: DuckDB's own ``read_json`` of the same records, and
 the extractor alone on every core. ``--baseline DIR`` runs an older checkout (a plain copy
