@@ -9,7 +9,7 @@ export UV_COMPILE_BYTECODE := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: setup run test test-slow lint ui clean
+.PHONY: setup run test test-slow lint ui bench clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -36,6 +36,14 @@ test-slow: setup
 
 ui: setup
 	$(UV) run --locked pressroom ui
+
+# End to end through the CLI on a synthetic archive served on 127.0.0.1 (docs/performance.md).
+# BENCH_SIZES=1000,10000,100000 BENCH_RUNS=3 by default; takes tens of minutes.
+BENCH_SIZES ?= 1000,10000,100000
+BENCH_RUNS ?= 3
+bench: setup
+	$(UV) run --locked python benchmarks/bench_e2e.py --sizes $(BENCH_SIZES) --years 20 \
+		--runs $(BENCH_RUNS) --new-day --limits --json bench_e2e.json
 
 clean:
 	rm -rf data dbt_project/target dbt_project/logs .pytest_cache

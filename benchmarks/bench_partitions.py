@@ -26,13 +26,15 @@ def _definitions(partitions: dg.PartitionsDefinition) -> tuple[dg.Definitions, s
     raw = dg.AssetKey(["raw", "releases"])
     mentions = [dg.AssetKey(["raw", f"m{index}"]) for index in range(5)]
 
-    @dg.asset(key=raw, partitions_def=partitions,
-              backfill_policy=dg.BackfillPolicy.single_run())
+    @dg.asset(key=raw, partitions_def=partitions, backfill_policy=dg.BackfillPolicy.single_run())
     def releases() -> None:
         return None
 
-    @dg.multi_asset(specs=[dg.AssetSpec(key, deps=[raw]) for key in mentions],
-                    partitions_def=partitions, backfill_policy=dg.BackfillPolicy.single_run())
+    @dg.multi_asset(
+        specs=[dg.AssetSpec(key, deps=[raw]) for key in mentions],
+        partitions_def=partitions,
+        backfill_policy=dg.BackfillPolicy.single_run(),
+    )
     def extract(context):
         for key in mentions:
             yield dg.MaterializeResult(asset_key=key)
@@ -40,17 +42,19 @@ def _definitions(partitions: dg.PartitionsDefinition) -> tuple[dg.Definitions, s
     def check(index: int):
         target = raw if index < 4 else mentions[index % 5]
 
-        @dg.asset_check(asset=target, name=f"c{index}", blocking=True,
-                        partitions_def=partitions)
+        @dg.asset_check(asset=target, name=f"c{index}", blocking=True, partitions_def=partitions)
         def _check() -> dg.AssetCheckResult:
             return dg.AssetCheckResult(passed=True)
 
         return _check
 
     job = dg.define_asset_job("raw_job", selection=[raw, *mentions], partitions_def=partitions)
-    return dg.Definitions(assets=[releases, extract],
-                          asset_checks=[check(index) for index in range(CHECKS)],
-                          jobs=[job], executor=dg.in_process_executor), "raw_job"
+    return dg.Definitions(
+        assets=[releases, extract],
+        asset_checks=[check(index) for index in range(CHECKS)],
+        jobs=[job],
+        executor=dg.in_process_executor,
+    ), "raw_job"
 
 
 def _once(partitions: dg.PartitionsDefinition, first: str, last: str) -> float:
@@ -61,7 +65,8 @@ def _once(partitions: dg.PartitionsDefinition, first: str, last: str) -> float:
         result = defs.resolve_job_def(job).execute_in_process(
             instance=instance,
             run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
-            tags={RANGE_START: first, RANGE_END: last})
+            tags={RANGE_START: first, RANGE_END: last},
+        )
         assert result.success
         return time.perf_counter() - started
 
@@ -74,20 +79,33 @@ def main() -> None:
     first_year = 2025 - args.years
     start = f"{first_year}-01-01"
     cases = {
-        "daily": (dg.DailyPartitionsDefinition(start_date=start),
-                  start, f"{first_year + args.years - 1}-12-31"),
-        "monthly": (dg.MonthlyPartitionsDefinition(start_date=start),
-                    start, f"{first_year + args.years - 1}-12-01"),
-        "yearly": (dg.TimeWindowPartitionsDefinition(start=str(first_year), cron_schedule="0 0 1 1 *",
-                                                     fmt="%Y"),
-                   str(first_year), str(first_year + args.years - 1)),
+        "daily": (
+            dg.DailyPartitionsDefinition(start_date=start),
+            start,
+            f"{first_year + args.years - 1}-12-31",
+        ),
+        "monthly": (
+            dg.MonthlyPartitionsDefinition(start_date=start),
+            start,
+            f"{first_year + args.years - 1}-12-01",
+        ),
+        "yearly": (
+            dg.TimeWindowPartitionsDefinition(
+                start=str(first_year), fmt="%Y", cron_schedule="0 0 1 1 *"
+            ),
+            str(first_year),
+            str(first_year + args.years - 1),
+        ),
     }
     for name, (partitions, first, last) in cases.items():
         count = len(partitions.get_partition_keys_in_range(dg.PartitionKeyRange(first, last)))
         runs = [_once(partitions, first, last) for _ in range(args.runs)]
-        print(f"{name:8} {count:6} partitions  median {statistics.median(runs):7.1f} s  "
-              f"({', '.join(f'{run:.1f}' for run in runs)}); "
-              f"{statistics.median(runs) / count * 1000:.0f} ms per partition", flush=True)
+        print(
+            f"{name:8} {count:6} partitions  median {statistics.median(runs):7.1f} s  "
+            f"({', '.join(f'{run:.1f}' for run in runs)}); "
+            f"{statistics.median(runs) / count * 1000:.0f} ms per partition",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

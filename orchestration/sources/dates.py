@@ -7,10 +7,13 @@ from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
+from orchestration.settings import FIRST_YEAR
+
 EARLIEST_PLAUSIBLE = datetime(1900, 1, 1, tzinfo=UTC)
 """Historic texts are valid data (NATO's archive starts with the 1949 treaty); year 1 is not."""
-EARLIEST_PARTITION = date(2010, 1, 1)
-"""First daily partition (defs/partitions.py): older releases are filed under this day."""
+EARLIEST_PARTITION = date(FIRST_YEAR, 1, 1)
+"""First day of the default first partition (defs/partitions.py): older releases are filed
+under this day, so a treaty text from 1949 is loaded and built, not fatal."""
 
 _MONTH_DOT = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.", re.I)
 _RFC_YEAR = re.compile(r"\b\d{1,2}\s+[A-Za-z]{3,9}\s+(\d+)\b")

@@ -22,19 +22,26 @@ from orchestration.sources.releases import (
 from orchestration.sources.sitemap import SitemapEntry
 
 PayloadLoader = Callable[[str], bytes]
+PAYLOADS_CACHED = 32  # inflated payloads (article pages are small, feed pages are not)
+PARSED_CACHED = 4  # parsed feeds, dumps and sitemaps, indexed by entry key
 
 
 class Rebuilder:
-    """Builds one release per item reference; parsed payloads are cached per sha256."""
+    """Builds one release per item reference; parsed payloads are cached per sha256.
+
+    The caches are small on purpose: an archive feed page holds thousands of entries (tens
+    of MB parsed), and observations arrive sorted by release, so by source and page; a few
+    pages in memory serve a whole batch without holding the archive.
+    """
 
     def __init__(self, sources: dict[str, SourceConfig], load_payload: PayloadLoader,
                  now: datetime | None = None) -> None:
         self.sources = sources
         self.now = now or datetime.now(UTC)
-        self._payload = lru_cache(maxsize=256)(load_payload)
-        self._feed = lru_cache(maxsize=64)(self._parse_feed)
-        self._dump = lru_cache(maxsize=16)(self._parse_dump)
-        self._sitemap = lru_cache(maxsize=16)(self._parse_sitemap)
+        self._payload = lru_cache(maxsize=PAYLOADS_CACHED)(load_payload)
+        self._feed = lru_cache(maxsize=PARSED_CACHED)(self._parse_feed)
+        self._dump = lru_cache(maxsize=PARSED_CACHED)(self._parse_dump)
+        self._sitemap = lru_cache(maxsize=PARSED_CACHED)(self._parse_sitemap)
 
     def _parse_sitemap(self, sha: str, source_name: str) -> dict[str, SitemapEntry]:
         source = self.sources[source_name]

@@ -3,6 +3,7 @@ with good data and once with bad (real DuckDB)."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -10,8 +11,13 @@ import dagster as dg
 import duckdb
 import pytest
 
-from orchestration.defs.automation import transform_run_config, window_of_run
-from orchestration.defs.partitions import DUCKDB_POOL
+from orchestration.defs.automation import transform_run_config
+from orchestration.defs.partitions import (
+    DUCKDB_POOL,
+    run_tags,
+    window_from_tags,
+    yearly_partitions,
+)
 from orchestration.defs.transform.dbt import dbt_build_args
 from orchestration.quality.rules import FETCH_RULES, RULES
 from orchestration.settings import SAMPLE_SOURCES_FILE
@@ -20,6 +26,7 @@ from orchestration.sources.runner import collect_dumps, collect_sources, known_l
 from orchestration.warehouse.raw_store import store_collected
 from orchestration.warehouse.releases import rebuild_releases
 from orchestration.warehouse.schema import ensure_raw_schema
+from orchestration.window import Window
 
 WINDOW = (date(2023, 10, 1), date(2023, 12, 1))
 
@@ -74,24 +81,48 @@ def test_live_polling_schedule_is_stopped_by_default(defs: dg.Definitions) -> No
     assert schedule.default_status == dg.DefaultScheduleStatus.STOPPED
 
 
-def test_partition_window_reaches_dbt_as_environment() -> None:
-    args, env = dbt_build_args("2023-11-01", "2023-11-03")
-    assert args == ["build"]
+def test_window_reaches_dbt_as_vars() -> None:
+    args = dbt_build_args(Window(date(2023, 11, 1), date(2023, 11, 3)), "/w.duckdb")
+    assert args[:2] == ["build", "--vars"]
     # [start, end) becomes dbt's inclusive first and last day
-    assert env == {"PRESSROOM_MIN_DATE": "2023-11-01", "PRESSROOM_MAX_DATE": "2023-11-02"}
-    assert dbt_build_args("", "")[1] == {"PRESSROOM_MIN_DATE": "", "PRESSROOM_MAX_DATE": ""}
-    with pytest.raises(ValueError, match="must be after"):
-        dbt_build_args("2023-11-03", "2023-11-01")
+    assert json.loads(args[2]) == {"duckdb_path": "/w.duckdb", "min_date": "2023-11-01",
+                                   "max_date": "2023-11-02"}
+    assert json.loads(dbt_build_args(None, "/w.duckdb")[2]) == {"duckdb_path": "/w.duckdb"}
+    with pytest.raises(ValueError, match="must end after"):
+        Window(date(2023, 11, 3), date(2023, 11, 1))
 
 
-def test_sensor_window_covers_the_raw_run_partitions() -> None:
-    ranged = {"dagster/asset_partition_range_start": "2023-11-01",
-              "dagster/asset_partition_range_end": "2023-11-05"}
-    assert window_of_run(ranged) == ("2023-11-01", "2023-11-06")
-    assert window_of_run({"dagster/partition": "2023-11-08"}) == ("2023-11-08", "2023-11-09")
-    assert window_of_run({}) is None
-    config = transform_run_config(("2023-11-01", "2023-11-06"))
-    assert config["ops"]["pressroom_dbt_models"]["config"]["window_end"] == "2023-11-06"
+def test_partitions_are_years_from_the_configured_start() -> None:
+    partitions = yearly_partitions(2006)
+    keys = partitions.get_partition_keys()
+    assert keys[0] == "2006"
+    assert keys[-1] == str(date.today().year)
+    assert len(keys) == date.today().year - 2006 + 1
+
+
+def test_a_window_travels_through_run_tags_unchanged() -> None:
+    partitions = yearly_partitions(2000)
+    day = Window.of_days(date(2025, 12, 31), date(2025, 12, 31))
+    tags = run_tags(day, partitions)
+    assert tags["dagster/asset_partition_range_start"] == "2025"
+    assert tags["dagster/asset_partition_range_end"] == "2025"
+    assert window_from_tags(tags, partitions) == day
+    spread = Window.of_days(date(2014, 3, 2), date(2024, 6, 30))
+    assert window_from_tags(run_tags(spread, partitions), partitions) == spread
+
+
+def test_a_ui_backfill_covers_whole_years() -> None:
+    """A UI backfill tags the range only: the window is every day of those years."""
+    partitions = yearly_partitions(2000)
+    ranged = {"dagster/asset_partition_range_start": "2021",
+              "dagster/asset_partition_range_end": "2023"}
+    assert window_from_tags(ranged, partitions) == Window(date(2021, 1, 1), date(2024, 1, 1))
+    single = {"dagster/partition": "2022"}
+    assert window_from_tags(single, partitions) == Window(date(2022, 1, 1), date(2023, 1, 1))
+    assert window_from_tags({}, partitions) is None
+    config = transform_run_config(Window(date(2021, 1, 1), date(2024, 1, 1)))
+    assert config["ops"]["pressroom_dbt_models"]["config"] == {
+        "window_start": "2021-01-01", "window_end": "2024-01-01"}
 
 
 @pytest.fixture
@@ -166,37 +197,13 @@ def test_fetch_rule_passes_good_data_and_catches_bad(
     assert rule.offending_rows(loaded, "test"), f"{rule.name} missed the breakage"
 
 
-def test_a_ui_backfill_of_raw_days_chains_into_the_marts_build(
-    defs: dg.Definitions, pressroom_home: Path, monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """What the UI does: a single-run backfill of raw_job over a range; when it succeeds the
-    sensor asks for transform_job over exactly those days."""
-    from orchestration.defs.automation import build_marts_after_raw
+def test_code_location_loads_without_touching_files(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """build_resources() only builds objects: no home, warehouse or instance is created."""
+    from orchestration.defs.resources import build_resources
     from orchestration.settings import load_settings
 
-    settings = load_settings()
-    monkeypatch.setenv("PRESSROOM_DUCKDB_PATH", str(settings.warehouse_path))
-    monkeypatch.setenv("PRESSROOM_SOURCES", str(settings.sources_file))
-    monkeypatch.setenv("PRESSROOM_HTTP_CACHE", str(settings.http_cache_path))
-    instance = dg.DagsterInstance.ephemeral()
-    result = defs.resolve_job_def("raw_job").execute_in_process(
-        instance=instance,
-        tags={"dagster/asset_partition_range_start": "2023-11-01",
-              "dagster/asset_partition_range_end": "2023-11-03"},
-    )
-    assert result.success
-    materialized = {
-        (event.asset_key.to_user_string(), event.partition)
-        for event in result.get_asset_materialization_events()
-        for event in [event.event_specific_data.materialization]
-    }
-    assert {("raw/releases", day) for day in ("2023-11-01", "2023-11-02", "2023-11-03")} \
-        <= materialized
-    context = dg.build_run_status_sensor_context(
-        sensor_name="build_marts_after_raw", dagster_instance=instance,
-        dagster_run=result.dagster_run, dagster_event=result.get_run_success_event(),
-    )
-    request = build_marts_after_raw(context)
-    assert isinstance(request, dg.RunRequest)
-    window = request.run_config["ops"]["pressroom_dbt_models"]["config"]
-    assert window == {"window_start": "2023-11-01", "window_end": "2023-11-04"}
+    monkeypatch.setenv("PRESSROOM_HOME", str(tmp_path / "home"))
+    resources = build_resources(load_settings())
+    assert resources["warehouse"].path == str(tmp_path / "home" / "warehouse.duckdb")
+    assert not (tmp_path / "home").exists()

@@ -1,0 +1,253 @@
+"""End to end through the CLI: a synthetic archive served on 127.0.0.1, empty → published.
+
+    .venv/bin/python benchmarks/bench_e2e.py [--sizes 1000,10000,100000] [--years 20]
+        [--runs 3] [--new-day] [--limits] [--baseline DIR] [--json out.json]
+
+For each size: write the corpus once (benchmarks/corpus.py: Atom feeds, full text), serve it,
+then ``--runs`` times run ``pressroom --home <fresh> --sources <corpus> run`` as its own
+process and record wall time, peak RSS (the largest single process, from wait4, and the
+whole process tree, sampled every 0.1 s from /proc), CPU seconds (the process and the
+children it waited for: less sensitive than wall time to other load on a shared machine)
+and wall time per stage (the Dagster runs the CLI launched, read back from the instance:
+fetch = ingest_job, raw = rebuild + extraction + raw checks, marts+publish = dbt build,
+audit and copy). With ``--new-day``, one more day is
+then fetched on top of the loaded archive (its feeds disabled, a live feed enabled).
+With ``--limits``, in the same session: DuckDB's own ``read_json`` of the same records, and
+the extractor alone on every core. ``--baseline DIR`` runs an older checkout (a plain copy
+of the repo at DIR, using this venv) on a replayed copy of the same feeds instead.
+Medians over runs are printed and optionally written as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import corpus
+
+REPO = Path(__file__).resolve().parents[1]
+PRESSROOM = Path(sys.executable).parent / "pressroom"
+STAGES = {"ingest_job": "fetch", "raw_job": "raw", "transform_job": "marts+publish"}
+
+
+def _tree_rss(root: int) -> int:
+    """Resident bytes of ``root`` and all its descendants (from /proc)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                fields = handle.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(entry)
+        children.setdefault(int(fields[1]), []).append(pid)
+        rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total
+
+
+def run_cli(
+    args: list[str], env: dict[str, str], cwd: Path = REPO, python: list[str] | None = None
+) -> dict:
+    """Run the CLI once; wall seconds, exit code, peak RSS (single process and tree)."""
+    command = [*(python or [str(PRESSROOM)]), *args]
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    samples: list[tuple[float, int]] = []
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.1):
+            samples.append((time.perf_counter() - started, _tree_rss(process.pid)))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output = process.stdout.read().decode("utf-8", errors="replace")  # type: ignore[union-attr]
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return {
+        "wall_s": round(wall, 2),
+        "exit": process.returncode,
+        "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+        "peak_tree_rss_mb": round(max((rss for _, rss in samples), default=0) / 2**20, 1),
+        "samples": samples,
+        "output": output[-4000:],
+    }
+
+
+def stage_times(home: Path) -> dict[str, float]:
+    """Seconds per stage, from the Dagster runs recorded in ``home``'s instance."""
+    import dagster as dg
+
+    instance = dg.DagsterInstance.from_config(str(home / "dagster"))
+    try:
+        times: dict[str, float] = {}
+        for record in instance.get_run_records():
+            run = record.dagster_run
+            stats = instance.get_run_stats(run.run_id)
+            if stats.start_time and stats.end_time:
+                name = STAGES.get(run.job_name, run.job_name)
+                times[name] = round(times.get(name, 0) + stats.end_time - stats.start_time, 2)
+        return times
+    finally:
+        instance.dispose()
+
+
+def _environment(home: Path, sources: Path, port: int | None) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "PRESSROOM_HOME": str(home),
+        "PRESSROOM_SOURCES": str(sources),
+        "DAGSTER_HOME": str(home / "dagster"),
+        "PRESSROOM_FIRST_YEAR": "2000",
+    }
+    if port:
+        env["PRESSROOM_ALLOWED_ENDPOINTS"] = f"127.0.0.1:{port}"
+    return env
+
+
+def _median(runs: list[dict], key: str) -> float:
+    return round(statistics.median(run[key] for run in runs), 2)
+
+
+def bench_size(
+    root: Path, size: int, years: int, runs: int, new_day: bool, baseline: Path | None
+) -> dict:
+    if not (root / "feeds").is_dir():
+        corpus.write_corpus(root, size, years)
+    names = sorted(path.stem for path in (root / "feeds").glob("archive_*.xml"))
+    results: dict = {"size": size, "years": years, "runs": []}
+    with corpus.serve(root) as port:
+        for index in range(runs):
+            with tempfile.TemporaryDirectory(prefix="bench_e2e_") as tmp:
+                home = Path(tmp) / "home"
+                if baseline is not None:
+                    sources = corpus.replay_sources(root, names)
+                    env = _environment(home, sources, None)
+                    env["PYTHONPATH"] = str(baseline)
+                    run = run_cli(
+                        ["--home", str(home), "run"],
+                        env,
+                        cwd=baseline,
+                        python=[sys.executable, "-m", "orchestration.cli"],
+                    )
+                else:
+                    sources = Path(tmp) / "sources.yaml"
+                    sources.write_text(corpus.sources_yaml(names, port), encoding="utf-8")
+                    env = _environment(home, sources, port)
+                    run = run_cli(["--home", str(home), "run"], env)
+                run["stages"] = stage_times(home)
+                if run["exit"] != 0:
+                    print(run["output"], file=sys.stderr)
+                if new_day and baseline is None:
+                    live = corpus.write_new_day(root, size)
+                    daily = Path(tmp) / "daily.yaml"
+                    daily.write_text(
+                        corpus.sources_yaml(names, port, enabled=False, live=live), encoding="utf-8"
+                    )
+                    day = run_cli(["--home", str(home), "run"], _environment(home, daily, port))
+                    run["new_day"] = {
+                        key: day[key]
+                        for key in ("wall_s", "exit", "peak_rss_mb", "peak_tree_rss_mb")
+                    }
+                    if day["exit"] != 0:
+                        print(day["output"], file=sys.stderr)
+                run.pop("samples")
+                run.pop("output")
+                results["runs"].append(run)
+                print(f"  size {size} run {index + 1}: {json.dumps(run)}", flush=True)
+    results["median_wall_s"] = _median(results["runs"], "wall_s")
+    results["median_peak_rss_mb"] = _median(results["runs"], "peak_rss_mb")
+    results["median_peak_tree_rss_mb"] = _median(results["runs"], "peak_tree_rss_mb")
+    if new_day and baseline is None:
+        results["median_new_day_s"] = round(
+            statistics.median(run["new_day"]["wall_s"] for run in results["runs"]), 2
+        )
+    return results
+
+
+def limits(root: Path, size: int, years: int) -> dict:
+    """The floor for this size: DuckDB's read_json of the records, the extractor on all cores."""
+    import duckdb
+
+    from orchestration.extract import ReleaseInput, extract_many
+
+    records = root / "records.ndjson"
+    if not records.exists():
+        corpus.write_records(root, size, years)
+    started = time.perf_counter()
+    conn = duckdb.connect(str(root / "limit.duckdb"))
+    conn.execute(f"create or replace table releases as select * from read_json('{records}')")
+    conn.close()
+    (root / "limit.duckdb").unlink()
+    load = time.perf_counter() - started
+    inputs = [
+        ReleaseInput(
+            f"archive:{release.number}",
+            release.title,
+            "\n\n".join(release.paragraphs),
+            release.published_at.date(),
+            "Archive",
+        )
+        for release in corpus.releases(size, years)
+    ]
+    started = time.perf_counter()
+    for _ in extract_many(inputs, processes=os.cpu_count()):
+        pass
+    extract = time.perf_counter() - started
+    return {
+        "duckdb_read_json_s": round(load, 2),
+        "extract_all_cores_s": round(extract, 2),
+        "cores": os.cpu_count(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--years", type=int, default=20)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--new-day", action="store_true")
+    parser.add_argument("--limits", action="store_true")
+    parser.add_argument("--baseline", type=Path)
+    parser.add_argument("--corpus-dir", type=Path, default=Path(tempfile.gettempdir()))
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    report = []
+    for size in (int(item) for item in args.sizes.split(",")):
+        root = args.corpus_dir / f"pressroom_corpus_{size}_{args.years}y"
+        result = bench_size(root, size, args.years, args.runs, args.new_day, args.baseline)
+        if args.limits:
+            result["limits"] = limits(root, size, args.years)
+        report.append(result)
+        print(
+            json.dumps({key: value for key, value in result.items() if key != "runs"}), flush=True
+        )
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
