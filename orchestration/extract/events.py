@@ -435,12 +435,18 @@ def _prose_pass(
     paragraph's (an advisory's last date for its lines)."""
     dates, is_advisory = scan.dates, scan.is_advisory
     when = None
+    background = False
     for mention in dates[first:] if dated else ():
         if mention.start >= sentence.end:
             break
         if mention.precision in ("day", "month"):
+            if _BACKGROUND_BEFORE.search(scan.body, max(0, mention.start - 40), mention.start):
+                background = True  # "Elected in October 2020", "a member since July 2022"
+                continue
             when = mention
             break
+    if when is None and background:
+        return  # a background fact, not one of the release's happenings
     if when is None and state.date is None and not (is_advisory and scan.last_date):
         return
     if when is not None:
@@ -622,6 +628,13 @@ def _title_event(
     )
 
 
+# A date that dates a background fact (an election, an accession, a founding) rather than
+# the sentence's happening.
+_BACKGROUND_BEFORE = re.compile(
+    r"(?:\b(?:[Ee]lected|[Aa]ppointed|[Ff]ounded|[Ee]stablished|[Cc]reated|[Ss]et up|joined "
+    r"(?:the )?(?:Alliance|NATO|European Union|EU|Union)|[Aa]ccession|[Mm]ember)\s+"
+    r"(?:(?:in|on|of)\s+)?|\bsince\s+)\Z"
+)
 _LASTING = re.compile(r"\b(two|three|four|five|2|3|4|5)-day\b")
 _LASTING_KINDS = ("conference", "visit", "operation")
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5}

@@ -210,7 +210,8 @@ _TRIGGER_TABLE: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("conference", "conference"),
             ("convention", r"\bconvention\b"),
             ("gathered", r"\bgathered (?:at|in)\b"),
-            ("congress", r"\bcongress\b"),
+            # not the US Congress (an organisation)
+            ("congress", r"(?<!united states )(?<!u\.s\. )(?<!\bus )\bcongress\b"),
             ("forum", r"\bforum\b"),
             ("summit", r"\bsummit\b"),
             ("session", r"\bsession\b"),

@@ -270,3 +270,18 @@ def test_office_holder_named_by_possessive_in_an_advisory_line_class_6():
     )
     line = [e for e in _events(body, date(2021, 5, 10)) if e[0] == "press_conference"]
     assert line == [("press_conference", date(2021, 5, 11), None, ["Ana Ferreira"])]
+
+
+def test_background_fact_dates_no_happening_class_1():
+    body = (
+        "Elected in March 2019, Admiral Lena Berg opened the Baltic Forum this week. "
+        "Estonia, a member since May 2004, hosted talks on 11 May 2021."
+    )
+    events = _events(body)
+    assert all(start >= date(2021, 5, 1) for _kind, start, _end, _people in events)
+    assert ("meeting", date(2021, 5, 11), None, []) in events
+
+
+def test_us_congress_is_an_organisation_not_a_conference_class_1():
+    body = "A delegation of the United States Congress will visit Oslo on 14 May 2021."
+    assert [kind for kind, *_rest in _events(body)] == ["visit"]
