@@ -296,6 +296,7 @@ class _Paragraph:
     date: DateMention | None = None
     place: list[LocationMention] = field(default_factory=list)
     heading: tuple[Span, str] | None = None
+    last: Draft | None = None  # the paragraph's latest prose draft
 
 
 def build_events(
@@ -447,6 +448,8 @@ def _prose_pass(
             break
     if when is None and background:
         return  # a background fact, not one of the release's happenings
+    if when is not None and _extends(state.last, when, kind, scan.body):
+        return  # "began on 3 June ... will run until 20 June": one happening
     if when is None and state.date is None and not (is_advisory and scan.last_date):
         return
     if when is not None:
@@ -501,6 +504,7 @@ def _prose_pass(
         if clock is not None and when.end_date is None:
             _set_time(draft, *clock, draft.place or _best_place(scan.places))
         scan.add(draft)
+        state.last = draft
 
 
 def _advisory_pass(
@@ -635,6 +639,27 @@ _BACKGROUND_BEFORE = re.compile(
     r"(?:the )?(?:Alliance|NATO|European Union|EU|Union)|[Aa]ccession|[Mm]ember)\s+"
     r"(?:(?:in|on|of)\s+)?|\bsince\s+)\Z"
 )
+_UNTIL_BEFORE = re.compile(r"\b(?:until|till|through|to)\s+(?:the\s+)?\Z")
+
+
+def _extends(last: Draft | None, when: DateMention, kind: str | None, body: str) -> bool:
+    """Whether a sentence dated only "until <day>" ends the paragraph's previous happening
+    ("The exercise will run until 20 June"); if so, that draft takes the day as its end."""
+    if (
+        last is None
+        or last.end_date is not None
+        or when.end_date is not None
+        or when.precision != "day"
+        or last.precision != "day"
+        or when.start_date <= last.start_date
+        or kind not in (None, last.event_type)
+        or not _UNTIL_BEFORE.search(body, max(0, when.start - 12), when.start)
+    ):
+        return False
+    last.end_date = when.start_date
+    return True
+
+
 _LASTING = re.compile(r"\b(two|three|four|five|2|3|4|5)-day\b")
 _LASTING_KINDS = ("conference", "visit", "operation")
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5}

@@ -285,3 +285,23 @@ def test_background_fact_dates_no_happening_class_1():
 def test_us_congress_is_an_organisation_not_a_conference_class_1():
     body = "A delegation of the United States Congress will visit Oslo on 14 May 2021."
     assert [kind for kind, *_rest in _events(body)] == ["visit"]
+
+
+def test_happening_ended_by_a_later_until_sentence_keeps_its_range_class_7():
+    body = (
+        "Twelve navies began the annual exercise North Shield off Bergen on 3 May 2021. "
+        "The exercise will run until 21 May 2021."
+    )
+    assert [(k, s, e) for k, s, e, _p in _events(body)] == [
+        ("conference", date(2021, 5, 3), date(2021, 5, 21))
+    ]
+
+
+def test_will_welcome_a_visitor_to_headquarters_is_a_meeting_there_class_6():
+    body = (
+        "On Friday, 14 May 2021, the Secretary General, Ms Ana Ferreira, will welcome the "
+        "President of Iceland, Mr Jon Olafsson, to NATO Headquarters."
+    )
+    result = extract_release(ReleaseInput("x:2", "T", body, date(2021, 5, 12), "NATO"))
+    meeting = next(e for e in result.events if e.event_type == "meeting")
+    assert (meeting.start_date, meeting.place_id) == (date(2021, 5, 14), "venue:nato-headquarters")
