@@ -13,15 +13,19 @@ from orchestration.sources.transport import Response, TransportError, Validator
 def settings_for(source: SourceConfig, base: HttpSettings | None = None) -> HttpSettings:
     """A source's HTTP and rate-limit configuration as client settings."""
     http = source.http
+    base = base or HttpSettings()
     return replace(
-        base or HttpSettings(),
+        base,
         user_agent=http.user_agent, accept=http.accept,
         connect_timeout_s=http.connect_timeout_s, read_timeout_s=http.read_timeout_s,
         deadline_s=http.deadline_s, retries=http.retries, backoff_s=http.backoff_s,
         retry_after_cap_s=http.retry_after_cap_s, max_bytes=http.max_bytes,
         max_redirects=http.max_redirects, cache_expire_s=http.cache_expire_s,
         min_interval_s=source.rate_limit.min_interval_s,
-        allowed_private_endpoints=http.allowed_private_endpoints,
+        allowed_private_endpoints=(
+            *base.allowed_private_endpoints,
+            *http.allowed_private_endpoints,
+        ),
     )
 
 
