@@ -38,6 +38,7 @@ _TOPIC_BEFORE = re.compile(
     r"(?:upcoming|next|forthcoming|ahead of|run-up to|preparations? for|prepare for|since|"
     r"outcome of|decisions of|results of|last year[’']s)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,4}\Z"
 )
+_DATED_AFTER = re.compile(r"\w+\s+(?:on|from)\s+(?:\w+day,?\s+)?\d")
 # "travel to Norfolk to take part in the seminar": the trip is the way to the conference.
 _ATTENDS = re.compile(
     r"\b(?:attend(?:s|ed|ing)?|take(?:s)? part in|took part in|participat\w+ in)\b"
@@ -62,8 +63,12 @@ def kinds_between(
             continue
         if rank == _CONFERENCE_RANK and lower.endswith(("press ", "news "), max(0, pos - 6), pos):
             continue  # the "conference" of a "press conference"
-        if rank in _TOPIC_RANKS and _TOPIC_BEFORE.search(lower, max(start, pos - 48), pos):
-            continue
+        if (
+            rank in _TOPIC_RANKS
+            and _TOPIC_BEFORE.search(lower, max(start, pos - 48), pos)
+            and not _DATED_AFTER.match(lower, pos)
+        ):
+            continue  # a topic, unless its own date follows ("the next meeting on 8-9 October")
         first[rank] = pos
     attends = _ATTENDS.search(lower, start, end) is not None
     if _CONFERENCE_RANK in first:

@@ -305,3 +305,13 @@ def test_will_welcome_a_visitor_to_headquarters_is_a_meeting_there_class_6():
     result = extract_release(ReleaseInput("x:2", "T", body, date(2021, 5, 12), "NATO"))
     meeting = next(e for e in result.events if e.event_type == "meeting")
     assert (meeting.start_date, meeting.place_id) == (date(2021, 5, 14), "venue:nato-headquarters")
+
+
+def test_next_meeting_with_its_own_date_is_a_happening_class_7():
+    body = "The findings go to the next Management Board meeting on 8-9 June."
+    assert [(k, s, e) for k, s, e, _p in _events(body)] == [
+        ("meeting", date(2021, 6, 8), date(2021, 6, 9))
+    ]
+    # with no date of its own it stays a topic of the sentence's happening
+    body = "On 12 May 2021 the ministers prepared the next Board meeting."
+    assert [k for k, *_rest in _events(body)] == []
