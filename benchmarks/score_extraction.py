@@ -755,7 +755,7 @@ MARTS_QUERIES = {
         inner join marts.dim_locations as places on places.location_id = mentions.location_id""",
     "events": """
         select reports.release_id, events.event_id, events.event_type, events.start_date,
-               events.end_date, strftime(events.start_time, '%H:%M') as start_time,
+               events.end_date, left(cast(events.start_time as varchar), 5) as start_time,
                events.timezone, places.name as place_name, parents.name as parent_name
         from marts.fct_event_releases as reports
         inner join marts.fct_events as events on events.event_id = reports.event_id

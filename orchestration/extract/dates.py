@@ -6,7 +6,8 @@ whole week lies in one month, and nothing otherwise (an event must not get a day
 
 A release with no publication date (``undated``: the reference is only the day it was
 fetched) takes a year-less date's year from the text's own evidence: the weekday written with
-it ("Tuesday 24 March": the latest such year not after the fetch day), else the nearest year
+it ("Tuesday 24 March": such a year not after the fetch day, the one nearest a year the text
+names, else the latest), else the nearest year
 the text names before it (after it when none comes before). With neither, the date is
 dropped: no year is invented. Relative days ("today", "last week") are dropped too. An
 impossible day ("31 June") is no date at all, not a month.
@@ -221,17 +222,25 @@ def _weekday_in(text: str) -> int | None:
     return _WEEKDAY_INDEX[match.group()[:3].lower()] if match else None
 
 
-def _year_of_weekday(month: int, day: int, weekday: int, latest: date) -> int | None:
-    """The latest year (28 back at most: the calendar repeats) in which month/day falls on
-    ``weekday`` and is not after ``latest``."""
+def _year_of_weekday(
+    month: int, day: int, weekday: int, latest: date, named: list[int] = ()
+) -> int | None:
+    """A year (28 back at most: the calendar repeats) in which month/day falls on
+    ``weekday``, not after ``latest``: the one nearest a year the text names, else the
+    latest."""
+    fitting = []
     for year in range(latest.year, latest.year - 29, -1):
         try:
             when = date(year, month, day)
         except ValueError:
             continue
         if when <= latest and when.weekday() == weekday:
-            return year
-    return None
+            fitting.append(year)
+    if not fitting:
+        return None
+    if not named:
+        return fitting[0]
+    return min(fitting, key=lambda year: (min(abs(year - n) for n in named), -year))
 
 
 _BARE_YEAR = re.compile(rf"(?<![\w/.-]){_YEAR}(?![\w/.-]\d)")
@@ -252,7 +261,9 @@ def _resolve_year_less(
     for item in pending:
         year = None
         if item.weekday is not None:
-            year = _year_of_weekday(item.month, item.day, item.weekday, reference)
+            year = _year_of_weekday(
+                item.month, item.day, item.weekday, reference, [y for _pos, y in years]
+            )
         if year is None and years:
             before = [y for pos, y in years if pos < item.start]
             year = before[-1] if before else years[0][1]

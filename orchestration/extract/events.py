@@ -38,6 +38,7 @@ _TOPIC_BEFORE = re.compile(
     r"(?:upcoming|next|forthcoming|ahead of|run-up to|preparations? for|prepare for|since|"
     r"outcome of|decisions of|results of|last year[’']s)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,4}\Z"
 )
+_DATED_AFTER = re.compile(r"\w+\s+(?:on|from)\s+(?:\w+day,?\s+)?\d")
 # "travel to Norfolk to take part in the seminar": the trip is the way to the conference.
 _ATTENDS = re.compile(
     r"\b(?:attend(?:s|ed|ing)?|take(?:s)? part in|took part in|participat\w+ in)\b"
@@ -62,8 +63,12 @@ def kinds_between(
             continue
         if rank == _CONFERENCE_RANK and lower.endswith(("press ", "news "), max(0, pos - 6), pos):
             continue  # the "conference" of a "press conference"
-        if rank in _TOPIC_RANKS and _TOPIC_BEFORE.search(lower, max(start, pos - 48), pos):
-            continue
+        if (
+            rank in _TOPIC_RANKS
+            and _TOPIC_BEFORE.search(lower, max(start, pos - 48), pos)
+            and not _DATED_AFTER.match(lower, pos)
+        ):
+            continue  # a topic, unless its own date follows ("the next meeting on 8-9 October")
         first[rank] = pos
     attends = _ATTENDS.search(lower, start, end) is not None
     if _CONFERENCE_RANK in first:
@@ -296,6 +301,7 @@ class _Paragraph:
     date: DateMention | None = None
     place: list[LocationMention] = field(default_factory=list)
     heading: tuple[Span, str] | None = None
+    last: Draft | None = None  # the paragraph's latest prose draft
 
 
 def build_events(
@@ -435,12 +441,20 @@ def _prose_pass(
     paragraph's (an advisory's last date for its lines)."""
     dates, is_advisory = scan.dates, scan.is_advisory
     when = None
+    background = False
     for mention in dates[first:] if dated else ():
         if mention.start >= sentence.end:
             break
         if mention.precision in ("day", "month"):
+            if _BACKGROUND_BEFORE.search(scan.body, max(0, mention.start - 40), mention.start):
+                background = True  # "Elected in October 2020", "a member since July 2022"
+                continue
             when = mention
             break
+    if when is None and background:
+        return  # a background fact, not one of the release's happenings
+    if when is not None and _extends(state.last, when, kind, scan.body):
+        return  # "began on 3 June ... will run until 20 June": one happening
     if when is None and state.date is None and not (is_advisory and scan.last_date):
         return
     if when is not None:
@@ -495,6 +509,7 @@ def _prose_pass(
         if clock is not None and when.end_date is None:
             _set_time(draft, *clock, draft.place or _best_place(scan.places))
         scan.add(draft)
+        state.last = draft
 
 
 def _advisory_pass(
@@ -620,6 +635,34 @@ def _title_event(
         people=people,
         roles=dict.fromkeys(speakers, "speaker"),
     )
+
+
+# A date that dates a background fact (an election, an accession, a founding) rather than
+# the sentence's happening.
+_BACKGROUND_BEFORE = re.compile(
+    r"(?:\b(?:[Ee]lected|[Aa]ppointed|[Ff]ounded|[Ee]stablished|[Cc]reated|[Ss]et up|joined "
+    r"(?:the )?(?:Alliance|NATO|European Union|EU|Union)|[Aa]ccession|[Mm]ember)\s+"
+    r"(?:(?:in|on|of)\s+)?|\bsince\s+)\Z"
+)
+_UNTIL_BEFORE = re.compile(r"\b(?:until|till|through|to)\s+(?:the\s+)?\Z")
+
+
+def _extends(last: Draft | None, when: DateMention, kind: str | None, body: str) -> bool:
+    """Whether a sentence dated only "until <day>" ends the paragraph's previous happening
+    ("The exercise will run until 20 June"); if so, that draft takes the day as its end."""
+    if (
+        last is None
+        or last.end_date is not None
+        or when.end_date is not None
+        or when.precision != "day"
+        or last.precision != "day"
+        or when.start_date <= last.start_date
+        or kind not in (None, last.event_type)
+        or not _UNTIL_BEFORE.search(body, max(0, when.start - 12), when.start)
+    ):
+        return False
+    last.end_date = when.start_date
+    return True
 
 
 _LASTING = re.compile(r"\b(two|three|four|five|2|3|4|5)-day\b")

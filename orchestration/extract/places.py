@@ -53,6 +53,7 @@ _REGION_LOCATIVE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _LOCATIVE_REACH = 24
+_ADJECTIVE_AFTER = re.compile(r"-(?:based|born|bred|headquartered|registered|led|made)\b")
 PROMINENCE_RATIO = 5
 _CAPITAL_ANAPHOR = re.compile(
     r"\b(?:the country[’']s|its|the) capital(?: city)?(?! of)\b|\bthe capital city\b"
@@ -143,6 +144,8 @@ def _raw_matches(text: str) -> list[tuple[int, int, Alias]]:
             end = start + len(surface)
             if end < size and is_word_char(text[end]):
                 continue
+            if text.startswith("-", end) and _ADJECTIVE_AFTER.match(text, end):
+                continue  # "Geneva-based": an adjective, not a place
             found.append((start, end, alias))
     found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
     kept: list[tuple[int, int, Alias]] = []

@@ -191,7 +191,7 @@ _TRIGGER_TABLE: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             # "welcomed the minister to NATO Headquarters": receiving a visitor
             (
                 "welcome",
-                r"\bwelcom(?:ed|es|ing)\b(?= (?:[\w’'.-]+ ){1,8}?to (?:nato\b|the [\w ]{0,30}?"
+                r"\bwelcom(?:e|ed|es|ing)\b(?= (?:[\w’'.,-]+ ){1,10}?to (?:nato\b|the [\w ]{0,30}?"
                 r"(?:headquarters|palace|house)|[\w-]+ (?:headquarters|hq)\b))",
             ),
         ),
@@ -210,7 +210,8 @@ _TRIGGER_TABLE: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("conference", "conference"),
             ("convention", r"\bconvention\b"),
             ("gathered", r"\bgathered (?:at|in)\b"),
-            ("congress", r"\bcongress\b"),
+            # not the US Congress (an organisation)
+            ("congress", r"(?<!united states )(?<!u\.s\. )(?<!\bus )\bcongress\b"),
             ("forum", r"\bforum\b"),
             ("summit", r"\bsummit\b"),
             ("session", r"\bsession\b"),

@@ -36,6 +36,20 @@ def latest_releases(conn: duckdb.DuckDBPyConnection, start: date, end: date,
         yield [dict(zip(columns, row, strict=True)) for row in rows]
 
 
+def _release_input(row: dict, release_input: type) -> object:
+    """The extractor's input for a ``latest_releases`` row. Its reference date is the
+    publication day, or a dump's declared as-of day (metadata ``as_of``); otherwise it is
+    only the fetch day (``is_reference_published`` False)."""
+    metadata = json.loads(row["metadata_json"] or "{}")
+    return release_input(
+        release_id=row["release_id"], title=row["title"], body_text=row["body_text"],
+        reference_date=row["reference_date"], source_name=row["source_name"],
+        release_type_hint=row["release_type_hint"], metadata=metadata,
+        is_truncated=row["is_truncated"],
+        is_reference_published=row["is_reference_published"] or "as_of" in metadata,
+    )
+
+
 def extract_batches(batches: Iterable[list[dict]], tally: dict[str, int] | None = None,
                     processes: int | None = None) -> Iterator[dict[str, list[dict]]]:
     """Run the extractor over batches of `latest_releases` rows; yield mention rows per table,
@@ -52,17 +66,7 @@ def extract_batches(batches: Iterable[list[dict]], tally: dict[str, int] | None 
 
     tally = tally if tally is not None else {}
     for batch in batches:
-        inputs = [
-            ReleaseInput(
-                release_id=row["release_id"], title=row["title"], body_text=row["body_text"],
-                reference_date=row["reference_date"], source_name=row["source_name"],
-                release_type_hint=row["release_type_hint"],
-                metadata=json.loads(row["metadata_json"] or "{}"),
-                is_truncated=row["is_truncated"],
-                is_reference_published=row["is_reference_published"],
-            )
-            for row in batch
-        ]
+        inputs = [_release_input(row, ReleaseInput) for row in batch]
         by_id = {row["release_id"]: row for row in batch}
         workers = processes if processes is not None else (2 if len(inputs) >= 400 else 1)
         out: dict[str, list[dict]] = {}

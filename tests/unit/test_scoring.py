@@ -488,3 +488,46 @@ def test_realset_inputs_read_undated_releases_with_the_fetch_day() -> None:
     (_, dated), (_, undated) = sc.realset_inputs(lines, D("2026-01-02"))
     assert (dated.reference_date, dated.is_reference_published) == (D("2020-05-04"), True)
     assert (undated.reference_date, undated.is_reference_published) == (D("2026-01-02"), False)
+
+
+def test_found_from_marts_reads_a_release_back_from_mart_tables() -> None:
+    duckdb = pytest.importorskip("duckdb")
+    conn = duckdb.connect()
+    conn.execute("create schema marts")
+    conn.execute(
+        "create table marts.fct_releases as select 'r1' as release_id, "
+        "'Visit to Oslo' as title, 'news' as release_type"
+    )
+    conn.execute(
+        "create table marts.dim_people as select 'p1' as person_id, 'Ana Lund' as full_name"
+    )
+    conn.execute(
+        "create table marts.fct_person_mentions as select 'r1' as release_id, 'p1' as person_id"
+    )
+    conn.execute(
+        "create table marts.dim_locations as select * from (values "
+        "('l1', 'Oslo', 'NO', 'l2'), ('l2', 'Norway', 'NO', null)) "
+        "as t(location_id, name, country_code, parent_location_id)"
+    )
+    conn.execute(
+        "create table marts.fct_location_mentions as select 'r1' as release_id, "
+        "'l1' as location_id, 'Oslo' as mention_text"
+    )
+    conn.execute(
+        "create table marts.fct_events as select 'e1' as event_id, 'visit' as "
+        "event_type, date '2021-05-03' as start_date, null::date as end_date, "
+        "time '10:30' as start_time, 'CET' as timezone, 'l1' as location_id"
+    )
+    conn.execute(
+        "create table marts.fct_event_releases as select 'r1' as release_id, "
+        "'e1' as event_id, 'r1#e1' as event_mention_id"
+    )
+    conn.execute("create table marts.fct_appearances as select 'e1' as event_id, 'p1' as person_id")
+    found = sc.found_from_marts(conn)["Visit to Oslo"]
+    assert found.release_type == "news" and found.people == ("Ana Lund",)
+    assert found.places == (("Oslo", "NO"),)
+    assert found.events == (
+        sc.FoundEvent(
+            "visit", D("2021-05-03"), None, "10:30", "CET", None, "Oslo", ("Ana Lund",), "Norway"
+        ),
+    )

@@ -124,3 +124,9 @@ def test_impossible_day_is_rejected_not_moved_to_its_month():
 def test_day_header_may_note_its_clock():
     header = date_line("Thursday 27 August (local time)", date(2015, 8, 24))
     assert header is not None and header.start_date == date(2015, 8, 27)
+
+
+def test_undated_weekday_year_nearest_a_year_the_text_names():
+    # Monday 4 March: 2024, 2019, 2013 ... the text speaks of 2014
+    text = "He spoke in Riga on Monday 4 March. The mission ends in 2014."
+    assert _days(text)[0] == (date(2013, 3, 4), None, "day")

@@ -270,3 +270,48 @@ def test_office_holder_named_by_possessive_in_an_advisory_line_class_6():
     )
     line = [e for e in _events(body, date(2021, 5, 10)) if e[0] == "press_conference"]
     assert line == [("press_conference", date(2021, 5, 11), None, ["Ana Ferreira"])]
+
+
+def test_background_fact_dates_no_happening_class_1():
+    body = (
+        "Elected in March 2019, Admiral Lena Berg opened the Baltic Forum this week. "
+        "Estonia, a member since May 2004, hosted talks on 11 May 2021."
+    )
+    events = _events(body)
+    assert all(start >= date(2021, 5, 1) for _kind, start, _end, _people in events)
+    assert ("meeting", date(2021, 5, 11), None, []) in events
+
+
+def test_us_congress_is_an_organisation_not_a_conference_class_1():
+    body = "A delegation of the United States Congress will visit Oslo on 14 May 2021."
+    assert [kind for kind, *_rest in _events(body)] == ["visit"]
+
+
+def test_happening_ended_by_a_later_until_sentence_keeps_its_range_class_7():
+    body = (
+        "Twelve navies began the annual exercise North Shield off Bergen on 3 May 2021. "
+        "The exercise will run until 21 May 2021."
+    )
+    assert [(k, s, e) for k, s, e, _p in _events(body)] == [
+        ("conference", date(2021, 5, 3), date(2021, 5, 21))
+    ]
+
+
+def test_will_welcome_a_visitor_to_headquarters_is_a_meeting_there_class_6():
+    body = (
+        "On Friday, 14 May 2021, the Secretary General, Ms Ana Ferreira, will welcome the "
+        "President of Iceland, Mr Jon Olafsson, to NATO Headquarters."
+    )
+    result = extract_release(ReleaseInput("x:2", "T", body, date(2021, 5, 12), "NATO"))
+    meeting = next(e for e in result.events if e.event_type == "meeting")
+    assert (meeting.start_date, meeting.place_id) == (date(2021, 5, 14), "venue:nato-headquarters")
+
+
+def test_next_meeting_with_its_own_date_is_a_happening_class_7():
+    body = "The findings go to the next Management Board meeting on 8-9 June."
+    assert [(k, s, e) for k, s, e, _p in _events(body)] == [
+        ("meeting", date(2021, 6, 8), date(2021, 6, 9))
+    ]
+    # with no date of its own it stays a topic of the sentence's happening
+    body = "On 12 May 2021 the ministers prepared the next Board meeting."
+    assert [k for k, *_rest in _events(body)] == []

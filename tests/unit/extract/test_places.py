@@ -220,3 +220,10 @@ def test_institutional_venues_resolve_to_their_city():
         "London",
         "GB",
     )
+
+
+def test_adjectives_time_zones_and_job_titles_are_never_places():
+    assert _named("A Lisbon-based charity and a Madrid-born judge spoke.") == []
+    assert _named("The call starts at 09:00 Central European Time.") == []
+    assert _named("She serves as Human Rights Officer of the mission.") == []
+    assert _named("The Lisbon-based charity met in Lisbon.") == [("Lisbon", "PT")]
