@@ -45,6 +45,7 @@ def test_every_command_has_an_example_and_the_global_options() -> None:
         "run",
         "ingest-dump",
         "backfill",
+        "reprocess",
         "status",
         "query",
         "export",
