@@ -18,7 +18,6 @@ from orchestration.sources.config import SourceConfig, SourcesFile
 from orchestration.sources.http import HttpSettings
 from orchestration.sources.http_transport import HttpTransport
 from orchestration.sources.runner import collect_sources
-from orchestration.warehouse.connection import open_warehouse
 from orchestration.warehouse.raw_store import store_collected
 from orchestration.warehouse.releases import rebuild_releases
 from orchestration.warehouse.schema import ensure_raw_schema
