@@ -1,7 +1,8 @@
-"""End to end on real writing: ``../shared/realset`` served as one RSS feed per institution on
-127.0.0.1, run through ``pressroom run --sources <generated yaml>``, and scored from the
-published marts with ``benchmarks/score_extraction.py`` (the same rules as the in-process
-score). The texts stay in ../shared: the feeds are generated in the test from the jsonl.
+"""End to end on real writing: the project's labelled real set (kept beside the repository)
+served as one RSS feed per institution on 127.0.0.1, run through ``pressroom run --sources
+<generated yaml>``, and scored from the published marts with ``benchmarks/score_extraction.py``
+(the same rules as the in-process score). The texts stay beside the repository: the feeds are
+generated in the test from the jsonl.
 """
 
 from __future__ import annotations
