@@ -15,7 +15,7 @@ from orchestration.recovery import claim_home
 from orchestration.settings import Settings
 from orchestration.window import Window
 
-QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 MAX_RUNS = 10  # a chain is three runs; more means a sensor loop
 
 
