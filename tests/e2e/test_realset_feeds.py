@@ -24,13 +24,14 @@ from benchmarks import score_extraction as sc
 from orchestration.cli import main
 from tests.conftest import SHARED_DIR
 
-# Tens of minutes (the window spans ~5,400 daily partitions): `pytest -m slow` runs it.
+# Tens of minutes with #8's daily partitions (~5,400 over the window); #9's yearly partitions
+# cut that, not re-measured yet. `pytest -m slow` runs it.
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 REALSET = SHARED_DIR / "realset"
-# The raw step's daily partitions start on 2010-01-01 (orchestration/defs/partitions.py) and
-# this branch has no setting to move that start: a release published in 2009 has no partition
-# to land in and stops the raw step. It is scored in process only
+# The release published in 2009 is left out, as when the raw step's daily partitions started
+# on 2010-01-01; since #9 it has a yearly partition (PRESSROOM_FIRST_YEAR, default 1990), but
+# the floors below were set on the other 42. It is scored in process
 # (``score_extraction.py --realset``).
 BEFORE_PARTITIONS = "2010-01-01"
 # Floors a little under the scores this branch reaches, so a regression fails the test.
