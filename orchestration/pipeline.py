@@ -46,8 +46,10 @@ class PipelineResult:
 
     def report(self) -> str:
         """Plain-text report for the terminal."""
-        lines = [f"{run.job}: {'ok' if run.success else 'FAILED'} in {run.seconds:.1f} s"
-                 for run in self.runs]
+        lines = [
+            f"{run.job}: {'ok' if run.success else 'FAILED'} in {run.seconds:.1f} s"
+            for run in self.runs
+        ]
         if self.nothing_fetched:
             lines.append("nothing fetched: no enabled source or dump produced a release")
         if self.warnings:
@@ -64,8 +66,11 @@ class PipelineResult:
 
 def _check_detail(evaluation) -> str:
     metadata = getattr(evaluation, "metadata", {}) or {}
-    parts = [f"{key}={getattr(value, 'value', value)}" for key, value in metadata.items()
-             if key in {"failing_rows", "examples", "failed", "unexpected", "error"}]
+    parts = [
+        f"{key}={getattr(value, 'value', value)}"
+        for key, value in metadata.items()
+        if key in {"failing_rows", "examples", "failed", "unexpected", "error"}
+    ]
     return (": " + "; ".join(str(part)[:300] for part in parts)) if parts else ""
 
 
@@ -86,21 +91,24 @@ def _collect(result: dg.ExecuteInProcessResult, outcome: PipelineResult) -> None
             evaluation = event.event_specific_data
             if evaluation.passed:  # type: ignore[union-attr]
                 continue
-            message = (f"check {evaluation.asset_key.to_user_string()}:"  # type: ignore[union-attr]
-                       f"{evaluation.check_name} failed"  # type: ignore[union-attr]
-                       + _check_detail(evaluation))
+            message = (
+                f"check {evaluation.asset_key.to_user_string()}:"  # type: ignore[union-attr]
+                f"{evaluation.check_name} failed" + _check_detail(evaluation)  # type: ignore[union-attr]
+            )
             is_warning = evaluation.severity == dg.AssetCheckSeverity.WARN  # type: ignore[union-attr]
             (outcome.warnings if is_warning else outcome.failures).append(message)
         elif event.is_step_failure:
             error = event.event_specific_data.error  # type: ignore[union-attr]
             outcome.failures.append(f"step {event.step_key} failed: {_error_text(error)[:500]}")
     if not result.success and not outcome.failures:
-        outcome.failures.append(f"run {result.run_id} of {result.job_def.name} failed "
-                                "(see the output above)")
+        outcome.failures.append(
+            f"run {result.run_id} of {result.job_def.name} failed (see the output above)"
+        )
 
 
-def _follow_ups(defs: dg.Definitions, instance: dg.DagsterInstance,
-                result: dg.ExecuteInProcessResult) -> list[tuple[str, dg.RunRequest]]:
+def _follow_ups(
+    defs: dg.Definitions, instance: dg.DagsterInstance, result: dg.ExecuteInProcessResult
+) -> list[tuple[str, dg.RunRequest]]:
     """The runs the code location's run-status sensors (all on success, each checking which
     runs it follows) request after ``result``'s successful run."""
     if not result.success:
@@ -111,8 +119,11 @@ def _follow_ups(defs: dg.Definitions, instance: dg.DagsterInstance,
         if not isinstance(sensor, dg.RunStatusSensorDefinition):
             continue
         context = dg.build_run_status_sensor_context(
-            sensor_name=sensor.name, dagster_event=result.get_run_success_event(),
-            dagster_instance=instance, dagster_run=run)
+            sensor_name=sensor.name,
+            dagster_event=result.get_run_success_event(),
+            dagster_instance=instance,
+            dagster_run=run,
+        )
         answer = sensor(context)
         for request in answer if isinstance(answer, list) else [answer]:
             if isinstance(request, dg.RunRequest):
@@ -120,9 +131,13 @@ def _follow_ups(defs: dg.Definitions, instance: dg.DagsterInstance,
     return requests
 
 
-def run_pipeline(settings: Settings, *, fetch_config: dict | None = None,
-                 window: Window | None = None,
-                 instance: dg.DagsterInstance | None = None) -> PipelineResult:
+def run_pipeline(
+    settings: Settings,
+    *,
+    fetch_config: dict | None = None,
+    window: Window | None = None,
+    instance: dg.DagsterInstance | None = None,
+) -> PipelineResult:
     """Fetch (or, given a window, rebuild it from kept payloads), then follow the sensors to
     a published warehouse. Returns what happened; prints nothing."""
     import time
@@ -136,19 +151,29 @@ def run_pipeline(settings: Settings, *, fetch_config: dict | None = None,
     resources = build_resources(settings)
     outcome = PipelineResult(window=window)
     if window is None:
-        pending = [("ingest_job", dg.RunRequest(
-            run_config={"ops": {"fetch_sources": {"config": fetch_config or {}}}}))]
+        pending = [
+            (
+                "ingest_job",
+                dg.RunRequest(
+                    run_config={"ops": {"fetch_sources": {"config": fetch_config or {}}}}
+                ),
+            )
+        ]
     else:
         pending = [("raw_job", dg.RunRequest(tags=run_tags(window)))]
     while pending and len(outcome.runs) < MAX_RUNS:
         job_name, request = pending.pop(0)
         started = time.monotonic()
         result = defs.resolve_job_def(job_name).execute_in_process(
-            instance=instance, raise_on_error=False, resources=resources,
+            instance=instance,
+            raise_on_error=False,
+            resources=resources,
             run_config={**QUIET_CONSOLE, **(request.run_config or {})},
-            tags=request.tags)
-        outcome.runs.append(RunSummary(job_name, result.run_id, result.success,
-                                       time.monotonic() - started))
+            tags=request.tags,
+        )
+        outcome.runs.append(
+            RunSummary(job_name, result.run_id, result.success, time.monotonic() - started)
+        )
         _collect(result, outcome)
         if outcome.failures:
             return outcome

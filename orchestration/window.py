@@ -22,8 +22,9 @@ class Window:
 
     def __post_init__(self) -> None:
         if self.end <= self.start:
-            raise ValueError(f"a window must end after it starts: {self.start} .. {self.end} "
-                             "(end is exclusive)")
+            raise ValueError(
+                f"a window must end after it starts: {self.start} .. {self.end} (end is exclusive)"
+            )
 
     @classmethod
     def of_days(cls, first: date, last: date) -> Window:

@@ -45,7 +45,7 @@ transform_job = dg.define_asset_job(
     "transform_job",
     selection=dg.AssetSelection.assets(pressroom_dbt_models, PUBLISHED),
     description="dbt build (marts, tests as checks) for a window of publication days, then "
-                "the audit and the publish.",
+    "the audit and the publish.",
 )
 
 poll_live_sources = dg.ScheduleDefinition(
@@ -74,8 +74,7 @@ def fetched_window(instance: dg.DagsterInstance, run_id: str) -> Window | None:
         return None
     from datetime import date
 
-    return Window.of_days(date.fromisoformat(str(first.value)),
-                          date.fromisoformat(str(last.value)))
+    return Window.of_days(date.fromisoformat(str(first.value)), date.fromisoformat(str(last.value)))
 
 
 @dg.run_status_sensor(
@@ -84,7 +83,7 @@ def fetched_window(instance: dg.DagsterInstance, run_id: str) -> Window | None:
     request_job=raw_job,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="After a fetch, rebuild raw releases and mentions for the days it touched "
-                "(one ranged run over their years, narrowed to those days).",
+    "(one ranged run over their years, narrowed to those days).",
 )
 def raw_after_fetch(context: dg.RunStatusSensorContext):
     if context.dagster_run.job_name != ingest_job.name:
@@ -110,7 +109,7 @@ def built_raw(run: dg.DagsterRun) -> bool:
     request_job=transform_job,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="After raw partitions are rebuilt (a fetch, a UI backfill), build the marts "
-                "for the same days and publish.",
+    "for the same days and publish.",
 )
 def marts_after_raw(context: dg.RunStatusSensorContext):
     run = context.dagster_run

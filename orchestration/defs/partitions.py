@@ -28,25 +28,28 @@ WINDOW_TAG = "pressroom/window"  # narrows a run to the days it touched, inside 
 
 def yearly_partitions(first_year: int) -> dg.TimeWindowPartitionsDefinition:
     """One partition per calendar year from ``first_year`` to the current one."""
-    return dg.TimeWindowPartitionsDefinition(start=str(first_year), fmt="%Y",
-                                             cron_schedule="0 0 1 1 *", end_offset=1)
+    return dg.TimeWindowPartitionsDefinition(
+        start=str(first_year), fmt="%Y", cron_schedule="0 0 1 1 *", end_offset=1
+    )
 
 
 release_partitions = yearly_partitions(load_settings().first_year)
 
 
-def partitions_window(first_key: str, last_key: str,
-                      partitions: dg.TimeWindowPartitionsDefinition = release_partitions
-                      ) -> Window:
+def partitions_window(
+    first_key: str,
+    last_key: str,
+    partitions: dg.TimeWindowPartitionsDefinition = release_partitions,
+) -> Window:
     """The days covered by the partitions ``first_key`` .. ``last_key`` (both inclusive)."""
     first = partitions.time_window_for_partition_key(first_key)
     last = partitions.time_window_for_partition_key(last_key)
     return Window(first.start.date(), last.end.date())
 
 
-def window_from_tags(tags: Mapping[str, str],
-                     partitions: dg.TimeWindowPartitionsDefinition = release_partitions
-                     ) -> Window | None:
+def window_from_tags(
+    tags: Mapping[str, str], partitions: dg.TimeWindowPartitionsDefinition = release_partitions
+) -> Window | None:
     """The window a run covers: its partition (range), narrowed by ``pressroom/window``."""
     first = tags.get(RANGE_START_TAG) or tags.get(PARTITION_TAG)
     last = tags.get(RANGE_END_TAG) or tags.get(PARTITION_TAG)
@@ -70,26 +73,31 @@ def window_of(context: dg.AssetExecutionContext | dg.AssetCheckExecutionContext)
     return window
 
 
-def run_tags(window: Window,
-             partitions: dg.TimeWindowPartitionsDefinition = release_partitions
-             ) -> dict[str, str]:
+def run_tags(
+    window: Window, partitions: dg.TimeWindowPartitionsDefinition = release_partitions
+) -> dict[str, str]:
     """Tags of one ranged run over the partitions that hold ``window``, narrowed to it."""
     keys = partitions.get_partition_keys()
     first = _clamp(partitions.get_partition_key_for_timestamp(_timestamp(window.start)), keys)
     last = _clamp(partitions.get_partition_key_for_timestamp(_timestamp(window.last)), keys)
-    return {RANGE_START_TAG: first, RANGE_END_TAG: last,
-            WINDOW_TAG: f"{window.start.isoformat()}/{window.end.isoformat()}"}
+    return {
+        RANGE_START_TAG: first,
+        RANGE_END_TAG: last,
+        WINDOW_TAG: f"{window.start.isoformat()}/{window.end.isoformat()}",
+    }
 
 
-def outside_partitions(window: Window,
-                       partitions: dg.TimeWindowPartitionsDefinition = release_partitions
-                       ) -> str | None:
+def outside_partitions(
+    window: Window, partitions: dg.TimeWindowPartitionsDefinition = release_partitions
+) -> str | None:
     """Why part of ``window`` lies outside the partitions (None when it all fits)."""
     keys = partitions.get_partition_keys()
     covered = partitions_window(keys[0], keys[-1], partitions)
     if window.start < covered.start or window.end > covered.end:
-        return (f"days {window} reach outside the partitions {covered}; days before "
-                f"{covered.start} are not built (set PRESSROOM_FIRST_YEAR earlier)")
+        return (
+            f"days {window} reach outside the partitions {covered}; days before "
+            f"{covered.start} are not built (set PRESSROOM_FIRST_YEAR earlier)"
+        )
     return None
 
 

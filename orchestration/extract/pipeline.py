@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import itertools
 import multiprocessing
 from collections.abc import Iterable, Iterator
@@ -164,24 +163,20 @@ def extract_release(release: ReleaseInput) -> ReleaseExtraction:
 def extract_many(
     releases: Iterable[ReleaseInput], processes: int | None = None
 ) -> Iterator[ReleaseExtraction]:
-    """Extract a stream of releases in input order, with a forked pool for big batches."""
+    """Extract a stream of releases in input order, with a pool of workers for big batches."""
     iterator = iter(releases)
     head = list(itertools.islice(iterator, MIN_PARALLEL_BATCH))
     if not processes or processes <= 1 or len(head) < MIN_PARALLEL_BATCH:
         yield from map(extract_release, itertools.chain(head, iterator))
         return
-    # Build the gazetteer and every compiled pattern once in the parent: forked workers
-    # share them. Freezing the heap keeps the workers' garbage collector from touching
-    # (and so copying) those pages.
-    extract_release(_WARM_UP)
-    gc.collect()
-    gc.freeze()
-    try:
-        context = multiprocessing.get_context("fork")
-        with context.Pool(processes) as pool:
-            yield from pool.imap(extract_release, itertools.chain(head, iterator), CHUNK_SIZE)
-    finally:
-        gc.unfreeze()
+    # Workers are forked from a fork server (a fresh single-threaded process), never from
+    # this one, which holds DuckDB and Dagster threads. The server builds the gazetteer and
+    # every compiled pattern once (forkserver_warmup) and freezes its heap, so the workers
+    # share those pages.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["orchestration.extract.forkserver_warmup"])
+    with context.Pool(processes) as pool:
+        yield from pool.imap(extract_release, itertools.chain(head, iterator), CHUNK_SIZE)
 
 
 def extraction_rows(extraction: ReleaseExtraction) -> dict[str, list[dict]]:

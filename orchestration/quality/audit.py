@@ -33,8 +33,9 @@ class AuditResult:
         return not self.problems
 
 
-def audit_warehouse(conn: duckdb.DuckDBPyConnection, source_names: list[str],
-                    sample_rows: int | None = None) -> AuditResult:
+def audit_warehouse(
+    conn: duckdb.DuckDBPyConnection, source_names: list[str], sample_rows: int | None = None
+) -> AuditResult:
     """Run every raw rule on whole tables and every raw GX suite on a sample of each."""
     from orchestration.quality import frames
     from orchestration.quality.gx_runner import validate_frame
@@ -47,10 +48,12 @@ def audit_warehouse(conn: duckdb.DuckDBPyConnection, source_names: list[str],
         if rows:
             result.problems.append(
                 f"raw.{rule.table}: {rule.name}: {len(rows)} offending rows, "
-                f"e.g. {' | '.join(str(value)[:80] for value in rows[0])}")
+                f"e.g. {' | '.join(str(value)[:80] for value in rows[0])}"
+            )
     builders = [lambda: frames.raw_releases(conn, *EVERY_DAY, source_names, limit)]
-    builders += [lambda build=build: build(conn, *EVERY_DAY, limit)
-                 for build in frames.RAW_FRAMES.values()]
+    builders += [
+        lambda build=build: build(conn, *EVERY_DAY, limit) for build in frames.RAW_FRAMES.values()
+    ]
     for build in builders:
         frame = build()
         summary = validate_frame(frame.suite, frame.data, frame.parameters)

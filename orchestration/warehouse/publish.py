@@ -30,8 +30,10 @@ def _copy(driver: duckdb.DuckDBPyConnection) -> int:
     for schema, table in tables:
         if (schema, table) in WRITER_ONLY:
             continue
-        driver.execute(f'create table published_db."{schema}"."{table}" as '
-                       f'select * from source_db."{schema}"."{table}"')
+        driver.execute(
+            f'create table published_db."{schema}"."{table}" as '
+            f'select * from source_db."{schema}"."{table}"'
+        )
         copied += 1
     return copied
 

@@ -37,41 +37,61 @@ def test_a_ui_style_backfill_ends_published(tmp_path: Path) -> None:
     from orchestration.defs.automation import marts_after_raw
     from orchestration.defs.resources import build_resources
 
-    settings = Settings(home=tmp_path / "home", sources_file=SAMPLE_SOURCES_FILE,
-                        first_year=2020)
+    settings = Settings(home=tmp_path / "home", sources_file=SAMPLE_SOURCES_FILE, first_year=2020)
     resources = build_resources(settings)
     instance = dg.DagsterInstance.ephemeral()
     fetched = defs.resolve_job_def("ingest_job").execute_in_process(
-        instance=instance, resources=resources, run_config=QUIET)
+        instance=instance, resources=resources, run_config=QUIET
+    )
     assert fetched.success
     backfill = defs.resolve_job_def("raw_job").execute_in_process(
-        instance=instance, resources=resources, run_config=QUIET,
-        tags={"dagster/asset_partition_range_start": "2023",
-              "dagster/asset_partition_range_end": "2023"})
+        instance=instance,
+        resources=resources,
+        run_config=QUIET,
+        tags={
+            "dagster/asset_partition_range_start": "2023",
+            "dagster/asset_partition_range_end": "2023",
+        },
+    )
     assert backfill.success
     context = dg.build_run_status_sensor_context(
-        sensor_name=marts_after_raw.name, dagster_instance=instance,
-        dagster_run=backfill.dagster_run, dagster_event=backfill.get_run_success_event())
+        sensor_name=marts_after_raw.name,
+        dagster_instance=instance,
+        dagster_run=backfill.dagster_run,
+        dagster_event=backfill.get_run_success_event(),
+    )
     request = marts_after_raw(context)
     assert isinstance(request, dg.RunRequest)
     assert request.run_config["ops"]["pressroom_dbt_models"]["config"] == {
-        "window_start": "2023-01-01", "window_end": "2024-01-01"}
+        "window_start": "2023-01-01",
+        "window_end": "2024-01-01",
+    }
     built = defs.resolve_job_def(request.job_name or "transform_job").execute_in_process(
-        instance=instance, resources=resources, raise_on_error=False,
-        run_config={**QUIET, **request.run_config}, tags=request.tags)
+        instance=instance,
+        resources=resources,
+        raise_on_error=False,
+        run_config={**QUIET, **request.run_config},
+        tags=request.tags,
+    )
     assert built.success
     published = settings.published_path
     assert _query(published, "select count(*) from marts.fct_releases")[0][0] == 70
-    tables = {row[0] for row in _query(published, "select schema_name || '.' || table_name "
-                                                  "from duckdb_tables()")}
+    tables = {
+        row[0]
+        for row in _query(published, "select schema_name || '.' || table_name from duckdb_tables()")
+    }
     assert "raw.http_responses" not in tables  # payload blobs stay with the writer
-    audits = [event for event in built.get_asset_check_evaluations()
-              if event.check_name == "warehouse_audit"]
+    audits = [
+        event
+        for event in built.get_asset_check_evaluations()
+        if event.check_name == "warehouse_audit"
+    ]
     assert audits and all(event.passed for event in audits)
 
 
-def test_a_sparse_decade_costs_its_years_not_its_days(tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_sparse_decade_costs_its_years_not_its_days(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """73 releases scattered over eleven years, fetched from feeds on 127.0.0.1 through the
     CLI: everything is published, and Dagster records one partition per year touched (the
     old daily partitions recorded ~4,000 days, ~10 minutes of event writes)."""
@@ -87,8 +107,9 @@ def test_a_sparse_decade_costs_its_years_not_its_days(tmp_path: Path,
         assert main(["--home", str(home), "run"]) == 0
     published = home / "published" / "pressroom.duckdb"
     assert _query(published, "select count(*) from marts.fct_releases")[0][0] == 73
-    years = _query(published, "select count(distinct year(published_date)) "
-                              "from marts.fct_releases")[0][0]
+    years = _query(
+        published, "select count(distinct year(published_date)) from marts.fct_releases"
+    )[0][0]
     instance = dg.DagsterInstance.from_config(str(home / "dagster"))
     try:
         materialized = instance.get_materialized_partitions(dg.AssetKey(["raw", "releases"]))
@@ -106,12 +127,18 @@ def _peak_rss_mb(size: int, years: int, tmp_path: Path) -> float:
     with corpus.serve(root) as port:
         sources = tmp_path / f"sources_{size}.yaml"
         sources.write_text(corpus.sources_yaml(names, port), encoding="utf-8")
-        env = {**os.environ, "PRESSROOM_SOURCES": str(sources),
-               "PRESSROOM_ALLOWED_ENDPOINTS": f"127.0.0.1:{port}",
-               "DAGSTER_HOME": str(home / "dagster")}
+        env = {
+            **os.environ,
+            "PRESSROOM_SOURCES": str(sources),
+            "PRESSROOM_ALLOWED_ENDPOINTS": f"127.0.0.1:{port}",
+            "DAGSTER_HOME": str(home / "dagster"),
+        }
         process = subprocess.Popen(
             [str(Path(sys.executable).parent / "pressroom"), "--home", str(home), "run"],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         _, status, usage = os.wait4(process.pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     return usage.ru_maxrss / 1024

@@ -155,7 +155,8 @@ def test_sigkill_never_wedges_the_next_run(tmp_path: Path, clean: dict, stage: s
     output = rerun.stdout + rerun.stderr
     errors = [line for line in output.splitlines() if "Error" in line or "Exception" in line]
     assert rerun.returncode == 0, "\n".join(errors[-20:]) + output[-3000:]
-    assert "marked failed" in output, output[-4000:]
+    if stage != "publish":  # at publish every Dagster run has ended: nothing to clean up
+        assert "marked failed" in output, output[-4000:]
     assert time.monotonic() - started < RERUN_LIMIT_S
     assert _snapshot(home / "warehouse.duckdb") == clean["warehouse"]
     assert _snapshot(home / "published" / "pressroom.duckdb") == clean["published"]

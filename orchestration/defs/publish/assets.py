@@ -11,8 +11,10 @@ from orchestration.defs.transform.dbt import pressroom_dbt_models
 
 PUBLISHED = dg.AssetKey(["published", "warehouse"])
 AUDIT_CHECK = "warehouse_audit"
-MART_KEYS = sorted((key for key in pressroom_dbt_models.keys if key.path[0] == "marts"),
-                   key=lambda key: key.to_user_string())
+MART_KEYS = sorted(
+    (key for key in pressroom_dbt_models.keys if key.path[0] == "marts"),
+    key=lambda key: key.to_user_string(),
+)
 
 
 @dg.asset(
@@ -21,19 +23,25 @@ MART_KEYS = sorted((key for key in pressroom_dbt_models.keys if key.path[0] == "
     pool=DUCKDB_POOL,
     group_name="publish",
     kinds={"duckdb"},
-    check_specs=[dg.AssetCheckSpec(
-        AUDIT_CHECK, asset=PUBLISHED, blocking=True,
-        description="Before the swap: every blocking SQL rule over the whole raw layer and "
-                    "each raw GX suite on a bounded sample of the whole table. A failure "
-                    "leaves the published copy as it was.")],
+    check_specs=[
+        dg.AssetCheckSpec(
+            AUDIT_CHECK,
+            asset=PUBLISHED,
+            blocking=True,
+            description="Before the swap: every blocking SQL rule over the whole raw layer and "
+            "each raw GX suite on a bounded sample of the whole table. A failure "
+            "leaves the published copy as it was.",
+        )
+    ],
     description=(
         "Grain: one DuckDB file, the warehouse's reader tables (marts, reference data, raw "
         "releases and mentions, rejections; not the kept payloads). Written beside the old "
         "copy and swapped in atomically, only after the audit passed."
     ),
 )
-def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
-                        sources: SourcesResource):
+def published_warehouse(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, sources: SourcesResource
+):
     from orchestration.quality.audit import audit_warehouse
     from orchestration.warehouse.connection import open_warehouse
     from orchestration.warehouse.publish import publish
@@ -41,16 +49,24 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseR
     names = [source.name for source in sources.load().sources]
     with open_warehouse(warehouse.path, read_only=True) as conn:
         audit = audit_warehouse(conn, names)
-    metadata = {"rules": audit.rules, "suites": audit.suites,
-                "rows_validated": audit.rows_validated, "problems": len(audit.problems)}
+    metadata = {
+        "rules": audit.rules,
+        "suites": audit.suites,
+        "rows_validated": audit.rows_validated,
+        "problems": len(audit.problems),
+    }
     if not audit.passed:
         detail = "\n".join(audit.problems)[:3000]
-        yield dg.AssetCheckResult(check_name=AUDIT_CHECK, passed=False, metadata={
-            **metadata, "failed": dg.MetadataValue.text(detail)})
+        yield dg.AssetCheckResult(
+            check_name=AUDIT_CHECK,
+            passed=False,
+            metadata={**metadata, "failed": dg.MetadataValue.text(detail)},
+        )
         raise dg.Failure(
             description="publish audit failed; the published warehouse was left unchanged:\n"
-                        + detail, metadata={"problems": len(audit.problems)})
+            + detail,
+            metadata={"problems": len(audit.problems)},
+        )
     yield dg.AssetCheckResult(check_name=AUDIT_CHECK, passed=True, metadata=metadata)
     path = publish(Path(warehouse.path), Path(warehouse.published_path))
-    yield dg.MaterializeResult(metadata={"path": str(path),
-                                         "bytes": path.stat().st_size})
+    yield dg.MaterializeResult(metadata={"path": str(path), "bytes": path.stat().st_size})
