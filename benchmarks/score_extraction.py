@@ -4,12 +4,13 @@ Usage::
 
     .venv/bin/python benchmarks/score_extraction.py --dump FILE.txt --expected FILE.expected.yaml \
         [--as-of YYYY-MM-DD] [--json] [--verbose] [--only TITLE_SUBSTRING] [--check]
-    .venv/bin/python benchmarks/score_extraction.py --realset ../shared/realset \
+    .venv/bin/python benchmarks/score_extraction.py --realset DIR \
         [--fetched-on YYYY-MM-DD] [--json] [--verbose] [--only TITLE_SUBSTRING]
 
 The dump is split with ``parse_dump``; every release goes through
 ``orchestration.extract.extract_release`` and is matched to the yaml's ``releases`` by title.
-A real set (``releases.jsonl`` + ``expected.yaml``) is read as it is: each release's own
+A real set (``releases.jsonl`` + ``expected.yaml``; ``DIR`` is the project's labelled real set,
+kept beside the repository) is read as it is: each release's own
 ``published`` date is its reference date; a release with none is read as the pipeline reads
 an undated feed item (reference date = the day it was fetched, ``--fetched-on``, flagged as
 a fetch date so the extractor does not take it for a publication date).

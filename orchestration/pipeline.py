@@ -15,7 +15,7 @@ from orchestration.recovery import claim_home
 from orchestration.settings import Settings
 from orchestration.window import Window
 
-QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 MAX_RUNS = 10  # a chain is three runs; more means a sensor loop
 
 
@@ -74,6 +74,16 @@ def _check_detail(evaluation) -> str:
     return (": " + "; ".join(str(part)[:300] for part in parts)) if parts else ""
 
 
+def _error_text(error) -> str:
+    """An error and its causes on one line: Dagster's own message for a failed op is only
+    "Error occurred while executing op ...:", the reason is in its cause."""
+    parts = []
+    while error is not None:
+        parts.append(error.message.strip())
+        error = error.cause
+    return " ".join(part for part in parts if part)
+
+
 def _collect(result: dg.ExecuteInProcessResult, outcome: PipelineResult) -> None:
     """Failed checks and steps of one run into ``outcome``."""
     for event in result.all_events:
@@ -89,7 +99,7 @@ def _collect(result: dg.ExecuteInProcessResult, outcome: PipelineResult) -> None
             (outcome.warnings if is_warning else outcome.failures).append(message)
         elif event.is_step_failure:
             error = event.event_specific_data.error  # type: ignore[union-attr]
-            outcome.failures.append(f"step {event.step_key} failed: {error.message.strip()[:500]}")
+            outcome.failures.append(f"step {event.step_key} failed: {_error_text(error)[:500]}")
     if not result.success and not outcome.failures:
         outcome.failures.append(
             f"run {result.run_id} of {result.job_def.name} failed (see the output above)"

@@ -1,5 +1,6 @@
-"""``../shared/realset`` as RSS feeds (one per institution) for tests that serve it on
-127.0.0.1; the texts stay in ../shared and are turned into feeds here, in memory."""
+"""The project's labelled real set (kept beside the repository) as RSS feeds, one per
+institution, for tests that serve it on 127.0.0.1; the texts stay beside the repository and
+are turned into feeds here, in memory."""
 
 from __future__ import annotations
 

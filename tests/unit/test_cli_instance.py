@@ -1,13 +1,19 @@
 """The instance yaml: written for new homes and earlier pressroom versions, never over an
-operator's own file."""
+operator's own file. The command line's settings keep what the environment says."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 
-from orchestration.cli.instance import DAGSTER_YAML, INSTANCE_SETTINGS, write_dagster_yaml
+from orchestration.cli.instance import (
+    DAGSTER_YAML,
+    INSTANCE_SETTINGS,
+    settings_for,
+    write_dagster_yaml,
+)
 
 
 def test_new_and_earlier_homes_get_the_progress_relay(tmp_path: Path) -> None:
@@ -30,3 +36,16 @@ def test_an_operators_own_yaml_is_left_alone(tmp_path: Path) -> None:
     write_dagster_yaml(own)
     assert own.read_text(encoding="utf-8") == before
     assert DAGSTER_YAML.startswith("# written by pressroom")
+
+
+def test_home_and_sources_from_the_command_line_keep_the_other_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # regression (merge of #9 and #12): `--home` dropped the first year and allowed endpoints
+    monkeypatch.setenv("PRESSROOM_FIRST_YEAR", "2015")
+    monkeypatch.setenv("PRESSROOM_ALLOWED_ENDPOINTS", "127.0.0.1:8080")
+    settings = settings_for(str(tmp_path / "home"), str(tmp_path / "sources.yaml"))
+    assert settings.home == tmp_path / "home"
+    assert settings.sources_file == tmp_path / "sources.yaml"
+    assert settings.first_year == 2015
+    assert settings.allowed_endpoints == ("127.0.0.1:8080",)

@@ -269,6 +269,8 @@ final as (
         case
             when pointed.point_latitude is not null then pointed.point_basis
             when coalesce(parent.point_latitude, grandparent.point_latitude) is not null then 'parent'
+            -- a territory GeoNames has no city for (British Indian Ocean Territory, Diego Garcia)
+            else 'none'
         end as coordinates_basis,
         pointed.geonames_id,
         pointed.parent_place_id,
