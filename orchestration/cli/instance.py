@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from orchestration.recovery import INSTANCE_YAML
@@ -35,7 +36,8 @@ EARLIER_DAGSTER_YAML = (  # what earlier versions wrote: safe to replace
 def settings_for(home: str | None, sources: str | None) -> Settings:
     """Settings from the command line, falling back to the environment (settings.py)."""
     settings = load_settings()
-    return Settings(
+    return replace(  # keeps first_year and allowed_endpoints from the environment
+        settings,
         home=Path(home).expanduser().resolve() if home else settings.home,
         sources_file=Path(sources).expanduser().resolve() if sources else settings.sources_file,
     )
