@@ -48,11 +48,17 @@ SHOTS = [
     ),
     (
         "raw-releases-partition.png",
-        "/assets/raw/releases?view=partitions&partition=2023-11-15",
+        "/assets/raw/releases?view=partitions&partition=2023",
         None,
         6,
     ),
     ("raw-releases-checks.png", "/assets/raw/releases?view=checks", None, 6),
+    (
+        "raw-releases-check-history.png",
+        "/assets/raw/releases?view=checks",
+        "Execution history",
+        6,
+    ),
     ("fct-events-checks.png", "/assets/marts/fct_events?view=checks", None, 6),
     ("seed-countries.png", "/assets/staging/countries", None, 6),
     ("runs.png", "/runs", None, 5),

@@ -49,11 +49,13 @@ def test_a_ui_style_backfill_ends_published(tmp_path: Path) -> None:
         resources=resources,
         run_config=QUIET,
         tags={
-            "dagster/asset_partition_range_start": "2023",
+            "dagster/asset_partition_range_start": "2022",
             "dagster/asset_partition_range_end": "2023",
         },
     )
     assert backfill.success
+    _each_partition_describes_its_year(backfill)
+    _check_status_is_the_runs_result(instance, backfill)
     context = dg.build_run_status_sensor_context(
         sensor_name=marts_after_raw.name,
         dagster_instance=instance,
@@ -63,7 +65,7 @@ def test_a_ui_style_backfill_ends_published(tmp_path: Path) -> None:
     request = marts_after_raw(context)
     assert isinstance(request, dg.RunRequest)
     assert request.run_config["ops"]["pressroom_dbt_models"]["config"] == {
-        "window_start": "2023-01-01",
+        "window_start": "2022-01-01",
         "window_end": "2024-01-01",
     }
     built = defs.resolve_job_def(request.job_name or "transform_job").execute_in_process(
@@ -87,6 +89,40 @@ def test_a_ui_style_backfill_ends_published(tmp_path: Path) -> None:
         if event.check_name == "warehouse_audit"
     ]
     assert audits and all(event.passed for event in audits)
+
+
+def _each_partition_describes_its_year(run: dg.ExecuteInProcessResult) -> None:
+    """A ranged run records each year's own counts (the sample is all 2023), and the run's
+    totals under ``run_`` names."""
+    recorded = {
+        (event.asset_key.to_user_string(), event.partition): event.metadata
+        for event in (
+            record.event_specific_data.materialization
+            for record in run.get_asset_materialization_events()
+        )
+    }
+    assert recorded[("raw/releases", "2022")]["releases"].value == 0
+    assert recorded[("raw/releases", "2023")]["releases"].value == 70
+    assert recorded[("raw/releases", "2022")]["run_releases_rebuilt"].value == 70
+    mentions = [recorded[("raw/person_mentions", year)]["rows"].value for year in ("2022", "2023")]
+    assert mentions[0] == 0 and mentions[1] > 0
+
+
+def _check_status_is_the_runs_result(
+    instance: dg.DagsterInstance, run: dg.ExecuteInProcessResult
+) -> None:
+    """What the UI shows for each check (its latest execution) is the run's evaluation, never
+    a planned execution left open (shown as "Skipped")."""
+    evaluations = {
+        dg.AssetCheckKey(event.asset_key, event.check_name): event.passed
+        for event in run.get_asset_check_evaluations()
+    }
+    assert len(evaluations) >= 12
+    latest = instance.event_log_storage.get_latest_asset_check_execution_by_key(list(evaluations))
+    for key, passed in evaluations.items():
+        status = latest[key].status.value
+        assert status == ("SUCCEEDED" if passed else "FAILED"), (key.to_user_string(), status)
+        assert latest[key].run_id == run.run_id
 
 
 def test_a_sparse_decade_costs_its_years_not_its_days(

@@ -207,3 +207,12 @@ def test_code_location_loads_without_touching_files(tmp_path: Path,
     resources = build_resources(load_settings())
     assert resources["warehouse"].path == str(tmp_path / "home" / "warehouse.duckdb")
     assert not (tmp_path / "home").exists()
+
+
+def test_checks_are_not_partitioned_so_the_ui_shows_the_runs_result(defs: dg.Definitions) -> None:
+    """A ranged run evaluates a check once, under no partition, while Dagster plans it per
+    partition: a partitioned check would show "Skipped" per year beside a passed run."""
+    graph = defs.resolve_asset_graph()
+    partitioned = [key.to_user_string() for key in graph.asset_check_keys
+                   if graph.get(key).partitions_def is not None]
+    assert graph.asset_check_keys and partitioned == []

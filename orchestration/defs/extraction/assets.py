@@ -3,6 +3,7 @@
 import dagster as dg
 
 from orchestration.defs.ingestion.assets import RAW_RELEASES
+from orchestration.defs.partition_metadata import describe_partitions, rows_by_partition
 from orchestration.defs.partitions import DUCKDB_POOL, release_partitions, window_of
 from orchestration.defs.resources import WarehouseResource
 from orchestration.extract.pipeline import EXTRACTOR_VERSION
@@ -49,10 +50,17 @@ _GRAINS = {
 def extract_mentions(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     window = window_of(context)
     tally = {"releases": 0, "releases_with_no_mentions": 0}
+    keys = context.partition_keys
     with warehouse.connect() as conn:
         batches = extract_batches(latest_releases(conn, window.start, window.end), tally)
         counts = replace_mentions(conn, window.start, window.end, batches)
+        per_year = {table: rows_by_partition(conn, f"raw.{table}", keys)
+                    for table in MENTION_KEYS}
     for table, key in MENTION_KEYS.items():
+        describe_partitions(context, {"rows": per_year[table]}, asset_key=key)  # the year's
+        # What this run did, over its whole window (the same on every partition of the run).
         yield dg.MaterializeResult(asset_key=key, metadata={
-            "rows": counts[table], **tally, "extractor_version": EXTRACTOR_VERSION,
+            "run_window": str(window), "run_rows_written": counts[table],
+            **{f"run_{name}": value for name, value in tally.items()},
+            "extractor_version": EXTRACTOR_VERSION,
         })

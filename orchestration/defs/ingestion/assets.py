@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import dagster as dg
 
+from orchestration.defs.partition_metadata import describe_partitions, rows_by_partition
 from orchestration.defs.partitions import DUCKDB_POOL, release_partitions, window_of
 from orchestration.defs.resources import SourcesResource, WarehouseResource
 from orchestration.sources.collect import Collected
@@ -150,11 +151,20 @@ def raw_releases(context: dg.AssetExecutionContext, warehouse: WarehouseResource
                  sources: SourcesResource) -> dg.MaterializeResult:
     window = window_of(context)
     configured = {source.name: source for source in sources.load().sources}
+    keys = context.partition_keys
     with warehouse.connect() as conn:
         stats = rebuild_releases(conn, configured, window.start, window.end)
+        per_year = {
+            "releases": rows_by_partition(conn, "raw.releases", keys, "count(distinct release_id)"),
+            "versions": rows_by_partition(conn, "raw.releases", keys),
+            "rejected": rows_by_partition(conn, "raw.rejected_items", keys),
+        }
     context.log.info(f"raw.releases {window}: {stats}")
+    describe_partitions(context, per_year)  # each year's own rows
+    # What this run did, over its whole window (the same on every partition of the run).
     return dg.MaterializeResult(metadata={
-        "fetched": stats.observations, "releases": stats.releases, "new": stats.new,
-        "changed": stats.changed, "unchanged": stats.unchanged, "rejected": stats.rejected,
-        "versions_written": stats.versions_written,
+        "run_window": str(window), "run_fetched": stats.observations,
+        "run_releases_rebuilt": stats.releases, "run_new": stats.new,
+        "run_changed": stats.changed, "run_unchanged": stats.unchanged,
+        "run_versions_written": stats.versions_written,
     })
