@@ -733,12 +733,28 @@ class HttpClient:
         self._last_request_at[host] = self._clock()
 
 
+def _open_shared_cache(cache_path: Path, attempts: int = 50) -> SQLiteCache:
+    """The cache file in WAL mode. Switching a new file to WAL takes a lock before the busy
+    timeout applies, so processes opening it at the same moment retry briefly."""
+    import sqlite3
+    import time
+
+    for attempt in range(attempts):
+        try:
+            return SQLiteCache(
+                str(cache_path), serializer=json_serializer, wal=True, busy_timeout=10_000
+            )
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or attempt == attempts - 1:
+                raise
+            time.sleep(0.1)
+    raise AssertionError("unreachable")
+
+
 def _make_session(cache_path: Path | None, settings: HttpSettings) -> CachedSession:
     if cache_path is not None:
         cache_path.parent.mkdir(parents=True, exist_ok=True)
-        backend = SQLiteCache(
-            str(cache_path), serializer=json_serializer, wal=True, busy_timeout=10_000
-        )
+        backend = _open_shared_cache(cache_path)
     else:
         backend = SQLiteCache(
             "pressroom-http", use_memory=True, serializer=json_serializer, busy_timeout=10_000
