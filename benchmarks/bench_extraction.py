@@ -22,37 +22,10 @@ import time
 from collections.abc import Callable
 from datetime import date, timedelta
 
+from corpus import CITIES, FILLER, PEOPLE  # the same wording as the end-to-end corpus
+
 from orchestration.extract import ReleaseInput, extract_many, extract_release
 from orchestration.extract.gazetteer import gazetteer
-
-PEOPLE = [
-    ("Mr", "Aleksander Novak", "Minister of Defence", "Poland"),
-    ("Ms", "Ingrid van der Meer", "Minister of Foreign Affairs", "the Netherlands"),
-    ("Dr", "Tomás Ferreira", "Prime Minister", "Portugal"),
-    ("Mrs", "Elena Popescu", "President", "Romania"),
-    ("Mr", "Jonas Petrauskas", "Defence Minister", "Lithuania"),
-    ("Ms", "Hanna Lindqvist", "Chancellor", "Austria"),
-]
-CITIES = [
-    ("Warsaw", "Poland"),
-    ("Lisbon", "Portugal"),
-    ("Bucharest", "Romania"),
-    ("Vilnius", "Lithuania"),
-    ("Vienna", "Austria"),
-    ("Madrid", "Spain"),
-    ("Oslo", "Norway"),
-    ("Tallinn", "Estonia"),
-]
-FILLER = [
-    "Allies discussed the security situation and the need to strengthen deterrence and defence.",
-    "The discussions focused on resilience, innovation and support for partners.",
-    "Investigators exchanged information through secure channels throughout the investigation.",
-    "The meeting addressed hybrid threats, critical infrastructure and energy security.",
-    "Participants agreed to continue close cooperation in the months ahead.",
-    "The authorities seized cash, vehicles, firearms and electronic equipment worth millions.",
-    "Experts from several countries shared best practices and lessons learned.",
-    "Financial investigators traced the proceeds through a network of shell companies.",
-]
 
 
 def _release(rng: random.Random, n: int, reference: date) -> ReleaseInput:
