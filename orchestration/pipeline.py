@@ -7,6 +7,7 @@ UI backfill) and executes the runs they request, until none is requested.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -149,7 +150,9 @@ def _executed(
 ) -> Iterator[dg.ExecuteInProcessResult | dg.JobExecutionResult]:
     """Execute one run of ``job_name`` with the code location's executor. In process, with
     ``resources``; with the multiprocess executor, each step's process loads the code
-    location, whose resources read the same settings from the environment `prepare` set."""
+    location, whose resources read the same settings from the environment `prepare` set, and
+    the steps' events reach this process's listeners (the CLI's progress) when the run ends."""
+    from orchestration.cli.events import relay
     from orchestration.definitions import defs
     from orchestration.defs.execution import reconstructable_job
 
@@ -166,6 +169,9 @@ def _executed(
     with dg.execute_job(
         reconstructable_job(job_name), instance=instance, run_config=run_config, tags=tags
     ) as result:
+        for event in result.all_events:  # the steps' own events, logged in their processes
+            if event.pid != os.getpid():
+                relay(event)
         yield result
 
 

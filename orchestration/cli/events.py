@@ -24,13 +24,18 @@ class RunEventRelay(logging.Handler):
             return
         metadata = getattr(record, "dagster_meta", None) or {}
         event = metadata.get("dagster_event")
-        if event is None:
-            return
-        for listener in list(_listeners):
-            try:
-                listener(event)
-            except Exception:  # progress must never fail a run
-                continue
+        if event is not None:
+            relay(event)
+
+
+def relay(event: Any) -> None:
+    """Pass one Dagster event to this process's listeners. The multiprocess executor's step
+    processes log their events there, not here: the pipeline relays those after each run."""
+    for listener in list(_listeners):
+        try:
+            listener(event)
+        except Exception:  # progress must never fail a run
+            continue
 
 
 @contextmanager

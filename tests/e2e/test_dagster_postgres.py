@@ -8,6 +8,7 @@ and this test process has imported it already with the default (in-process) exec
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +19,8 @@ import pytest
 from tests.conftest import REPO_DIR
 from tests.postgres_cluster import PostgresCluster
 
-pytestmark = pytest.mark.e2e
+# A step per child process costs seconds each on a loaded machine: allow a slow run.
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(1800)]
 
 JOBS = {"ingest_job", "raw_job", "transform_job"}
 
@@ -46,7 +48,7 @@ def postgres_run(
         env=environment,
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=1500,
     )
     assert completed.returncode == 0, (
         f"pressroom run failed:\n{completed.stdout[-3000:]}\n{completed.stderr[-3000:]}\n"
@@ -115,3 +117,14 @@ def test_the_sample_is_published(
     finally:
         connection.close()
     assert by_source["nato"] == 33 and by_source["europol"] == 21
+
+
+def test_progress_shows_what_the_step_processes_did(
+    postgres_run: tuple[Path, str, subprocess.CompletedProcess[str]],
+) -> None:
+    # the steps log their events in their own processes; the pipeline relays them afterwards
+    output = postgres_run[2].stderr
+    assert "✓ sources fetched: " in output, output[-3000:]
+    assert "✓ partitions built: " in output
+    assert "✓ models built: " in output
+    assert re.search(r"✓ checks: [1-9]\d* passed, \d+ warned, 0 failed", output), output[-3000:]
