@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from orchestration.cli.errors import UserError
 from orchestration.recovery import INSTANCE_YAML
 from orchestration.scaling import FILE_WRITERS, writer_pool_limit
 from orchestration.settings import (
@@ -53,6 +54,10 @@ EARLIER_DAGSTER_YAML = (  # what earlier versions wrote: safe to replace
 def settings_for(home: str | None, sources: str | None) -> Settings:
     """Settings from the command line, falling back to the environment (settings.py)."""
     settings = load_settings()
+    try:
+        load_dagster_settings()  # a malformed executor or storage setting stops here, first
+    except ValueError as error:
+        raise UserError(str(error), "fix or unset it; docs/scaling.md lists the settings") from None
     return dataclasses.replace(
         settings,
         home=Path(home).expanduser().resolve() if home else settings.home,

@@ -9,6 +9,7 @@ import dagster as dg
 import pytest
 import yaml
 
+from orchestration.cli import main
 from orchestration.cli.instance import DAGSTER_YAML, dagster_yaml
 from orchestration.defs.execution import executor_for
 from orchestration.scaling import FILE_WRITERS, LAKE_WRITERS, warehouse_is_lake, writer_pool_limit
@@ -49,6 +50,16 @@ def test_bad_settings_say_what_is_expected(
     monkeypatch.setenv(name, value)
     with pytest.raises(ValueError, match=message):
         load_dagster_settings()
+
+
+def test_the_command_line_names_a_bad_setting(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PRESSROOM_EXECUTOR", "celery")
+    assert main(["--home", str(tmp_path / "home"), "status"]) == 2
+    error = capsys.readouterr().err
+    assert "PRESSROOM_EXECUTOR must be one of in_process, multiprocess" in error
+    assert "Traceback" not in error
 
 
 def test_postgres_yaml_names_the_variable_not_the_password() -> None:
