@@ -27,6 +27,7 @@ from dagster_dbt import (
 from orchestration.defs.partitions import DUCKDB_POOL
 from orchestration.defs.resources import WarehouseResource
 from orchestration.defs.transform.project import dbt_project
+from orchestration.warehouse.target import DuckDBFile, DuckLake, WarehouseTarget
 from orchestration.window import Window
 
 
@@ -63,12 +64,20 @@ class TransformWindow(dg.Config):
         return cls(window_start=window.start.isoformat(), window_end=window.end.isoformat())
 
 
-def dbt_build_args(window: Window | None, warehouse_path: str) -> list[str]:
-    """The dbt command: the warehouse file and the window (none: every day) as ``--vars``."""
+def dbt_build_args(window: Window | None, warehouse: WarehouseTarget | str) -> list[str]:
+    """The dbt command: the warehouse (a file path, or a DuckLake through the profile's
+    ``lake`` target) and the window (none: every day) as ``--vars``."""
     import json
 
-    variables = {"duckdb_path": warehouse_path, **(window.dbt_vars() if window else {})}
-    return ["build", "--vars", json.dumps(variables, sort_keys=True)]
+    if isinstance(warehouse, DuckLake):
+        place = {"ducklake_catalog": warehouse.catalog,
+                 "ducklake_data_path": str(warehouse.data_path)}
+        target = ["--target", "lake"]
+    else:
+        path = warehouse.path if isinstance(warehouse, DuckDBFile) else warehouse
+        place, target = {"duckdb_path": str(path)}, []
+    variables = {**place, **(window.dbt_vars() if window else {})}
+    return ["build", *target, "--vars", json.dumps(variables, sort_keys=True)]
 
 
 @dbt_assets(
@@ -84,4 +93,12 @@ def pressroom_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
                          ) -> Iterator[Any]:
     window = config.window()
     context.log.info(f"dbt build for {window or 'every day'}")
-    yield from dbt.cli(dbt_build_args(window, warehouse.path), context=context).stream()
+    target = warehouse.target
+    if isinstance(target, DuckLake):  # dbt's DuckDB finds them installed: no download
+        import duckdb
+
+        from orchestration.warehouse.lake import load_extensions
+
+        with duckdb.connect() as conn:
+            load_extensions(conn)
+    yield from dbt.cli(dbt_build_args(window, target), context=context).stream()
