@@ -11,6 +11,7 @@ PostgreSQL and whose data are Parquet files under a directory.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,14 +52,19 @@ class DuckLake:
 
     def describe(self) -> str:
         """The setting without a password (safe to print and log)."""
-        words = [
-            word if not word.lower().startswith("password=") else "password=…"
-            for word in self.catalog.split()
-        ]
-        return f"ducklake:postgres:{' '.join(words)} (data {self.data_path})"
+        return f"ducklake:postgres:{_without_password(self.catalog)} (data {self.data_path})"
 
 
 WarehouseTarget = DuckDBFile | DuckLake
+
+
+def _without_password(conninfo: str) -> str:
+    """A libpq conninfo (``key=value`` words or a ``postgresql://`` URL) with its password
+    replaced by ``…``."""
+    if "://" in conninfo:
+        return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1…@", conninfo)
+    return re.sub(r"(?i)\bpassword\s*=\s*('(?:[^'\\]|\\.)*'|\S+)", "password=…", conninfo)
+
 
 _FORMS = (
     "duckdb:PATH or ducklake:postgres:CONNINFO "

@@ -94,11 +94,56 @@ def pressroom_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
     window = config.window()
     context.log.info(f"dbt build for {window or 'every day'}")
     target = warehouse.target
-    if isinstance(target, DuckLake):  # dbt's DuckDB finds them installed: no download
-        import duckdb
-
-        from orchestration.warehouse.lake import load_extensions
-
-        with duckdb.connect() as conn:
-            load_extensions(conn)
+    if isinstance(target, DuckLake):
+        yield from _lake_build(context, dbt, dbt_build_args(window, target))
+        return
     yield from dbt.cli(dbt_build_args(window, target), context=context).stream()
+
+
+LAKE_BUILD_ATTEMPTS = 4
+
+
+def _conflicts(invocation: Any) -> list[str]:
+    """The failed nodes' messages that name a DuckLake commit conflict."""
+    try:
+        results = invocation.get_artifact("run_results.json").get("results", [])
+    except Exception:  # no artifact: dbt stopped before writing it
+        return []
+    return [str(result.get("message") or "") for result in results
+            if result.get("status") == "error" and "conflict" in str(result.get("message")).lower()]
+
+
+def _lake_build(context: dg.AssetExecutionContext, dbt: DbtCliResource, args: list[str]
+                ) -> Iterator[Any]:
+    """`dbt build` on the lake, redone from the start when a model's commit conflicted with
+    another writer's (every model replaces its window or table, so a redo is safe). A build's
+    events are held until it succeeds, so a redo never reports a model twice."""
+    import time
+
+    import duckdb
+
+    from orchestration.warehouse.lake import load_extensions
+
+    with duckdb.connect() as conn:  # dbt's DuckDB then finds them installed: no download
+        load_extensions(conn)
+    delay = 1.0
+    for attempt in range(1, LAKE_BUILD_ATTEMPTS + 1):
+        invocation = dbt.cli(args, context=context, raise_on_error=False)
+        events = list(invocation.stream())
+        if invocation.is_successful():
+            yield from events
+            return
+        conflicts = _conflicts(invocation)
+        if not conflicts or attempt == LAKE_BUILD_ATTEMPTS:
+            error = invocation.get_error()
+            if conflicts and error is not None:
+                raise dg.Failure(
+                    f"dbt build: DuckLake commit conflicts with another writer {attempt} times "
+                    f"({conflicts[0][:300]}); run it again when the other writer is done"
+                ) from error
+            raise error or dg.Failure("dbt build failed")
+        context.log.warning(
+            f"dbt build: DuckLake commit conflict with another writer (attempt {attempt} of "
+            f"{LAKE_BUILD_ATTEMPTS}); rebuilding in {delay:.0f} s: {conflicts[0][:300]}")
+        time.sleep(delay)
+        delay *= 2
