@@ -12,12 +12,14 @@ from orchestration.defs.automation import (
     transform_job,
 )
 from orchestration.defs.checks import asset_checks
+from orchestration.defs.execution import executor_for
 from orchestration.defs.extraction.assets import extract_mentions
 from orchestration.defs.ingestion.assets import fetch_sources, raw_releases
 from orchestration.defs.publish.assets import published_warehouse
 from orchestration.defs.quality import quality_checks
 from orchestration.defs.resources import build_resources
 from orchestration.defs.transform.dbt import pressroom_dbt_models
+from orchestration.settings import load_dagster_settings
 
 defs = dg.Definitions(
     assets=[fetch_sources, raw_releases, extract_mentions, pressroom_dbt_models,
@@ -27,5 +29,5 @@ defs = dg.Definitions(
     schedules=[poll_live_sources],
     sensors=sensors,
     resources=build_resources(),
-    executor=dg.in_process_executor,
+    executor=executor_for(load_dagster_settings()),
 )

@@ -7,12 +7,14 @@ UI backfill) and executes the runs they request, until none is requested.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import dagster as dg
 
-from orchestration.recovery import claim_home
-from orchestration.settings import Settings
+from orchestration.recovery import HOME_TAG, claim_home, home_owner
+from orchestration.settings import DagsterSettings, Settings, load_dagster_settings
 from orchestration.window import Window
 
 QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
@@ -84,7 +86,9 @@ def _error_text(error) -> str:
     return " ".join(part for part in parts if part)
 
 
-def _collect(result: dg.ExecuteInProcessResult, outcome: PipelineResult) -> None:
+def _collect(
+    result: dg.ExecuteInProcessResult | dg.JobExecutionResult, outcome: PipelineResult
+) -> None:
     """Failed checks and steps of one run into ``outcome``."""
     for event in result.all_events:
         if event.event_type_value == "ASSET_CHECK_EVALUATION":
@@ -107,7 +111,9 @@ def _collect(result: dg.ExecuteInProcessResult, outcome: PipelineResult) -> None
 
 
 def _follow_ups(
-    defs: dg.Definitions, instance: dg.DagsterInstance, result: dg.ExecuteInProcessResult
+    defs: dg.Definitions,
+    instance: dg.DagsterInstance,
+    result: dg.ExecuteInProcessResult | dg.JobExecutionResult,
 ) -> list[tuple[str, dg.RunRequest]]:
     """The runs the code location's run-status sensors (all on success, each checking which
     runs it follows) request after ``result``'s successful run."""
@@ -131,6 +137,38 @@ def _follow_ups(
     return requests
 
 
+@contextmanager
+def _executed(
+    job_name: str,
+    request: dg.RunRequest,
+    *,
+    instance: dg.DagsterInstance,
+    resources: dict,
+    dagster: DagsterSettings,
+    tags: dict[str, str],
+) -> Iterator[dg.ExecuteInProcessResult | dg.JobExecutionResult]:
+    """Execute one run of ``job_name`` with the code location's executor. In process, with
+    ``resources``; with the multiprocess executor, each step's process loads the code
+    location, whose resources read the same settings from the environment `prepare` set."""
+    from orchestration.definitions import defs
+    from orchestration.defs.execution import reconstructable_job
+
+    run_config = {**QUIET_CONSOLE, **(request.run_config or {})}
+    if dagster.executor != "multiprocess":
+        yield defs.resolve_job_def(job_name).execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            resources=resources,
+            run_config=run_config,
+            tags=tags,
+        )
+        return
+    with dg.execute_job(
+        reconstructable_job(job_name), instance=instance, run_config=run_config, tags=tags
+    ) as result:
+        yield result
+
+
 def run_pipeline(
     settings: Settings,
     *,
@@ -147,7 +185,11 @@ def run_pipeline(
     from orchestration.defs.resources import build_resources
 
     instance = instance or dg.DagsterInstance.get()
-    claim_home(settings.home, instance)  # one pipeline per home; clean up after killed runs
+    dagster = load_dagster_settings()
+    owner = home_owner(settings.home)
+    # one pipeline per home; clean up after its killed runs (only this home's when the
+    # instance's storage is shared in PostgreSQL)
+    claim_home(settings.home, instance, owner=owner if dagster.on_postgres else None)
     resources = build_resources(settings)
     outcome = PipelineResult(window=window)
     if window is None:
@@ -164,24 +206,21 @@ def run_pipeline(
     while pending and len(outcome.runs) < MAX_RUNS:
         job_name, request = pending.pop(0)
         started = time.monotonic()
-        result = defs.resolve_job_def(job_name).execute_in_process(
-            instance=instance,
-            raise_on_error=False,
-            resources=resources,
-            run_config={**QUIET_CONSOLE, **(request.run_config or {})},
-            tags=request.tags,
-        )
-        outcome.runs.append(
-            RunSummary(job_name, result.run_id, result.success, time.monotonic() - started)
-        )
-        _collect(result, outcome)
-        if outcome.failures:
-            return outcome
+        tags = {**(request.tags or {}), HOME_TAG: owner}
+        with _executed(
+            job_name, request, instance=instance, resources=resources, dagster=dagster, tags=tags
+        ) as result:
+            outcome.runs.append(
+                RunSummary(job_name, result.run_id, result.success, time.monotonic() - started)
+            )
+            _collect(result, outcome)
+            if outcome.failures:
+                return outcome
+            follow = _follow_ups(defs, instance, result)
         if job_name == "transform_job":
             outcome.published = True
         if job_name == "raw_job":
             outcome.window = window_from_tags(request.tags or {})
-        follow = _follow_ups(defs, instance, result)
         if job_name == "ingest_job" and not follow:
             outcome.nothing_fetched = True
         pending.extend(follow)

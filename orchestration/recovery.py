@@ -8,6 +8,10 @@ that no other pipeline process of this home is alive, so every in-process run st
 running belongs to a dead process: it is marked failed with a message saying so, and every
 pool slot a finished run still holds is freed.
 
+When Dagster's storage is shared in PostgreSQL (docs/scaling.md), other homes and machines
+run pipelines on the same instance: the lock proves nothing about their runs, so only runs
+tagged with this home (`HOME_TAG`, `home_owner`) are failed.
+
 Runs launched from the UI (``pressroom ui``) are the daemon's: run monitoring in the instance's
 ``dagster.yaml`` (`INSTANCE_YAML`) fails them and frees their slots.
 """
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import socket
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +29,8 @@ if TYPE_CHECKING:  # dagster is imported where runs are handled, not by the CLI 
     import dagster as dg
 
 LOCK_FILE = ".pressroom.lock"
+HOME_TAG = "pressroom/home"
+"""Run tag naming the machine and home whose pipeline launched the run (`home_owner`)."""
 INSTANCE_YAML = """\
 telemetry:
   enabled: false
@@ -90,6 +97,11 @@ def unlock_home(home: Path) -> None:
         os.close(descriptor)
 
 
+def home_owner(home: Path) -> str:
+    """``host:/path/of/home``: the value of `HOME_TAG` on the runs this home launches."""
+    return f"{socket.gethostname()}:{home.resolve()}"
+
+
 def _running() -> tuple[dg.DagsterRunStatus, ...]:
     import dagster as dg
 
@@ -98,11 +110,13 @@ def _running() -> tuple[dg.DagsterRunStatus, ...]:
 
 
 def fail_dead_runs(
-    instance: dg.DagsterInstance, notify: Callable[[str], None] = print
+    instance: dg.DagsterInstance,
+    notify: Callable[[str], None] = print,
+    owner: str | None = None,
 ) -> list[str]:
     """Mark in-process runs still shown as running failed, and free every pool slot held by a
-    run that is not running. Call only while holding the home's lock. Returns the run ids
-    marked failed."""
+    run that is not running. Call only while holding the home's lock. With ``owner`` (a shared
+    instance), only runs tagged with it are this home's. Returns the run ids marked failed."""
     import dagster as dg
 
     failed = []
@@ -111,6 +125,8 @@ def fail_dead_runs(
         run = record.dagster_run
         if run.remote_job_origin is not None:
             continue  # launched by the UI's daemon: run monitoring owns it
+        if owner is not None and run.tags.get(HOME_TAG) != owner:
+            continue  # another home's or machine's run on the shared instance
         instance.report_run_failed(
             run,
             message="This run's process died (killed or crashed) before it finished; "
@@ -141,7 +157,8 @@ def _free_orphaned_slots(instance: dg.DagsterInstance) -> None:
             storage.free_concurrency_slots_for_run(run_id)
 
 
-def claim_home(home: Path, instance: dg.DagsterInstance) -> None:
-    """At the start of every pipeline: take the home's lock, then clean up after dead runs."""
+def claim_home(home: Path, instance: dg.DagsterInstance, owner: str | None = None) -> None:
+    """At the start of every pipeline: take the home's lock, then clean up after dead runs
+    (only ``owner``'s on a shared instance)."""
     lock_home(home)
-    fail_dead_runs(instance)
+    fail_dead_runs(instance, owner=owner)

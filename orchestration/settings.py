@@ -116,3 +116,48 @@ def secret_environment() -> dict[str, str]:
     """The environment, for sources whose headers come from variables (``headers_from_env``);
     read once per fetch run and handed to the HTTP transport as a mapping."""
     return dict(os.environ)
+
+
+EXECUTORS = ("in_process", "multiprocess")
+
+
+@dataclass(frozen=True)
+class DagsterSettings:
+    """How Dagster runs: its executor and where its instance keeps runs, events and schedules.
+
+    The defaults are the embedded ones: steps in the run's own process, SQLite files under the
+    home. docs/scaling.md says when to change them.
+    """
+
+    executor: str = "in_process"
+    """``in_process`` (one step at a time) or ``multiprocess`` (independent steps in parallel)."""
+    postgres_url: str = ""
+    """Empty: SQLite under the home; else the PostgreSQL database Dagster's storage uses."""
+
+    @property
+    def on_postgres(self) -> bool:
+        return bool(self.postgres_url)
+
+
+POSTGRES_URL_VARIABLE = "PRESSROOM_DAGSTER_POSTGRES"
+"""Dagster's own yaml reads the URL from this variable (``env:``), so it is never written to
+disk."""
+
+
+def load_dagster_settings() -> DagsterSettings:
+    """`PRESSROOM_EXECUTOR` (``in_process``, the default, or ``multiprocess``) and
+    `PRESSROOM_DAGSTER_POSTGRES` (``postgresql://user:password@host:port/db``; default empty:
+    SQLite under the home)."""
+    executor = os.environ.get("PRESSROOM_EXECUTOR", "").strip().lower().replace("-", "_")
+    if executor and executor not in EXECUTORS:
+        raise ValueError(
+            f"PRESSROOM_EXECUTOR must be one of {', '.join(EXECUTORS)}, got {executor!r}"
+        )
+    url = os.environ.get(POSTGRES_URL_VARIABLE, "").strip()
+    if url and not url.startswith(("postgresql://", "postgres://")):
+        raise ValueError(
+            f"{POSTGRES_URL_VARIABLE} must be a URL such as "
+            "postgresql://dagster:PASSWORD@127.0.0.1:5432/dagster, got one starting with "
+            f"{url.split(':', 1)[0]!r}"
+        )
+    return DagsterSettings(executor=executor or "in_process", postgres_url=url)

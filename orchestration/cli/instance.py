@@ -9,7 +9,16 @@ import sys
 from pathlib import Path
 
 from orchestration.recovery import INSTANCE_YAML
-from orchestration.settings import DBT_PROJECT_DIR, Settings, export_environment, load_settings
+from orchestration.scaling import FILE_WRITERS, writer_pool_limit
+from orchestration.settings import (
+    DBT_PROJECT_DIR,
+    POSTGRES_URL_VARIABLE,
+    DagsterSettings,
+    Settings,
+    export_environment,
+    load_dagster_settings,
+    load_settings,
+)
 
 MANAGED_MARK = "# written by pressroom"
 # Pools of one writer, and run monitoring that fails dead runs and frees their slots.
@@ -27,6 +36,14 @@ DAGSTER_YAML = (
     f"{MANAGED_MARK}: edit freely after removing this line (pressroom then "
     f"leaves it alone)\n{INSTANCE_SETTINGS}{PROGRESS_RELAY}"
 )
+# Runs, event logs, schedules and pool slots in PostgreSQL; Dagster reads the URL from the
+# environment when the instance loads, so the password is never written to disk.
+POSTGRES_STORAGE = f"""\
+storage:
+  postgres:
+    postgres_url:
+      env: {POSTGRES_URL_VARIABLE}
+"""
 EARLIER_DAGSTER_YAML = (  # what earlier versions wrote: safe to replace
     "telemetry:\n  enabled: false\nconcurrency:\n  pools:\n    default_limit: 1\n",
     INSTANCE_SETTINGS,
@@ -48,19 +65,33 @@ def prepare(settings: Settings) -> None:
     export_environment(settings)
     os.environ["DAGSTER_HOME"] = str(settings.dagster_home)
     settings.dagster_home.mkdir(parents=True, exist_ok=True)
-    write_dagster_yaml(settings.dagster_home / "dagster.yaml")
+    text = dagster_yaml(writer_pool_limit(settings), load_dagster_settings())
+    write_dagster_yaml(settings.dagster_home / "dagster.yaml", text)
     ensure_dbt_manifest()
 
 
-def write_dagster_yaml(path: Path) -> None:
+def dagster_yaml(pool_limit: int, dagster: DagsterSettings) -> str:
+    """The instance yaml pressroom manages: the writers' pool limit for this warehouse
+    (scaling.py) and, with `PRESSROOM_DAGSTER_POSTGRES`, storage in PostgreSQL. The default
+    (one writer, SQLite under the home) is `DAGSTER_YAML`."""
+    if pool_limit == FILE_WRITERS and not dagster.on_postgres:
+        return DAGSTER_YAML
+    limit = f"default_limit: {FILE_WRITERS}\n"
+    assert limit in INSTANCE_SETTINGS, "INSTANCE_YAML no longer sets the pools' default limit"
+    instance = INSTANCE_SETTINGS.replace(limit, f"default_limit: {pool_limit}\n", 1)
+    storage = POSTGRES_STORAGE if dagster.on_postgres else ""
+    return f"{DAGSTER_YAML.splitlines()[0]}\n{instance}{storage}{PROGRESS_RELAY}"
+
+
+def write_dagster_yaml(path: Path, text: str = DAGSTER_YAML) -> None:
     """Write the instance config unless the operator has made it their own."""
     if path.exists():
         current = path.read_text(encoding="utf-8")
-        if current == DAGSTER_YAML or not (
+        if current == text or not (
             current.startswith(MANAGED_MARK) or current in EARLIER_DAGSTER_YAML
         ):
             return
-    path.write_text(DAGSTER_YAML, encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
 
 
 def _newest_mtime(root: Path) -> float:
