@@ -1,9 +1,13 @@
 """End to end in DuckLake mode, against a real PostgreSQL (the throwaway cluster of
 tests/postgres_cluster.py; without PostgreSQL these tests fail, they never skip).
 
-The main job on the bundled sample lands in a DuckLake whose catalog is in PostgreSQL; readers
-pin the published snapshot; two writer processes rebuild different partitions at once; a writer
-killed with SIGKILL mid-run is followed by a rerun whose tables equal a clean run's.
+The main job on the bundled sample lands in a DuckLake whose catalog is in PostgreSQL, with
+Dagster's runs and events in PostgreSQL too and the multiprocess executor; readers pin the
+published snapshot; two writer processes rebuild different partitions at once; a writer killed
+with SIGKILL mid-run is followed by a rerun whose tables equal a clean run's.
+
+Writers run as `pressroom` child processes: the executor is chosen when the code location is
+imported, and this test process imported it with the default one.
 """
 
 from __future__ import annotations
@@ -32,18 +36,21 @@ RAW_TABLES = ("releases", "release_annotations", "person_mentions", "location_me
               "event_mentions", "event_participants", "rejected_items", "quarantine")
 
 
-def _environment(lake: DuckLake, home: Path) -> dict[str, str]:
-    return {**os.environ, "PRESSROOM_WAREHOUSE": f"ducklake:postgres:{lake.catalog}",
+def _environment(lake: DuckLake, home: Path, dagster: str) -> dict[str, str]:
+    """The lake, Dagster's storage in PostgreSQL (``dagster``: its URL), the sample."""
+    inherited = {key: value for key, value in os.environ.items()
+                 if not key.startswith(("PRESSROOM_", "DAGSTER_"))}
+    return {**inherited, "PRESSROOM_WAREHOUSE": f"ducklake:postgres:{lake.catalog}",
             "PRESSROOM_LAKE_DATA": str(lake.data_path), "DAGSTER_HOME": str(home / "dagster"),
-            "PRESSROOM_SOURCES": ""}
+            "PRESSROOM_DAGSTER_POSTGRES": dagster, "PRESSROOM_EXECUTOR": "multiprocess"}
 
 
-def _writer(lake: DuckLake, home: Path, *args: str) -> subprocess.Popen:
-    """A `pressroom` process of its own (its own home and Dagster instance) on the lake."""
+def _writer(lake: DuckLake, home: Path, dagster: str, *args: str) -> subprocess.Popen:
+    """A `pressroom` process of its own (its own home) on the lake."""
     log = (home.parent / f"{home.name}.log").open("w")
     return subprocess.Popen([str(PRESSROOM), "--home", str(home), *args],
-                            env=_environment(lake, home), stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+                            env=_environment(lake, home, dagster), stdout=log,
+                            stderr=subprocess.STDOUT, start_new_session=True)
 
 
 def _finished(process: subprocess.Popen, home: Path, timeout: float = 900) -> str:
@@ -80,18 +87,20 @@ def _tables(lake: DuckLake) -> dict[str, dict[str, tuple[int, str]]]:
 
 
 @pytest.fixture(scope="module")
-def lake_run(postgres_cluster, tmp_path_factory: pytest.TempPathFactory
+def dagster_url(postgres_cluster) -> str:
+    """One Dagster instance in PostgreSQL, shared by every writer of these tests."""
+    return postgres_cluster.create_database("lake_dagster")
+
+
+@pytest.fixture(scope="module")
+def lake_run(postgres_cluster, dagster_url: str, tmp_path_factory: pytest.TempPathFactory
              ) -> tuple[DuckLake, Path]:
-    """The main job on the sample, in-process, into a fresh lake: (the lake, the home)."""
+    """The main job on the sample into a fresh lake: (the lake, the home)."""
     root = tmp_path_factory.mktemp("lake_main")
     lake = DuckLake(postgres_cluster.create_database("lake_main"), root / "parquet")
     home = root / "home"
-    with pytest.MonkeyPatch.context() as patch:
-        for name, value in _environment(lake, home).items():
-            if name.startswith(("PRESSROOM_", "DAGSTER_")):
-                patch.setenv(name, value)
-        patch.delenv("PRESSROOM_SOURCES")
-        assert main(["--home", str(home), "run"]) == 0
+    output = _finished(_writer(lake, home, dagster_url, "run"), home)
+    assert "✓ published ducklake:postgres:" in output
     return lake, home
 
 
@@ -120,13 +129,21 @@ def test_the_sample_lands_in_the_lake_and_is_published(lake_run, clean_tables) -
         assert 0 < snapshot <= current_snapshot(latest)
 
 
-def test_cli_readers_read_the_published_snapshot(lake_run, tmp_path: Path,
+def test_the_runs_are_in_dagsters_postgres_storage(lake_run, postgres_cluster) -> None:
+    _lake, home = lake_run
+    assert not list((home / "dagster").rglob("*.db")), "no SQLite run or event storage"
+    jobs = postgres_cluster.psql("select distinct pipeline_name from runs order by 1",
+                                 "lake_dagster").split()
+    assert {"ingest_job", "raw_job", "transform_job"} <= set(jobs)
+
+
+def test_cli_readers_read_the_published_snapshot(lake_run, dagster_url: str, tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch, capsys) -> None:
     lake, home = lake_run
-    for name, value in _environment(lake, home).items():
+    for name, value in _environment(lake, home, dagster_url).items():
         if name.startswith(("PRESSROOM_", "DAGSTER_")):
             monkeypatch.setenv(name, value)
-    monkeypatch.delenv("PRESSROOM_SOURCES")
+    monkeypatch.delenv("PRESSROOM_EXECUTOR")
     capsys.readouterr()
     assert main(["--home", str(home), "query", "--format", "csv",
                  "select count(*) as releases from fct_releases"]) == 0
@@ -161,7 +178,7 @@ def test_a_pinned_reader_does_not_see_later_commits(lake_run) -> None:
         reader.close()
 
 
-def test_two_writers_at_once_while_a_reader_stays_pinned(lake_run, clean_tables,
+def test_two_writers_at_once_while_a_reader_stays_pinned(lake_run, clean_tables, dagster_url: str,
                                                          tmp_path: Path) -> None:
     """Two processes rebuild different partitions (October, November) of the same lake at once;
     a reader pinned to the published snapshot sees the same rows throughout."""
@@ -170,9 +187,9 @@ def test_two_writers_at_once_while_a_reader_stays_pinned(lake_run, clean_tables,
     seen = reader.execute("select count(*), sum(hash(release_id)) from marts.fct_releases"
                           ).fetchone()
     writers = [
-        (tmp_path / "october", _writer(lake, tmp_path / "october", "backfill",
+        (tmp_path / "october", _writer(lake, tmp_path / "october", dagster_url, "backfill",
                                        "--start", "2023-10-01", "--end", "2023-10-31")),
-        (tmp_path / "november", _writer(lake, tmp_path / "november", "backfill",
+        (tmp_path / "november", _writer(lake, tmp_path / "november", dagster_url, "backfill",
                                         "--start", "2023-11-01", "--end", "2023-11-30")),
     ]
     with open_warehouse(lake, read_only=True) as latest:
@@ -200,11 +217,11 @@ def test_two_writers_at_once_while_a_reader_stays_pinned(lake_run, clean_tables,
 
 
 def test_a_killed_writer_then_a_rerun_converges_to_a_clean_run(
-    postgres_cluster, clean_tables, tmp_path: Path
+    postgres_cluster, clean_tables, dagster_url: str, tmp_path: Path
 ) -> None:
     lake = DuckLake(postgres_cluster.create_database("lake_killed"), tmp_path / "parquet")
     home = tmp_path / "home"
-    writer = _writer(lake, home, "run")
+    writer = _writer(lake, home, dagster_url, "run")
     deadline = time.monotonic() + 600
     try:
         while True:  # kill it once raw.releases is committed: mid-run, before the marts
@@ -224,5 +241,5 @@ def test_a_killed_writer_then_a_rerun_converges_to_a_clean_run(
         assert not conn.execute("select count(*) from information_schema.tables where "
                                 "table_catalog = 'lake' and table_name = 'published_snapshots'"
                                 ).fetchone()[0]
-    _finished(_writer(lake, home, "run"), home)
+    _finished(_writer(lake, home, dagster_url, "run"), home)
     assert _tables(lake) == clean_tables
