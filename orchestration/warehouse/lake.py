@@ -15,6 +15,9 @@ newest recorded id, so a run committing meanwhile changes nothing they see.
 from __future__ import annotations
 
 import importlib.util
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import duckdb
 
@@ -22,6 +25,7 @@ from orchestration.warehouse.target import LAKE_ALIAS, DuckLake
 
 EXTENSIONS = ("ducklake", "postgres_scanner")
 POINTER_TABLE = "publish.published_snapshots"
+MARTS_LOCK_KEY = 0x7072_6573_736D_6172  # PostgreSQL advisory lock key: one dbt build at a time
 
 
 class NotPublishedError(RuntimeError):
@@ -105,3 +109,32 @@ def published_snapshot(conn: duckdb.DuckDBPyConnection) -> int:
     if not row or row[0] is None:
         raise NotPublishedError("the DuckLake has no published snapshot yet")
     return int(row[0])
+
+
+@contextmanager
+def marts_build_lock(lake: DuckLake, log: Callable[[str], None]) -> Iterator[None]:
+    """One dbt build of the lake at a time, across processes and machines: a session advisory
+    lock in the catalog's PostgreSQL database. dbt replaces whole mart tables, so two builds at
+    once would only conflict; raw partitions are still written in parallel. The lock goes with
+    the session, also when the process holding it is killed."""
+    import psycopg2
+
+    conn = psycopg2.connect(lake.catalog)
+    try:
+        conn.autocommit = True
+        with conn.cursor() as cursor:
+            cursor.execute("select pg_try_advisory_lock(%s)", [MARTS_LOCK_KEY])
+            if not cursor.fetchone()[0]:
+                log(
+                    "dbt build: another writer is building this lake's marts; waiting for it "
+                    "(PostgreSQL advisory lock)"
+                )
+                started = time.monotonic()
+                cursor.execute("select pg_advisory_lock(%s)", [MARTS_LOCK_KEY])
+                log(
+                    f"dbt build: the other writer finished after {time.monotonic() - started:.0f} "
+                    "s; building"
+                )
+        yield
+    finally:
+        conn.close()  # ends the session, which releases the lock

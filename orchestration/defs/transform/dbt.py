@@ -95,7 +95,7 @@ def pressroom_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
     context.log.info(f"dbt build for {window or 'every day'}")
     target = warehouse.target
     if isinstance(target, DuckLake):
-        yield from _lake_build(context, dbt, dbt_build_args(window, target))
+        yield from _lake_build(context, dbt, target, dbt_build_args(window, target))
         return
     yield from dbt.cli(dbt_build_args(window, target), context=context).stream()
 
@@ -113,23 +113,25 @@ def _conflicts(invocation: Any) -> list[str]:
             if result.get("status") == "error" and "conflict" in str(result.get("message")).lower()]
 
 
-def _lake_build(context: dg.AssetExecutionContext, dbt: DbtCliResource, args: list[str]
-                ) -> Iterator[Any]:
-    """`dbt build` on the lake, redone from the start when a model's commit conflicted with
-    another writer's (every model replaces its window or table, so a redo is safe). A build's
-    events are held until it succeeds, so a redo never reports a model twice."""
+def _lake_build(context: dg.AssetExecutionContext, dbt: DbtCliResource, lake: DuckLake,
+                args: list[str]) -> Iterator[Any]:
+    """`dbt build` on the lake, one writer's at a time (`marts_build_lock`), redone from the
+    start when a model's commit still conflicted with another writer's (every model replaces
+    its window or table, so a redo is safe). A build's events are held until it succeeds, so
+    a redo never reports a model twice."""
     import time
 
     import duckdb
 
-    from orchestration.warehouse.lake import load_extensions
+    from orchestration.warehouse.lake import load_extensions, marts_build_lock
 
     with duckdb.connect() as conn:  # dbt's DuckDB then finds them installed: no download
         load_extensions(conn)
     delay = 1.0
     for attempt in range(1, LAKE_BUILD_ATTEMPTS + 1):
-        invocation = dbt.cli(args, context=context, raise_on_error=False)
-        events = list(invocation.stream())
+        with marts_build_lock(lake, context.log.warning):
+            invocation = dbt.cli(args, context=context, raise_on_error=False)
+            events = list(invocation.stream())
         if invocation.is_successful():
             yield from events
             return
