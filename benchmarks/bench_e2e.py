@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/bench_e2e.py [--sizes 1000,10000,100000] [--years 20]
         [--runs 3] [--new-day] [--limits] [--baseline DIR] [--json out.json]
+        [--warehouse duckdb | ducklake:postgres:CONNINFO]
 
 For each size: write the corpus once (benchmarks/corpus.py: Atom feeds, full text), serve it,
 then ``--runs`` times run ``pressroom --home <fresh> --sources <corpus> run`` as its own
@@ -15,12 +16,15 @@ then fetched on top of the loaded archive (its feeds disabled, a live feed enabl
 With ``--limits``, in the same session: DuckDB's own ``read_json`` of the same records, and
 the extractor alone on every core. ``--baseline DIR`` runs an older checkout (a plain copy
 of the repo at DIR, using this venv) on a replayed copy of the same feeds instead.
-Medians over runs are printed and optionally written as JSON.
+Medians over runs are printed and optionally written as JSON. ``--warehouse
+ducklake:postgres:CONNINFO`` runs in DuckLake mode: each run gets a new database on that
+server (CONNINFO's user must be allowed to create databases), dropped afterwards.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -29,6 +33,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -128,12 +133,44 @@ def _environment(home: Path, sources: Path, port: int | None) -> dict[str, str]:
     return env
 
 
+@contextlib.contextmanager
+def lake_warehouse(warehouse: str, data: Path) -> Iterator[dict[str, str]]:
+    """The environment of a run: empty for the DuckDB file; for ``ducklake:postgres:CONNINFO``
+    a new database on that server (dropped afterwards) and a data path under ``data``."""
+    if warehouse == "duckdb":
+        yield {}
+        return
+    import psycopg2
+
+    conninfo = warehouse.removeprefix("ducklake:postgres:")
+    name = f"bench_{os.getpid()}_{time.time_ns()}"
+    admin = psycopg2.connect(conninfo)
+    admin.autocommit = True
+    admin.cursor().execute(f'create database "{name}"')
+    own = (
+        conninfo.rsplit("/", 1)[0] + "/" + name
+        if "://" in conninfo
+        else f"{conninfo} dbname={name}"
+    )
+    try:
+        yield {"PRESSROOM_WAREHOUSE": f"ducklake:postgres:{own}", "PRESSROOM_LAKE_DATA": str(data)}
+    finally:
+        admin.cursor().execute(f'drop database if exists "{name}" with (force)')
+        admin.close()
+
+
 def _median(runs: list[dict], key: str) -> float:
     return round(statistics.median(run[key] for run in runs), 2)
 
 
 def bench_size(
-    root: Path, size: int, years: int, runs: int, new_day: bool, baseline: Path | None
+    root: Path,
+    size: int,
+    years: int,
+    runs: int,
+    new_day: bool,
+    baseline: Path | None,
+    warehouse: str = "duckdb",
 ) -> dict:
     if not (root / "feeds").is_dir():
         corpus.write_corpus(root, size, years)
@@ -141,7 +178,10 @@ def bench_size(
     results: dict = {"size": size, "years": years, "runs": []}
     with corpus.serve(root) as port:
         for index in range(runs):
-            with tempfile.TemporaryDirectory(prefix="bench_e2e_") as tmp:
+            with (
+                tempfile.TemporaryDirectory(prefix="bench_e2e_") as tmp,
+                lake_warehouse(warehouse, Path(tmp) / "lake") as lake,
+            ):
                 home = Path(tmp) / "home"
                 if baseline is not None:
                     sources = corpus.replay_sources(root, names)
@@ -156,7 +196,7 @@ def bench_size(
                 else:
                     sources = Path(tmp) / "sources.yaml"
                     sources.write_text(corpus.sources_yaml(names, port), encoding="utf-8")
-                    env = _environment(home, sources, port)
+                    env = {**_environment(home, sources, port), **lake}
                     run = run_cli(["--home", str(home), "run"], env)
                 run["stages"] = stage_times(home)
                 if run["exit"] != 0:
@@ -167,7 +207,9 @@ def bench_size(
                     daily.write_text(
                         corpus.sources_yaml(names, port, enabled=False, live=live), encoding="utf-8"
                     )
-                    day = run_cli(["--home", str(home), "run"], _environment(home, daily, port))
+                    day = run_cli(
+                        ["--home", str(home), "run"], {**_environment(home, daily, port), **lake}
+                    )
                     run["new_day"] = {
                         key: day[key]
                         for key in ("wall_s", "exit", "peak_rss_mb", "peak_tree_rss_mb")
@@ -234,11 +276,16 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path)
     parser.add_argument("--corpus-dir", type=Path, default=Path(tempfile.gettempdir()))
     parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--warehouse", default="duckdb", help="duckdb (default) or ducklake:postgres:CONNINFO"
+    )
     args = parser.parse_args()
     report = []
     for size in (int(item) for item in args.sizes.split(",")):
         root = args.corpus_dir / f"pressroom_corpus_{size}_{args.years}y"
-        result = bench_size(root, size, args.years, args.runs, args.new_day, args.baseline)
+        result = bench_size(
+            root, size, args.years, args.runs, args.new_day, args.baseline, args.warehouse
+        )
         if args.limits:
             result["limits"] = limits(root, size, args.years)
         report.append(result)

@@ -8,6 +8,7 @@ from datetime import date
 import duckdb
 
 from orchestration.settings import Settings
+from orchestration.warehouse.connection import connect_target
 from orchestration.warehouse.versions import partition_versions, reprocess_windows
 
 RunWindow = Callable[[Settings, tuple[date, date]], int]
@@ -25,10 +26,13 @@ def reprocess(
     one pipeline run per window; returns the first non-zero exit code, else 0."""
     from orchestration.extract import EXTRACTOR_VERSION
 
-    if not settings.warehouse_path.exists():
+    if not settings.warehouse.is_lake and not settings.warehouse_path.exists():
         print(f"error: no warehouse at {settings.warehouse_path}; run `pressroom run` first")
         return 2
-    conn = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    if settings.warehouse.is_lake:
+        conn = connect_target(settings.warehouse, read_only=True)
+    else:
+        conn = duckdb.connect(str(settings.warehouse_path), read_only=True)
     try:
         partitions = partition_versions(conn, start, end)
     finally:

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from orchestration.warehouse.target import DuckDBFile, DuckLake, WarehouseTarget, parse_warehouse
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
 DBT_PROJECT_DIR = PROJECT_DIR / "dbt_project"
@@ -23,14 +25,32 @@ class Settings:
     first_year: int = FIRST_YEAR
     allowed_endpoints: tuple[str, ...] = ()
     """Non-public HTTP endpoints sources may use (``127.0.0.1:8080``): test and bench feeds."""
+    warehouse_spec: str = ""
+    """``PRESSROOM_WAREHOUSE`` as given (empty: the DuckDB file under the home)."""
+    lake_data: str = ""
+    """``PRESSROOM_LAKE_DATA``: where a DuckLake keeps its Parquet files (empty: under home)."""
+
+    @property
+    def warehouse(self) -> WarehouseTarget:
+        """The warehouse every reader and writer opens (see `orchestration.warehouse.target`)."""
+        return parse_warehouse(self.warehouse_spec, self.home, self.lake_data)
 
     @property
     def warehouse_path(self) -> Path:
-        return self.home / "warehouse.duckdb"
+        """The DuckDB file (file mode); in DuckLake mode, where it would be (never opened)."""
+        target = self.warehouse
+        return target.path if isinstance(target, DuckDBFile) else self.home / "warehouse.duckdb"
 
     @property
     def published_path(self) -> Path:
         return self.home / "published" / "pressroom.duckdb"
+
+    @property
+    def published(self) -> Path | DuckLake:
+        """What readers open: the published copy's file, or the lake (pinned to its published
+        snapshot when opened; see `orchestration.warehouse.published`)."""
+        target = self.warehouse
+        return target if isinstance(target, DuckLake) else self.published_path
 
     @property
     def http_cache_path(self) -> Path:
@@ -56,15 +76,21 @@ def _first_year(text: str | None) -> int:
 def load_settings() -> Settings:
     """Settings from `PRESSROOM_HOME` (default ./data), `PRESSROOM_SOURCES` (default: the
     sample), `PRESSROOM_FIRST_YEAR` (first yearly partition, default 1990) and
-    `PRESSROOM_ALLOWED_ENDPOINTS` (comma-separated loopback endpoints, default none)."""
+    `PRESSROOM_ALLOWED_ENDPOINTS` (comma-separated loopback endpoints, default none),
+    `PRESSROOM_WAREHOUSE` (``duckdb:PATH``, default the file under the home, or
+    ``ducklake:postgres:CONNINFO``) and `PRESSROOM_LAKE_DATA` (the DuckLake's Parquet files)."""
     home = Path(os.environ.get("PRESSROOM_HOME", "data")).expanduser().resolve()
     sources = os.environ.get("PRESSROOM_SOURCES")
     sources_file = Path(sources).expanduser().resolve() if sources else SAMPLE_SOURCES_FILE
     endpoints = tuple(item.strip() for item in
                       os.environ.get("PRESSROOM_ALLOWED_ENDPOINTS", "").split(",") if item.strip())
-    return Settings(home=home, sources_file=sources_file,
-                    first_year=_first_year(os.environ.get("PRESSROOM_FIRST_YEAR")),
-                    allowed_endpoints=endpoints)
+    settings = Settings(home=home, sources_file=sources_file,
+                        first_year=_first_year(os.environ.get("PRESSROOM_FIRST_YEAR")),
+                        allowed_endpoints=endpoints,
+                        warehouse_spec=os.environ.get("PRESSROOM_WAREHOUSE", "").strip(),
+                        lake_data=os.environ.get("PRESSROOM_LAKE_DATA", "").strip())
+    settings.warehouse  # noqa: B018 - a malformed PRESSROOM_WAREHOUSE fails here, once
+    return settings
 
 
 def export_environment(settings: Settings, *, overwrite: bool = True) -> None:

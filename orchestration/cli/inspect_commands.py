@@ -13,7 +13,7 @@ from orchestration.settings import Settings
 def cmd_status(args: argparse.Namespace, settings: Settings, output: Output) -> int:
     from orchestration.summary import print_summary
 
-    if not settings.warehouse_path.exists():
+    if not settings.warehouse.is_lake and not settings.warehouse_path.exists():
         raise UserError(
             f"no warehouse yet in {settings.home}",
             "run `pressroom run` first (or pass the --home that holds it)",
@@ -28,7 +28,7 @@ def cmd_query(args: argparse.Namespace, settings: Settings, output: Output) -> i
     target = Path(args.output).expanduser().resolve() if args.output else None
     if args.format == "parquet" and target is None:
         raise UserError("--format parquet writes a file", "add --output FILE.parquet")
-    _columns, table = run_query(settings.published_path, args.sql)
+    _columns, table = run_query(settings.published, args.sql)
     if table is None:
         output.stage("the statement returned no result set")
         return 0
@@ -41,11 +41,11 @@ def cmd_query(args: argparse.Namespace, settings: Settings, output: Output) -> i
 def cmd_export(args: argparse.Namespace, settings: Settings, output: Output) -> int:
     from orchestration.warehouse.export import export_parquet
 
-    if not settings.published_path.is_file():
+    if not settings.warehouse.is_lake and not settings.published_path.is_file():
         raise UserError(
             f"no published warehouse at {settings.published_path}",
             "run `pressroom run` first (or pass the --home that holds it)",
         )
-    for path in export_parquet(settings.published_path, settings.exports_dir):
+    for path in export_parquet(settings.published, settings.exports_dir):
         print(path)
     return 0

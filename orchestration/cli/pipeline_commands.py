@@ -11,6 +11,7 @@ from orchestration.cli.instance import prepare
 from orchestration.cli.output import Output
 from orchestration.cli.validate import check_sources, check_window
 from orchestration.settings import Settings
+from orchestration.warehouse.published import describe
 
 LOCKED = "is locked by another process"
 LOCKED_HINT = (
@@ -50,7 +51,7 @@ def _launch(
     for warning in result.warnings:
         output.warn(warning)
     if result.published:
-        output.stage(f"✓ published {settings.published_path}")
+        output.stage(f"✓ published {describe(settings.published)}")
     print_summary(settings)
     _raise_on_failure(result, progress, settings, log_path)
     return 0
@@ -118,7 +119,7 @@ def cmd_reprocess(args: argparse.Namespace, settings: Settings, output: Output) 
 
     if args.start and args.end:
         check_window(args.start, args.end)
-    if not settings.warehouse_path.exists():
+    if not settings.warehouse.is_lake and not settings.warehouse_path.exists():
         raise UserError(f"no warehouse at {settings.warehouse_path}", "run `pressroom run` first")
     check_sources(settings.sources_file)
     return reprocess(

@@ -11,6 +11,8 @@ from typing import IO, Any
 import duckdb
 
 from orchestration.cli.errors import EXIT_FAILED, UserError, first_line
+from orchestration.warehouse.published import Published
+from orchestration.warehouse.target import DuckLake
 
 FORMATS = ("table", "csv", "json", "parquet")
 CONFINED = {  # no files outside the warehouse, no extensions, settings frozen after setup
@@ -20,8 +22,11 @@ CONFINED = {  # no files outside the warehouse, no extensions, settings frozen a
 }
 
 
-def connect_confined(published: Path) -> duckdb.DuckDBPyConnection:
-    """Open the published copy read-only, `marts` first on the search path, config locked."""
+def connect_confined(published: Published) -> duckdb.DuckDBPyConnection:
+    """Open the published copy (a DuckLake: its published snapshot) read-only, `marts` first on
+    the search path, config locked."""
+    if isinstance(published, DuckLake):
+        return _confined_lake(published)
     if not published.is_file():
         raise UserError(
             f"no published warehouse at {published}",
@@ -38,7 +43,25 @@ def connect_confined(published: Path) -> duckdb.DuckDBPyConnection:
     return conn
 
 
-def run_query(published: Path, sql: str) -> tuple[list[str], Any]:
+def _confined_lake(lake: DuckLake) -> duckdb.DuckDBPyConnection:
+    from orchestration.warehouse.lake import NotPublishedError
+    from orchestration.warehouse.published import connect_lake_snapshot
+
+    try:
+        conn, _snapshot = connect_lake_snapshot(lake, confined=True)
+    except NotPublishedError:
+        raise UserError(f"no published snapshot in {lake.describe()}",
+                        "run `pressroom run` first (its audit publishes one)") from None
+    except duckdb.Error as error:
+        raise UserError(f"cannot open {lake.describe()}: {first_line(str(error))}",
+                        "check PRESSROOM_WAREHOUSE and that PostgreSQL is up",
+                        exit_code=EXIT_FAILED) from None
+    conn.execute("set search_path = 'marts,main'")
+    conn.execute("set lock_configuration = true")
+    return conn
+
+
+def run_query(published: Published, sql: str) -> tuple[list[str], Any]:
     """(column names, Arrow table) of ``sql``; user mistakes become `UserError`."""
     if not sql.strip().strip(";").strip():
         raise UserError("the query is empty", 'pass SQL, e.g. pressroom query "select 1"')

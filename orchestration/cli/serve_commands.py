@@ -22,7 +22,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings, output: Output) -> 
         raise UserError(f"{target} is a directory", "name the page to write, e.g. report.html")
     if not target.parent.is_dir():
         raise UserError(f"cannot write {target}: {target.parent} does not exist")
-    if not settings.published_path.is_file():
+    if not settings.warehouse.is_lake and not settings.published_path.is_file():
         raise UserError(
             f"no published warehouse at {settings.published_path}",
             "run `pressroom run` first (or pass the --home that holds it)",

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import dagster as dg
 import duckdb
@@ -14,22 +15,47 @@ from pydantic import Field
 
 from orchestration.settings import DBT_PROJECT_DIR, Settings, load_settings
 from orchestration.sources.config import SourcesFile, load_sources
-from orchestration.warehouse.connection import open_warehouse
+from orchestration.warehouse.connection import open_warehouse, retry_conflicts
 from orchestration.warehouse.schema import ensure_raw_schema
+from orchestration.warehouse.target import DuckDBFile, DuckLake, WarehouseTarget
+
+T = TypeVar("T")
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The DuckDB warehouse file (every writer opens it through here, one at a time) and the
-    read-only copy readers get once every gate passed."""
+    """The warehouse every writer opens through here: the DuckDB file (one writer at a time)
+    and the read-only copy readers get once every gate passed; or, when ``lake_catalog`` is
+    set, a DuckLake (catalog in PostgreSQL, Parquet under ``lake_data``) whose published
+    snapshot readers pin."""
 
     path: str
     published_path: str
+    lake_catalog: str = ""
+    lake_data: str = ""
+
+    @property
+    def target(self) -> WarehouseTarget:
+        if self.lake_catalog:
+            return DuckLake(catalog=self.lake_catalog, data_path=Path(self.lake_data))
+        return DuckDBFile(path=Path(self.path), published_path=Path(self.published_path))
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        with open_warehouse(self.path) as conn:
+        with open_warehouse(self.target) as conn:
             ensure_raw_schema(conn)
             yield conn
+
+    def write(self, action: Callable[[duckdb.DuckDBPyConnection], T], *, what: str,
+              log: Callable[[str], None]) -> T:
+        """``action`` on a fresh connection; redone (after a logged wait) when its DuckLake
+        commit conflicts with another writer's. Every pressroom write replaces its window, so
+        redoing it is safe. The DuckDB file has one writer: no conflicts to retry there."""
+
+        def attempt() -> T:
+            with self.connect() as conn:
+                return action(conn)
+
+        return retry_conflicts(attempt, what=what, log=log)
 
 
 class SourcesResource(dg.ConfigurableResource):
@@ -47,9 +73,13 @@ def build_resources(settings: Settings | None = None) -> dict[str, object]:
     """Resources for ``settings`` (default: the environment's). Builds objects only: no file,
     connection or directory is touched until a run uses them."""
     settings = settings or load_settings()
+    target = settings.warehouse
+    lake = target if isinstance(target, DuckLake) else None
     return {
-        "warehouse": WarehouseResource(path=str(settings.warehouse_path),
-                                       published_path=str(settings.published_path)),
+        "warehouse": WarehouseResource(
+            path=str(settings.warehouse_path), published_path=str(settings.published_path),
+            lake_catalog=lake.catalog if lake else "",
+            lake_data=str(lake.data_path) if lake else ""),
         "sources": SourcesResource(path=str(settings.sources_file),
                                    http_cache_path=str(settings.http_cache_path),
                                    allowed_endpoints=list(settings.allowed_endpoints)),

@@ -9,6 +9,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from orchestration.warehouse.target import DuckLake
+
 TOP_PEOPLE = 12
 NETWORK_PEOPLE = 15
 
@@ -133,14 +135,14 @@ def _table_exists(conn: duckdb.DuckDBPyConnection, schema: str, table: str) -> b
     return (
         conn.execute(
             "select count(*) from information_schema.tables "
-            "where table_schema = ? and table_name = ?",
+            "where table_schema = ? and table_name = ? and table_catalog = current_database()",
             [schema, table],
         ).fetchone()[0]
         > 0
     )
 
 
-def load(published: Path, as_of: date) -> ReportData:
+def load(published: Path | DuckLake, as_of: date) -> ReportData:
     """Read everything the report shows in one read-only, confined connection."""
     from orchestration.cli.query import connect_confined
 

@@ -95,8 +95,10 @@ def _chart(name: str, spec: dict | None, empty: str) -> tuple[str, dict | None]:
     return f'<div class="chart" id="chart-{name}" data-chart="{name}"></div>', spec
 
 
-def render(data: ReportData, runs: list[RunRow], published: Path, generated: datetime) -> str:
-    """The page's HTML (the JavaScript bundle is added by `write_report`)."""
+def render(data: ReportData, runs: list[RunRow], published: Path | str, generated: datetime,
+           published_at: datetime | None = None) -> str:
+    """The page's HTML (the JavaScript bundle is added by `write_report`). ``published``: the
+    published file (its time is the file's), or a label with ``published_at``."""
     specs: dict[str, dict] = {}
     blocks: dict[str, str] = {}
     for name, spec, empty in (
@@ -126,7 +128,8 @@ def render(data: ReportData, runs: list[RunRow], published: Path, generated: dat
         blocks[name], chart_spec = _chart(name, spec, empty)
         if chart_spec is not None:
             specs[name] = chart_spec
-    published_at = datetime.fromtimestamp(published.stat().st_mtime, UTC)
+    if published_at is None:
+        published_at = datetime.fromtimestamp(Path(published).stat().st_mtime, UTC)
     quarantine = (
         ""
         if data.quarantined is None
@@ -203,9 +206,17 @@ def _bundle() -> str:
 def write_report(settings: Settings, target: Path, *, as_of: date | None = None) -> Path:
     """Read the published warehouse and the run history; write one self-contained page."""
     generated = datetime.now(UTC)
-    data = load(settings.published_path, as_of or generated.date())
+    published, published_at = settings.published, None
+    data = load(published, as_of or generated.date())
+    if isinstance(published, Path):
+        label: Path | str = published
+    else:
+        from orchestration.warehouse.published import lake_publication
+
+        snapshot, published_at = lake_publication(published)
+        label = f"{published.describe()}, snapshot {snapshot}"
     runs = recent_runs(settings.dagster_home)
-    html = render(data, runs, settings.published_path, generated)
+    html = render(data, runs, label, generated, published_at)
     html = html.replace("<!--BUNDLE-->", f"<script>{_bundle()}</script>", 1)
     target.write_text(html, encoding="utf-8")
     return target

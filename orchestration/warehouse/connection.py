@@ -1,14 +1,21 @@
-"""Opening the DuckDB warehouse: one writer, no runtime extension downloads, clear lock errors."""
+"""Opening the warehouse (a DuckDB file, or a DuckLake attached as the default catalog): no
+runtime extension downloads, clear lock errors, DuckLake commit conflicts retried."""
 
 from __future__ import annotations
 
+import random
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import polars as pl
+
+from orchestration.warehouse.target import DuckDBFile, DuckLake, WarehouseTarget
+
+T = TypeVar("T")
 
 _CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": True}
 
@@ -39,21 +46,90 @@ def connect(path: Path | str, *, read_only: bool = False, wait_s: float = 30.0
             delay = min(delay * 2, 5.0)
 
 
+def same_catalog_cursor(conn: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A cursor (a second connection to the same database) whose default catalog is
+    ``conn``'s: a DuckLake is attached and made the default per connection."""
+    cursor = conn.cursor()
+    current = conn.execute("select current_database()").fetchone()[0]
+    if cursor.execute("select current_database()").fetchone()[0] != current:
+        cursor.execute(f'use "{current}"')
+    return cursor
+
+
 def sql_string(value: object) -> str:
     """A SQL string literal for a value that cannot be a parameter (ATTACH, COPY … TO paths):
     quoted, with embedded quotes doubled, so a path like ``/home/o'brien`` works."""
     return "'" + str(value).replace("'", "''") + "'"
 
 
+def connect_target(target: WarehouseTarget | Path | str, *, read_only: bool = False,
+                   snapshot: int | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the writer's warehouse: the DuckDB file, or an in-memory DuckDB with the lake
+    attached as its default catalog (optionally read-only at one ``snapshot``)."""
+    if isinstance(target, DuckDBFile):
+        return connect(target.path, read_only=read_only)
+    if not isinstance(target, DuckLake):
+        return connect(target, read_only=read_only)
+    from orchestration.warehouse.lake import attach_lake
+
+    conn = duckdb.connect(config=dict(_CONFIG))
+    try:
+        attach_lake(conn, target, read_only=read_only, snapshot=snapshot)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
 @contextmanager
-def open_warehouse(path: Path | str, *, read_only: bool = False
-                   ) -> Iterator[duckdb.DuckDBPyConnection]:
+def open_warehouse(target: WarehouseTarget | Path | str, *, read_only: bool = False,
+                   snapshot: int | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection that is always closed, even when the body raises."""
-    conn = connect(path, read_only=read_only)
+    conn = connect_target(target, read_only=read_only, snapshot=snapshot)
     try:
         yield conn
     finally:
         conn.close()
+
+
+class WarehouseConflictError(RuntimeError):
+    """Another writer's commit kept conflicting with ours after every retry."""
+
+
+def is_commit_conflict(error: BaseException) -> bool:
+    """A DuckLake commit that lost a race with another writer (safe to redo from the start)."""
+    text = str(error).lower()
+    return isinstance(error, duckdb.TransactionException) and (
+        "conflict" in text or "failed to commit ducklake" in text
+    )
+
+
+def retry_conflicts(action: Callable[[], T], *, what: str, log: Callable[[str], None],
+                    attempts: int = 6, first_delay_s: float = 0.5) -> T:
+    """Run ``action`` (which opens its own connection and is safe to redo: every pressroom
+    write replaces its window); when its commit conflicts with another writer's, wait with
+    jittered exponential backoff, say so through ``log`` and run it again."""
+    delay = first_delay_s
+    for attempt in range(1, attempts + 1):
+        try:
+            return action()
+        except duckdb.Error as error:
+            if not is_commit_conflict(error):
+                raise
+            first = str(error).strip().splitlines()[0][:300]
+            if attempt == attempts:
+                raise WarehouseConflictError(
+                    f"{what}: the DuckLake commit conflicted with another writer {attempts} "
+                    f"times ({first}); nothing of this attempt was committed. Run it again "
+                    "when the other writer is done, or give the two runs different sources "
+                    "or partitions."
+                ) from error
+            wait = delay * (1 + random.random() / 2)
+            log(f"{what}: DuckLake commit conflict with another writer (attempt {attempt} of "
+                f"{attempts}, nothing committed); retrying in {wait:.1f} s: {first}")
+            time.sleep(wait)
+            delay = min(delay * 2, 8.0)
+    raise AssertionError("unreachable")
 
 
 @contextmanager

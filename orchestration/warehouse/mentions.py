@@ -9,7 +9,7 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from orchestration.warehouse.connection import insert_frame, transaction
+from orchestration.warehouse.connection import insert_frame, same_catalog_cursor, transaction
 from orchestration.warehouse.quarantine import quarantine_window
 from orchestration.warehouse.schema import MENTION_TABLES, RAW_TABLES
 
@@ -20,7 +20,7 @@ def latest_releases(conn: duckdb.DuckDBPyConnection, start: date, end: date,
 
     Reads through its own cursor so the caller can write on ``conn`` meanwhile.
     """
-    cursor = conn.cursor()
+    cursor = same_catalog_cursor(conn)
     cursor.execute("""
         select release_id, version, title, body_text, source_name, release_type_hint,
                metadata_json, is_truncated, partition_date,

@@ -295,15 +295,15 @@ def quarantine_window(
 def release_window(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> int:
     """Mark the window's quarantined releases released (their window is being rebuilt)."""
     now = datetime.now(UTC).replace(tzinfo=None)
-    return len(
+    # the update's row count, not ``returning`` (DuckLake tables do not support it on updates)
+    return int(
         conn.execute(
             """
         update raw.quarantine set released_at = ?
         where released_at is null and partition_date >= ? and partition_date < ?
-        returning release_id
     """,
             [now, start, end],
-        ).fetchall()
+        ).fetchone()[0]
     )
 
 

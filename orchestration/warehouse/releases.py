@@ -14,7 +14,12 @@ from orchestration.sources.config import SourceConfig
 from orchestration.sources.dates import to_naive_utc
 from orchestration.sources.models import ParsedRelease
 from orchestration.sources.rebuild import Rebuilder
-from orchestration.warehouse.connection import insert_frame, registered, transaction
+from orchestration.warehouse.connection import (
+    insert_frame,
+    registered,
+    same_catalog_cursor,
+    transaction,
+)
 from orchestration.warehouse.quarantine import quarantine_window, release_window
 from orchestration.warehouse.raw_store import PayloadCache
 
@@ -87,7 +92,7 @@ def _ref_groups(conn: duckdb.DuckDBPyConnection, start: date, end: date,
                 batch_size: int = BATCH_RELEASES) -> Iterator[list[list[dict]]]:
     """Observations of the releases whose latest observation falls in [start, end), grouped
     by release, ``batch_size`` releases at a time (read through a cursor of their own)."""
-    cursor = conn.cursor()
+    cursor = same_catalog_cursor(conn)
     cursor.execute("""
         with latest as (
             select release_id, arg_max(partition_date, fetched_at) as partition_date

@@ -152,8 +152,32 @@ MENTION_TABLES = (
 )
 
 
+def in_lake(conn: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the connection's default catalog is a DuckLake."""
+    return bool(conn.execute(
+        "select count(*) from duckdb_databases() "
+        "where database_name = current_database() and type = 'ducklake'").fetchone()[0])
+
+
+def _without_keys(columns: str) -> str:
+    """DuckLake has no PRIMARY KEY/UNIQUE constraints: keep the columns, drop the key line
+    (the audit's uniqueness rule checks (release_id, version) there instead)."""
+    kept = [line for line in columns.strip().splitlines()
+            if not line.strip().lower().startswith("primary key")]
+    text = "\n".join(kept).rstrip().rstrip(",")
+    return text.replace(" primary key", "")
+
+
 def ensure_raw_schema(conn: duckdb.DuckDBPyConnection) -> None:
     """Create the raw schema and its tables when missing (idempotent)."""
+    lake = in_lake(conn)
+    existing = {row[0] for row in conn.execute(
+        "select table_name from information_schema.tables "
+        "where table_catalog = current_database() and table_schema = 'raw'").fetchall()}
+    if lake and existing >= set(RAW_TABLES):
+        return  # nothing to create: no catalog write another writer could conflict with
     conn.execute("create schema if not exists raw")
     for table, columns in RAW_TABLES.items():
-        conn.execute(f"create table if not exists raw.{table} ({columns})")
+        if table not in existing:
+            definition = _without_keys(columns) if lake else columns
+            conn.execute(f"create table if not exists raw.{table} ({definition})")

@@ -51,11 +51,16 @@ def extract_mentions(context: dg.AssetExecutionContext, warehouse: WarehouseReso
     window = window_of(context)
     tally = {"releases": 0, "releases_with_no_mentions": 0}
     keys = context.partition_keys
-    with warehouse.connect() as conn:
+
+    def extract(conn):
+        tally.update(releases=0, releases_with_no_mentions=0)  # a redo counts afresh
         batches = extract_batches(latest_releases(conn, window.start, window.end), tally)
         counts = replace_mentions(conn, window.start, window.end, batches)
-        per_year = {table: rows_by_partition(conn, f"raw.{table}", keys)
-                    for table in MENTION_KEYS}
+        return counts, {table: rows_by_partition(conn, f"raw.{table}", keys)
+                        for table in MENTION_KEYS}
+
+    counts, per_year = warehouse.write(extract, what=f"raw mentions {window}",
+                                       log=context.log.warning)
     for table, key in MENTION_KEYS.items():
         describe_partitions(context, {"rows": per_year[table]}, asset_key=key)  # the year's
         # What this run did, over its whole window (the same on every partition of the run).

@@ -13,6 +13,7 @@ from orchestration.defs.resources import SourcesResource, WarehouseResource
 from orchestration.sources.collect import Collected
 from orchestration.sources.config import DumpConfig
 from orchestration.sources.runner import collect_dumps, collect_sources, known_labels
+from orchestration.warehouse.connection import retry_conflicts
 from orchestration.warehouse.raw_store import store_collected
 from orchestration.warehouse.releases import rebuild_releases
 
@@ -97,7 +98,11 @@ def fetch_sources(context: dg.AssetExecutionContext, config: FetchConfig,
 
         def store(results) -> None:
             for collected in results:  # one source (or dump) at a time: bounded memory
-                tally.add(collected, store_collected(conn, collected, context.run_id))
+                counts = retry_conflicts(  # a DuckLake commit another writer beat: redo it
+                    lambda collected=collected: store_collected(conn, collected, context.run_id),
+                    what="storing a fetch (one source or dump)",
+                    log=context.log.warning)
+                tally.add(collected, counts)
 
         if config.include_sources:
             needs_http = (not sources_file.replay_dir
@@ -152,13 +157,17 @@ def raw_releases(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     window = window_of(context)
     configured = {source.name: source for source in sources.load().sources}
     keys = context.partition_keys
-    with warehouse.connect() as conn:
+
+    def rebuild(conn):
         stats = rebuild_releases(conn, configured, window.start, window.end)
-        per_year = {
+        return stats, {
             "releases": rows_by_partition(conn, "raw.releases", keys, "count(distinct release_id)"),
             "versions": rows_by_partition(conn, "raw.releases", keys),
             "rejected": rows_by_partition(conn, "raw.rejected_items", keys),
         }
+
+    stats, per_year = warehouse.write(rebuild, what=f"raw.releases {window}",
+                                      log=context.log.warning)
     context.log.info(f"raw.releases {window}: {stats}")
     describe_partitions(context, per_year)  # each year's own rows
     # What this run did, over its whole window (the same on every partition of the run).

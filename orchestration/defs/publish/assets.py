@@ -1,5 +1,5 @@
-"""Publishing as an asset: the read-only copy readers open, swapped in only after the
-whole-warehouse audit (its blocking check) passed."""
+"""Publishing as an asset: the read-only copy readers open (a DuckLake: the snapshot readers
+pin), swapped in only after the whole-warehouse audit (its blocking check) passed."""
 
 from pathlib import Path
 
@@ -47,7 +47,14 @@ def published_warehouse(
     from orchestration.warehouse.publish import publish
 
     names = [source.name for source in sources.load().sources]
-    with open_warehouse(warehouse.path, read_only=True) as conn:
+    target = warehouse.target
+    snapshot = None
+    if target.is_lake:  # audit one snapshot, then publish exactly that one
+        from orchestration.warehouse.lake import current_snapshot
+
+        with open_warehouse(target, read_only=True) as conn:
+            snapshot = current_snapshot(conn)
+    with open_warehouse(target, read_only=True, snapshot=snapshot) as conn:
         audit = audit_warehouse(conn, names)
     metadata = {
         "rules": audit.rules,
@@ -68,5 +75,14 @@ def published_warehouse(
             metadata={"problems": len(audit.problems)},
         )
     yield dg.AssetCheckResult(check_name=AUDIT_CHECK, passed=True, metadata=metadata)
+    if snapshot is not None:
+        from orchestration.warehouse.lake import record_published
+
+        warehouse.write(lambda conn: record_published(conn, snapshot, context.run_id),
+                        what="recording the published snapshot", log=context.log.warning)
+        context.log.info(f"published DuckLake snapshot {snapshot}")
+        yield dg.MaterializeResult(metadata={"snapshot_id": snapshot,
+                                             "warehouse": target.describe()})
+        return
     path = publish(Path(warehouse.path), Path(warehouse.published_path))
     yield dg.MaterializeResult(metadata={"path": str(path), "bytes": path.stat().st_size})

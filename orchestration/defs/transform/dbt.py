@@ -27,6 +27,7 @@ from dagster_dbt import (
 from orchestration.defs.partitions import DUCKDB_POOL
 from orchestration.defs.resources import WarehouseResource
 from orchestration.defs.transform.project import dbt_project
+from orchestration.warehouse.target import DuckDBFile, DuckLake, WarehouseTarget
 from orchestration.window import Window
 
 
@@ -63,12 +64,20 @@ class TransformWindow(dg.Config):
         return cls(window_start=window.start.isoformat(), window_end=window.end.isoformat())
 
 
-def dbt_build_args(window: Window | None, warehouse_path: str) -> list[str]:
-    """The dbt command: the warehouse file and the window (none: every day) as ``--vars``."""
+def dbt_build_args(window: Window | None, warehouse: WarehouseTarget | str) -> list[str]:
+    """The dbt command: the warehouse (a file path, or a DuckLake through the profile's
+    ``lake`` target) and the window (none: every day) as ``--vars``."""
     import json
 
-    variables = {"duckdb_path": warehouse_path, **(window.dbt_vars() if window else {})}
-    return ["build", "--vars", json.dumps(variables, sort_keys=True)]
+    if isinstance(warehouse, DuckLake):
+        place = {"ducklake_catalog": warehouse.catalog,
+                 "ducklake_data_path": str(warehouse.data_path)}
+        target = ["--target", "lake"]
+    else:
+        path = warehouse.path if isinstance(warehouse, DuckDBFile) else warehouse
+        place, target = {"duckdb_path": str(path)}, []
+    variables = {**place, **(window.dbt_vars() if window else {})}
+    return ["build", *target, "--vars", json.dumps(variables, sort_keys=True)]
 
 
 @dbt_assets(
@@ -84,4 +93,59 @@ def pressroom_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
                          ) -> Iterator[Any]:
     window = config.window()
     context.log.info(f"dbt build for {window or 'every day'}")
-    yield from dbt.cli(dbt_build_args(window, warehouse.path), context=context).stream()
+    target = warehouse.target
+    if isinstance(target, DuckLake):
+        yield from _lake_build(context, dbt, target, dbt_build_args(window, target))
+        return
+    yield from dbt.cli(dbt_build_args(window, target), context=context).stream()
+
+
+LAKE_BUILD_ATTEMPTS = 4
+
+
+def _conflicts(invocation: Any) -> list[str]:
+    """The failed nodes' messages that name a DuckLake commit conflict."""
+    try:
+        results = invocation.get_artifact("run_results.json").get("results", [])
+    except Exception:  # no artifact: dbt stopped before writing it
+        return []
+    return [str(result.get("message") or "") for result in results
+            if result.get("status") == "error" and "conflict" in str(result.get("message")).lower()]
+
+
+def _lake_build(context: dg.AssetExecutionContext, dbt: DbtCliResource, lake: DuckLake,
+                args: list[str]) -> Iterator[Any]:
+    """`dbt build` on the lake, one writer's at a time (`marts_build_lock`), redone from the
+    start when a model's commit still conflicted with another writer's (every model replaces
+    its window or table, so a redo is safe). A build's events are held until it succeeds, so
+    a redo never reports a model twice."""
+    import time
+
+    import duckdb
+
+    from orchestration.warehouse.lake import load_extensions, marts_build_lock
+
+    with duckdb.connect() as conn:  # dbt's DuckDB then finds them installed: no download
+        load_extensions(conn)
+    delay = 1.0
+    for attempt in range(1, LAKE_BUILD_ATTEMPTS + 1):
+        with marts_build_lock(lake, context.log.warning):
+            invocation = dbt.cli(args, context=context, raise_on_error=False)
+            events = list(invocation.stream())
+        if invocation.is_successful():
+            yield from events
+            return
+        conflicts = _conflicts(invocation)
+        if not conflicts or attempt == LAKE_BUILD_ATTEMPTS:
+            error = invocation.get_error()
+            if conflicts and error is not None:
+                raise dg.Failure(
+                    f"dbt build: DuckLake commit conflicts with another writer {attempt} times "
+                    f"({conflicts[0][:300]}); run it again when the other writer is done"
+                ) from error
+            raise error or dg.Failure("dbt build failed")
+        context.log.warning(
+            f"dbt build: DuckLake commit conflict with another writer (attempt {attempt} of "
+            f"{LAKE_BUILD_ATTEMPTS}); rebuilding in {delay:.0f} s: {conflicts[0][:300]}")
+        time.sleep(delay)
+        delay *= 2
