@@ -38,7 +38,16 @@ def cmd_ui(args: argparse.Namespace, settings: Settings, output: Output) -> int:
     dagster = tools / "dagster"
     # the code server finds dbt on PATH (dagster-dbt's dev-mode project preparation)
     environment = {**os.environ, "PATH": f"{tools}{os.pathsep}{os.environ.get('PATH', '')}"}
-    output.stage(f"Dagster UI on http://127.0.0.1:{args.port} (Ctrl-C stops it)")
+    from orchestration.cli.ui_links import backfill_page, data_years, year_range
+
+    base = f"http://127.0.0.1:{args.port}"
+    output.stage(f"Dagster UI on {base} (Ctrl-C stops it)")
+    years = data_years(settings.warehouse_path, settings.first_year)
+    if years is not None:
+        output.stage(
+            f"backfill the years that hold data ({year_range(years)}): open "
+            f"{backfill_page(base, years)} and press Materialize…"
+        )
     return subprocess.call(
         [
             str(dagster),
