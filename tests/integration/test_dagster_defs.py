@@ -221,3 +221,18 @@ def test_checks_are_partitioned_like_their_assets(defs: dg.Definitions) -> None:
     ]
     partitioned = [key for key in graph.asset_check_keys if graph.get(key).partitions_def]
     assert graph.asset_check_keys and mismatched == [] and len(partitioned) >= 10
+
+
+def test_seed_assets_carry_their_yaml_description(defs: dg.Definitions) -> None:
+    """The UI's page of a seed shows its description from dbt_project/seeds/_seeds.yml and
+    its file, not dagster-dbt's default with an empty "Raw SQL:" (#12)."""
+    import yaml
+
+    seeds = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
+    described = yaml.safe_load((seeds / "_seeds.yml").read_text(encoding="utf-8"))["seeds"]
+    graph = defs.resolve_asset_graph()
+    for seed in described:
+        text = graph.get(dg.AssetKey(["staging", seed["name"]])).description or ""
+        assert " ".join(seed["description"].split()) in " ".join(text.split())
+        assert f"dbt_project/seeds/{seed['name']}.csv" in text
+        assert "Raw SQL" not in text
