@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -48,7 +49,7 @@ def cmd_ui(args: argparse.Namespace, settings: Settings, output: Output) -> int:
             f"backfill the years that hold data ({year_range(years)}): open "
             f"{backfill_page(base, years)} and press Materialize…"
         )
-    return subprocess.call(
+    return _serve_until_stopped(
         [
             str(dagster),
             "dev",
@@ -59,8 +60,23 @@ def cmd_ui(args: argparse.Namespace, settings: Settings, output: Output) -> int:
             "-w",
             str(PROJECT_DIR / "workspace.yaml"),
         ],
-        env=environment,
+        environment,
     )
+
+
+def _serve_until_stopped(command: list[str], environment: dict[str, str]) -> int:
+    """Run `dagster dev` until it ends; Ctrl-C or SIGTERM shut it down with its webserver,
+    daemon and code server. Its interrupt handler (SIGTERM too) is Python's, which a process
+    started in the background by a shell inherits as "ignore": a handler set here first is
+    reset to the default in the child, so it can be stopped."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    process = subprocess.Popen(command, env=environment)
+    signal.signal(signal.SIGTERM, lambda *_: process.send_signal(signal.SIGINT))
+    while True:
+        try:
+            return process.wait()
+        except KeyboardInterrupt:  # Ctrl-C reaches the whole group: wait for its shutdown
+            continue
 
 
 def cmd_docs(args: argparse.Namespace, settings: Settings, output: Output) -> int:
