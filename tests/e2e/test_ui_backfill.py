@@ -27,7 +27,9 @@ import pytest
 
 from orchestration.settings import SAMPLE_SOURCES_FILE, Settings
 
-pytestmark = pytest.mark.e2e
+# Two to four minutes (webserver start, daemon ticks, two run processes that each load the
+# code location, dbt): slow, run with `make test-slow`.
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 RAW_ASSETS = [
     ["raw", "releases"],
     ["raw", "person_mentions"],
