@@ -236,3 +236,19 @@ def test_seed_assets_carry_their_yaml_description(defs: dg.Definitions) -> None:
         assert " ".join(seed["description"].split()) in " ".join(text.split())
         assert f"dbt_project/seeds/{seed['name']}.csv" in text
         assert "Raw SQL" not in text
+
+
+def test_the_jobs_the_docs_name_exist(defs: dg.Definitions) -> None:
+    """The README once told users to backfill a `warehouse_job` that did not exist (#12)."""
+    import re
+
+    repo = Path(__file__).resolve().parents[2]
+    texts = [repo / "README.md", repo / "dbt_project" / "README.md", *repo.glob("docs/*.md")]
+    named = {
+        name
+        for path in texts
+        for name in re.findall(r"(?<![\w/])([a-z]+(?:_[a-z]+)*_job)\b(?!\.py)",
+                               path.read_text(encoding="utf-8"))
+    }
+    jobs = {job.name for job in defs.resolve_all_job_defs()}
+    assert named and named <= jobs, sorted(named - jobs)
