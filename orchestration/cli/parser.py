@@ -202,11 +202,12 @@ def build_parser() -> argparse.ArgumentParser:
     ui = _command(
         commands,
         "ui",
-        "the Dagster UI on 127.0.0.1 (graph, partitions, backfills, checks)",
+        "the Dagster UI and its daemon on 127.0.0.1 (graph, partitions, backfills, checks); "
+        "prints a link whose backfill dialog selects the years that hold data; Ctrl-C stops it",
         "pressroom ui --port 3000",
         serve_commands.cmd_ui,
     )
-    ui.add_argument("--port", type=int, default=3000)
+    ui.add_argument("--port", type=int, default=3000, help="port on 127.0.0.1 (default 3000)")
     docs = _command(
         commands,
         "docs",
@@ -214,6 +215,6 @@ def build_parser() -> argparse.ArgumentParser:
         "pressroom docs --port 8580",
         serve_commands.cmd_docs,
     )
-    docs.add_argument("--port", type=int, default=8580)
+    docs.add_argument("--port", type=int, default=8580, help="port on 127.0.0.1 (default 8580)")
     docs.add_argument("--no-serve", action="store_true", help="only build; print the page's path")
     return parser

@@ -33,7 +33,21 @@ def cmd_report(args: argparse.Namespace, settings: Settings, output: Output) -> 
     return 0
 
 
+def _port_free(port: int) -> None:
+    """Refuse a port another program listens on before anything starts (`dagster dev` would
+    fail after a minute of loading, in a stack trace)."""
+    import socket
+
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError as error:
+            what = f"cannot listen on 127.0.0.1:{port}: {error.strerror}"
+            raise UserError(what, "pick another port with --port") from error
+
+
 def cmd_ui(args: argparse.Namespace, settings: Settings, output: Output) -> int:
+    _port_free(args.port)
     prepare(settings)
     tools = Path(sys.executable).parent
     dagster = tools / "dagster"
@@ -82,6 +96,8 @@ def _serve_until_stopped(command: list[str], environment: dict[str, str]) -> int
 def cmd_docs(args: argparse.Namespace, settings: Settings, output: Output) -> int:
     from orchestration.cli.dbt_docs import build_docs, serve_docs
 
+    if not args.no_serve:
+        _port_free(args.port)  # before a build that takes a while
     prepare(settings)
     output.stage("building the dbt docs (offline) ...")
     page = build_docs(settings)

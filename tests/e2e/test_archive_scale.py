@@ -123,8 +123,8 @@ def _check_status_is_the_runs_result(
            and key.asset_key.path[1] != "fetched_items"]
     assert raw
     for key in evaluations:
-        records = [record for record in instance.event_log_storage
-                   .get_asset_check_execution_history(key, limit=100) if record.run_id == run.run_id]
+        history = instance.event_log_storage.get_asset_check_execution_history(key, limit=100)
+        records = [record for record in history if record.run_id == run.run_id]
         expected = "SUCCEEDED" if evaluations[key] else "FAILED"
         assert {record.status.value for record in records} == {expected}, key.to_user_string()
         if key in raw:

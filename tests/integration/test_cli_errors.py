@@ -229,3 +229,16 @@ def test_a_locked_warehouse(capfd, home: Path, monkeypatch) -> None:
     finally:
         holder.kill()
         holder.wait()
+
+
+@pytest.mark.parametrize("command", ["ui", "docs"])
+def test_a_port_in_use(capfd, home: Path, command: str) -> None:
+    """`pressroom ui` on a busy port failed after a minute of loading, in a stack trace."""
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        fails_plainly(capfd, ["--home", str(home), command, "--port", str(port)], 2,
+                      f"127.0.0.1:{port}", "--port")
