@@ -16,19 +16,17 @@ from orchestration.settings import PROJECT_DIR, Settings
 
 
 def cmd_report(args: argparse.Namespace, settings: Settings, output: Output) -> int:
+    from orchestration.cli.validate import output_file, writing
     from orchestration.report import write_report
 
-    target = Path(args.out).expanduser().resolve()
-    if target.is_dir():
-        raise UserError(f"{target} is a directory", "name the page to write, e.g. report.html")
-    if not target.parent.is_dir():
-        raise UserError(f"cannot write {target}: {target.parent} does not exist")
+    target = output_file(args.out, "report.html")
     if not settings.published_path.is_file():
         raise UserError(
             f"no published warehouse at {settings.published_path}",
             "run `pressroom run` first (or pass the --home that holds it)",
         )
-    write_report(settings, target, as_of=args.as_of)
+    with writing(target):
+        write_report(settings, target, as_of=args.as_of)
     output.stage(f"✓ report written: {target}")
     return 0
 
