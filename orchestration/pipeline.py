@@ -101,7 +101,9 @@ def _collect(
                 f"{evaluation.check_name} failed" + _check_detail(evaluation)  # type: ignore[union-attr]
             )
             is_warning = evaluation.severity == dg.AssetCheckSeverity.WARN  # type: ignore[union-attr]
-            (outcome.warnings if is_warning else outcome.failures).append(message)
+            found = outcome.warnings if is_warning else outcome.failures
+            if message not in found:  # a ranged run records a check under each of its years
+                found.append(message)
         elif event.is_step_failure:
             error = event.event_specific_data.error  # type: ignore[union-attr]
             outcome.failures.append(f"step {event.step_key} failed: {_error_text(error)[:500]}")

@@ -3,6 +3,7 @@ protocol, nothing fetched from the internet).
 
     .venv/bin/pressroom --home /tmp/sample run
     .venv/bin/pressroom --home /tmp/sample ui --port 3311 &
+    (launch a backfill of 2023 from the link it prints, wait until published)
     .venv/bin/python scripts/ui_screenshots.py http://127.0.0.1:3311 docs/ui
 
 Each shot: open the page, dismiss Dagster's first-visit dialog, optionally click a button,
@@ -36,13 +37,14 @@ FLAGS = [
     "--hide-scrollbars",
     "--window-size=1500,950",
 ]
-# (file name, path, button text to click after loading or None, seconds to wait)
+# (file name, path, text of the button to click after loading (the last one on the page that
+# starts with it) or None, seconds to wait)
 SHOTS = [
     ("asset-graph.png", "/asset-groups", None, 6),
     ("raw-job-partitions.png", "/locations/pressroom/jobs/raw_job/partitions", None, 6),
-    (
+    (  # the page `pressroom ui` links: the dialog opens on the years that hold data
         "raw-job-backfill-dialog.png",
-        "/locations/pressroom/jobs/raw_job/partitions",
+        "/locations/pressroom/jobs/raw_job/partitions?default_range=2023",
         "Materialize",
         6,
     ),
@@ -59,6 +61,8 @@ SHOTS = [
         "Execution history",
         6,
     ),
+    # the selected check's own Partitions tab (the last "Partitions" on the page)
+    ("raw-releases-check-partitions.png", "/assets/raw/releases?view=checks", "Partitions", 6),
     ("fct-events-checks.png", "/assets/marts/fct_events?view=checks", None, 6),
     ("seed-countries.png", "/assets/staging/countries", None, 6),
     ("runs.png", "/runs", None, 5),
@@ -66,7 +70,7 @@ SHOTS = [
 CLICK = """(() => {{
   const wanted = {text};
   const button = [...document.querySelectorAll('button, a')]
-    .find(node => node.textContent.trim().startsWith(wanted));
+    .filter(node => node.textContent.trim().startsWith(wanted)).pop();
   if (button) {{ button.click(); return true; }}
   return false;
 }})()"""

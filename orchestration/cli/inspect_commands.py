@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from orchestration.cli.errors import UserError
 from orchestration.cli.output import Output
@@ -24,15 +23,20 @@ def cmd_status(args: argparse.Namespace, settings: Settings, output: Output) -> 
 
 def cmd_query(args: argparse.Namespace, settings: Settings, output: Output) -> int:
     from orchestration.cli.query import output_result, run_query
+    from orchestration.cli.validate import output_file, writing
 
-    target = Path(args.output).expanduser().resolve() if args.output else None
+    target = output_file(args.output, f"rows.{args.format}") if args.output else None
     if args.format == "parquet" and target is None:
         raise UserError("--format parquet writes a file", "add --output FILE.parquet")
     _columns, table = run_query(settings.published, args.sql)
     if table is None:
         output.stage("the statement returned no result set")
         return 0
-    output_result(table, args.format, target, args.limit)
+    if target is None:
+        output_result(table, args.format, target, args.limit)
+    else:
+        with writing(target):
+            output_result(table, args.format, target, args.limit)
     if target is not None:
         output.stage(f"wrote {table.num_rows} rows to {target}")
     return 0

@@ -8,7 +8,7 @@ from typing import NoReturn
 
 from orchestration.cli.errors import EXIT_USAGE
 from orchestration.cli.query import FORMATS
-from orchestration.cli.validate import iso_date
+from orchestration.cli.validate import iso_date, port_number, positive_int
 
 DESCRIPTION = """\
 pressroom: institutions' press releases into a DuckDB warehouse.
@@ -172,7 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
     query.add_argument(
         "--limit",
-        type=int,
+        type=positive_int,
         default=40,
         metavar="N",
         help="rows shown by --format table (default 40; other formats: all)",
@@ -202,11 +202,14 @@ def build_parser() -> argparse.ArgumentParser:
     ui = _command(
         commands,
         "ui",
-        "the Dagster UI on 127.0.0.1 (graph, partitions, backfills, checks)",
+        "the Dagster UI and its daemon on 127.0.0.1 (graph, partitions, backfills, checks); "
+        "prints a link whose backfill dialog selects the years that hold data; Ctrl-C stops it",
         "pressroom ui --port 3000",
         serve_commands.cmd_ui,
     )
-    ui.add_argument("--port", type=int, default=3000)
+    ui.add_argument(
+        "--port", type=port_number, default=3000, help="port on 127.0.0.1 (default 3000)"
+    )
     docs = _command(
         commands,
         "docs",
@@ -214,6 +217,8 @@ def build_parser() -> argparse.ArgumentParser:
         "pressroom docs --port 8580",
         serve_commands.cmd_docs,
     )
-    docs.add_argument("--port", type=int, default=8580)
+    docs.add_argument(
+        "--port", type=port_number, default=8580, help="port on 127.0.0.1 (default 8580)"
+    )
     docs.add_argument("--no-serve", action="store_true", help="only build; print the page's path")
     return parser

@@ -42,7 +42,8 @@ class RunProgress:
         self.fetch: dict[str, Any] = {}
         self.partitions: set[str] = set()
         self.models: set[str] = set()
-        self.checks = {"passed": 0, "warned": 0, "failed": 0}
+        # one outcome per check and job (a ranged run records a check under each of its years)
+        self._outcomes: dict[tuple[str, str, str], str] = {}  # (job, asset, check)
         self.models_total = models_total
         self._bar: Progress | None = None
         self._task = None
@@ -59,12 +60,14 @@ class RunProgress:
             )
         elif kind == "ASSET_CHECK_EVALUATION":
             evaluation = event.event_specific_data
+            key = (event.job_name, evaluation.asset_key.to_user_string(), evaluation.check_name)
             if evaluation.passed:
-                self.checks["passed"] += 1
+                outcome = "passed"
             elif getattr(evaluation.severity, "value", "") == "WARN":
-                self.checks["warned"] += 1
+                outcome = "warned"
             else:
-                self.checks["failed"] += 1
+                outcome = "failed"
+            self._outcomes.setdefault(key, outcome)
         elif kind == "STEP_START" and self.output.verbosity >= NORMAL:
             in_models = self.stage == "models"
             self._show_bar(
@@ -116,13 +119,20 @@ class RunProgress:
             return f"✓ models built: {len(self.models)}"
         return ""
 
+    @property
+    def checks(self) -> dict[str, int]:
+        """How many checks passed, warned and failed (each check counted once per run)."""
+        tally = {"passed": 0, "warned": 0, "failed": 0}
+        for outcome in self._outcomes.values():
+            tally[outcome] += 1
+        return tally
+
     def finish(self) -> None:
         """Print the last stage's line and the checks' tally."""
         self._flush()
         self.stage = None
         self._hide_bar()
-        total = sum(self.checks.values())
-        if total:
+        if self._outcomes:
             mark = "✗" if self.checks["failed"] else "✓"
             self.output.stage(
                 f"{mark} checks: {self.checks['passed']} passed, "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -15,31 +16,52 @@ from orchestration.settings import PROJECT_DIR, Settings
 
 
 def cmd_report(args: argparse.Namespace, settings: Settings, output: Output) -> int:
+    from orchestration.cli.validate import output_file, writing
     from orchestration.report import write_report
 
-    target = Path(args.out).expanduser().resolve()
-    if target.is_dir():
-        raise UserError(f"{target} is a directory", "name the page to write, e.g. report.html")
-    if not target.parent.is_dir():
-        raise UserError(f"cannot write {target}: {target.parent} does not exist")
+    target = output_file(args.out, "report.html")
     if not settings.warehouse.is_lake and not settings.published_path.is_file():
         raise UserError(
             f"no published warehouse at {settings.published_path}",
             "run `pressroom run` first (or pass the --home that holds it)",
         )
-    write_report(settings, target, as_of=args.as_of)
+    with writing(target):
+        write_report(settings, target, as_of=args.as_of)
     output.stage(f"✓ report written: {target}")
     return 0
 
 
+def _port_free(port: int) -> None:
+    """Refuse a port another program listens on before anything starts (`dagster dev` would
+    fail after a minute of loading, in a stack trace)."""
+    import socket
+
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError as error:
+            what = f"cannot listen on 127.0.0.1:{port}: {error.strerror}"
+            raise UserError(what, "pick another port with --port") from error
+
+
 def cmd_ui(args: argparse.Namespace, settings: Settings, output: Output) -> int:
+    _port_free(args.port)
     prepare(settings)
     tools = Path(sys.executable).parent
     dagster = tools / "dagster"
     # the code server finds dbt on PATH (dagster-dbt's dev-mode project preparation)
     environment = {**os.environ, "PATH": f"{tools}{os.pathsep}{os.environ.get('PATH', '')}"}
-    output.stage(f"Dagster UI on http://127.0.0.1:{args.port} (Ctrl-C stops it)")
-    return subprocess.call(
+    from orchestration.cli.ui_links import backfill_page, data_years, year_range
+
+    base = f"http://127.0.0.1:{args.port}"
+    output.stage(f"Dagster UI on {base} (Ctrl-C stops it)")
+    years = data_years(settings.warehouse_path, settings.first_year)
+    if years is not None:
+        output.stage(
+            f"backfill the years that hold data ({year_range(years)}): open "
+            f"{backfill_page(base, years)} and press Materialize…"
+        )
+    return _serve_until_stopped(
         [
             str(dagster),
             "dev",
@@ -50,13 +72,30 @@ def cmd_ui(args: argparse.Namespace, settings: Settings, output: Output) -> int:
             "-w",
             str(PROJECT_DIR / "workspace.yaml"),
         ],
-        env=environment,
+        environment,
     )
+
+
+def _serve_until_stopped(command: list[str], environment: dict[str, str]) -> int:
+    """Run `dagster dev` until it ends; Ctrl-C or SIGTERM shut it down with its webserver,
+    daemon and code server. Its interrupt handler (SIGTERM too) is Python's, which a process
+    started in the background by a shell inherits as "ignore": a handler set here first is
+    reset to the default in the child, so it can be stopped."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    process = subprocess.Popen(command, env=environment)
+    signal.signal(signal.SIGTERM, lambda *_: process.send_signal(signal.SIGINT))
+    while True:
+        try:
+            return process.wait()
+        except KeyboardInterrupt:  # Ctrl-C reaches the whole group: wait for its shutdown
+            continue
 
 
 def cmd_docs(args: argparse.Namespace, settings: Settings, output: Output) -> int:
     from orchestration.cli.dbt_docs import build_docs, serve_docs
 
+    if not args.no_serve:
+        _port_free(args.port)  # before a build that takes a while
     prepare(settings)
     output.stage("building the dbt docs (offline) ...")
     page = build_docs(settings)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -17,6 +19,44 @@ def iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a date: use YYYY-MM-DD, e.g. 2023-10-01"
         ) from None
+
+
+def port_number(text: str) -> int:
+    """argparse type for a TCP port (1-65535)."""
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port: use 1-65535, e.g. 3000")
+    return int(text)
+
+
+def positive_int(text: str) -> int:
+    """argparse type for a count of at least 1."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return int(text)
+
+
+def output_file(path: str, example: str) -> Path:
+    """A file the command will write: not a directory, in a directory that exists."""
+    target = Path(path).expanduser().resolve()
+    if target.is_dir():
+        raise UserError(f"{target} is a directory", f"name the file to write, e.g. {example}")
+    if not target.parent.is_dir():
+        raise UserError(f"cannot write {target}: {target.parent} does not exist")
+    return target
+
+
+@contextmanager
+def writing(target: Path) -> Iterator[None]:
+    """A failed write of ``target`` (permissions, a full disk, a read-only file system) ends
+    in one plain line."""
+    try:
+        yield
+    except OSError as error:
+        raise UserError(
+            f"cannot write {target}: {error.strerror or error}",
+            "choose a path you can write to",
+            exit_code=1,
+        ) from error
 
 
 def check_home(home: Path) -> None:

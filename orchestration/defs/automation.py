@@ -22,6 +22,7 @@ from orchestration.defs.transform.dbt import TransformWindow, pressroom_dbt_mode
 from orchestration.window import Window
 
 RAW_KEYS = (RAW_RELEASES, *MENTION_KEYS.values())
+FOLLOW_UP_INTERVAL_S = 5  # the daemon's sensor loop; Dagster's default of 30 s adds ~15 s a step
 
 ingest_job = dg.define_asset_job(
     "ingest_job",
@@ -82,6 +83,7 @@ def fetched_window(instance: dg.DagsterInstance, run_id: str) -> Window | None:
     monitored_jobs=[ingest_job],
     request_job=raw_job,
     default_status=dg.DefaultSensorStatus.RUNNING,
+    minimum_interval_seconds=FOLLOW_UP_INTERVAL_S,
     description="After a fetch, rebuild raw releases and mentions for the days it touched "
     "(one ranged run over their years, narrowed to those days).",
 )
@@ -108,6 +110,7 @@ def built_raw(run: dg.DagsterRun) -> bool:
     run_status=dg.DagsterRunStatus.SUCCESS,
     request_job=transform_job,
     default_status=dg.DefaultSensorStatus.RUNNING,
+    minimum_interval_seconds=FOLLOW_UP_INTERVAL_S,
     description="After raw partitions are rebuilt (a fetch, a UI backfill), build the marts "
     "for the same days and publish.",
 )

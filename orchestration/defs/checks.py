@@ -1,15 +1,15 @@
 """Blocking checks on what Python writes: the SQL rules of orchestration/quality/rules.py,
 evaluated on each run's window.
 
-The checks are not partitioned, although their assets are: a ranged run evaluates a check
-once over its whole window, and Dagster records a partitioned check's result of such a run
-under no partition while it plans one per partition, so the UI listed every partition's check
-as "Skipped" beside a passed run. Unpartitioned, the UI's status is the latest run's result,
-and the ``window`` metadata says which days it covered."""
+The checks on the yearly raw assets are partitioned like them: evaluated once over the run's
+window and recorded under each year of the run (``check_partitions.per_partition``), so that
+each year's check status in the UI is the run's result; the ``window`` metadata says which
+days the evaluation covered."""
 
 import dagster as dg
 
-from orchestration.defs.partitions import window_of
+from orchestration.defs.check_partitions import per_partition
+from orchestration.defs.partitions import release_partitions, window_of
 from orchestration.defs.resources import WarehouseResource
 from orchestration.quality.rules import FETCH_RULES, RULES, FetchRule, Rule
 
@@ -35,10 +35,9 @@ def _result(context, warehouse: WarehouseResource, rule: Rule) -> dg.AssetCheckR
 
 def _check(rule: Rule):
     @dg.asset_check(asset=dg.AssetKey(["raw", rule.table]), name=rule.name, blocking=True,
-                    description=rule.description)
-    def _evaluate(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
-                  ) -> dg.AssetCheckResult:
-        return _result(context, warehouse, rule)
+                    description=rule.description, partitions_def=release_partitions)
+    def _evaluate(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
+        yield from per_partition(context, _result(context, warehouse, rule))
 
     return _evaluate
 

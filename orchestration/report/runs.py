@@ -28,17 +28,23 @@ def recent_runs(dagster_home: Path, limit: int = 6) -> list[RunRow]:
     with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
         for record in instance.get_run_records(limit=limit):
             run = record.dagster_run
-            passed = warned = failed = 0
+            outcomes: dict[tuple[str, str], str] = {}  # a check is recorded under each year
             for entry in instance.all_logs(
                 run.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION
             ):
                 evaluation = entry.dagster_event.event_specific_data
                 if evaluation.passed:
-                    passed += 1
+                    outcome = "passed"
                 elif evaluation.severity == dg.AssetCheckSeverity.WARN:
-                    warned += 1
+                    outcome = "warned"
                 else:
-                    failed += 1
+                    outcome = "failed"
+                key = (evaluation.asset_key.to_user_string(), evaluation.check_name)
+                outcomes.setdefault(key, outcome)
+            passed, warned, failed = (
+                sum(1 for value in outcomes.values() if value == name)
+                for name in ("passed", "warned", "failed")
+            )
             start, end = record.start_time, record.end_time
             rows.append(
                 RunRow(

@@ -229,3 +229,49 @@ def test_a_locked_warehouse(capfd, home: Path, monkeypatch) -> None:
     finally:
         holder.kill()
         holder.wait()
+
+
+@pytest.mark.parametrize("command", ["ui", "docs"])
+def test_a_port_in_use(capfd, home: Path, command: str) -> None:
+    """`pressroom ui` on a busy port failed after a minute of loading, in a stack trace."""
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        fails_plainly(
+            capfd,
+            ["--home", str(home), command, "--port", str(port)],
+            2,
+            f"127.0.0.1:{port}",
+            "--port",
+        )
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "words"),
+    [
+        (
+            ["query", "select 1", "--format", "csv", "-o", "{tmp}/nope/rows.csv"],
+            2,
+            ["does not exist"],
+        ),
+        (["query", "select 1", "--format", "csv", "-o", "{tmp}"], 2, ["is a directory"]),
+        (["query", "select 1", "--limit", "0"], 2, ["--limit", "at least 1"]),
+        (["ui", "--port", "99999"], 2, ["--port", "1-65535"]),
+        (
+            ["query", "select 1", "--format", "csv", "-o", "/proc/rows.csv"],
+            1,
+            ["cannot write /proc/rows.csv"],
+        ),
+    ],
+)
+def test_bad_outputs_limits_and_ports(
+    capfd, published_home: Path, tmp_path: Path, argv: list[str], code: int, words: list[str]
+) -> None:
+    """Each ended in a Python traceback (#12 audit: an output path in a missing directory, a
+    port out of range, a file that cannot be written) or printed "0 of 1 rows" (--limit 0).
+    `report` writes through the same guard."""
+    argv = [arg.replace("{tmp}", str(tmp_path)) for arg in argv]
+    fails_plainly(capfd, ["--home", str(published_home), *argv], code, *words)

@@ -209,10 +209,46 @@ def test_code_location_loads_without_touching_files(tmp_path: Path,
     assert not (tmp_path / "home").exists()
 
 
-def test_checks_are_not_partitioned_so_the_ui_shows_the_runs_result(defs: dg.Definitions) -> None:
-    """A ranged run evaluates a check once, under no partition, while Dagster plans it per
-    partition: a partitioned check would show "Skipped" per year beside a passed run."""
+def test_checks_are_partitioned_like_their_assets(defs: dg.Definitions) -> None:
+    """A UI backfill plans every check of its run once per year (the run stores its years);
+    a check partitioned otherwise than its asset left those planned executions open, shown
+    as "Skipped" beside a passed run (#12). Each raw check records its result per year."""
     graph = defs.resolve_asset_graph()
-    partitioned = [key.to_user_string() for key in graph.asset_check_keys
-                   if graph.get(key).partitions_def is not None]
-    assert graph.asset_check_keys and partitioned == []
+    mismatched = [
+        key.to_user_string()
+        for key in graph.asset_check_keys
+        if graph.get(key).partitions_def != graph.get(key.asset_key).partitions_def
+    ]
+    partitioned = [key for key in graph.asset_check_keys if graph.get(key).partitions_def]
+    assert graph.asset_check_keys and mismatched == [] and len(partitioned) >= 10
+
+
+def test_seed_assets_carry_their_yaml_description(defs: dg.Definitions) -> None:
+    """The UI's page of a seed shows its description from dbt_project/seeds/_seeds.yml and
+    its file, not dagster-dbt's default with an empty "Raw SQL:" (#12)."""
+    import yaml
+
+    seeds = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
+    described = yaml.safe_load((seeds / "_seeds.yml").read_text(encoding="utf-8"))["seeds"]
+    graph = defs.resolve_asset_graph()
+    for seed in described:
+        text = graph.get(dg.AssetKey(["staging", seed["name"]])).description or ""
+        assert " ".join(seed["description"].split()) in " ".join(text.split())
+        assert f"dbt_project/seeds/{seed['name']}.csv" in text
+        assert "Raw SQL" not in text
+
+
+def test_the_jobs_the_docs_name_exist(defs: dg.Definitions) -> None:
+    """The README once told users to backfill a `warehouse_job` that did not exist (#12)."""
+    import re
+
+    repo = Path(__file__).resolve().parents[2]
+    texts = [repo / "README.md", repo / "dbt_project" / "README.md", *repo.glob("docs/*.md")]
+    named = {
+        name
+        for path in texts
+        for name in re.findall(r"(?<![\w/])([a-z]+(?:_[a-z]+)*_job)\b(?!\.py)",
+                               path.read_text(encoding="utf-8"))
+    }
+    jobs = {job.name for job in defs.resolve_all_job_defs()}
+    assert named and named <= jobs, sorted(named - jobs)

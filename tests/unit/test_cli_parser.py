@@ -68,3 +68,14 @@ def test_help_names_formats_and_date_forms() -> None:
 
 def test_verbosity_levels_are_ordered() -> None:
     assert QUIET < NORMAL < VERBOSE
+
+
+def test_every_option_says_what_it_takes() -> None:
+    """`pressroom ui --help` listed a bare `--port PORT` (#12: help for every command)."""
+    bare = [
+        f"{name} {action.option_strings[0]}"
+        for name, sub in _subcommands().items()
+        for action in sub._actions
+        if action.option_strings and not action.help
+    ]
+    assert bare == []

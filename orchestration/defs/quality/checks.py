@@ -1,9 +1,9 @@
 """GX suites as blocking asset checks, plus freshness and volume checks that only warn.
 
 Raw checks validate the run's window (in raw_job; a window holding more than
-``frames.SAMPLE_ROWS`` rows is validated on a repeatable sample). They are not partitioned,
-although their assets are, for the reason in ``orchestration/defs/checks.py``: the UI's check
-status is the latest run's result, its ``scope``/``window`` metadata the days it covered;
+``frames.SAMPLE_ROWS`` rows is validated on a repeatable sample). They are partitioned like
+their assets and record the one result under each year of the run (``check_partitions``), so
+each year's status in the UI is the run's; ``scope``/``window`` metadata name the days covered;
 marts checks are unpartitioned like the dbt assets and validate the whole table,
 after dbt, in transform_job. A check that raises is reported as
 failed with the error text, never as passed or skipped.
@@ -14,10 +14,12 @@ from collections.abc import Callable
 
 import dagster as dg
 
+from orchestration.defs.check_partitions import per_partition
 from orchestration.defs.extraction.assets import MENTION_KEYS
 from orchestration.defs.ingestion.assets import RAW_RELEASES
-from orchestration.defs.partitions import window_of
+from orchestration.defs.partitions import release_partitions, window_of
 from orchestration.defs.resources import SourcesResource, WarehouseResource
+from orchestration.window import Window
 
 MARTS = ("fct_releases", "fct_events", "fct_appearances", "dim_people", "dim_locations")
 TEXT_LIMIT = 1500
@@ -63,9 +65,10 @@ def _raw_releases_check():
     @dg.asset_check(asset=RAW_RELEASES, name="gx_raw_releases", blocking=True,
                     description="GX suite raw_releases on the partition window: keys, "
                                 "non-empty title and body, configured source, published date "
-                                "on its partition day.")
+                                "on its partition day.",
+                    partitions_def=release_partitions)
     def gx_raw_releases(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource,
-                        sources: SourcesResource) -> dg.AssetCheckResult:
+                        sources: SourcesResource):
         from orchestration.quality import frames
 
         window = window_of(context)
@@ -75,7 +78,7 @@ def _raw_releases_check():
             with warehouse.connect() as conn:
                 return frames.raw_releases(conn, window.start, window.end, names)
 
-        return _validate(build, str(window))
+        yield from per_partition(context, _validate(build, str(window)))
 
     return gx_raw_releases
 
@@ -85,9 +88,8 @@ def _raw_check(table: str):
 
     @dg.asset_check(asset=MENTION_KEYS[table], name=f"gx_{suite}", blocking=True,
                     description=f"GX suite {suite} on the partition window "
-                                "(expectations/suites).")
-    def _check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
-               ) -> dg.AssetCheckResult:
+                                "(expectations/suites).", partitions_def=release_partitions)
+    def _check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
         from orchestration.quality import frames
 
         window = window_of(context)
@@ -96,7 +98,7 @@ def _raw_check(table: str):
             with warehouse.connect() as conn:
                 return frames.RAW_FRAMES[table](conn, window.start, window.end)
 
-        return _validate(build, str(window))
+        yield from per_partition(context, _validate(build, str(window)))
 
     return _check
 
@@ -119,42 +121,48 @@ def _mart_check(model: str):
     return _check
 
 
-@dg.asset_check(asset=RAW_RELEASES, name="sources_fresh", blocking=False,
-                description="WARN when an enabled source has no release for longer than its "
-                            "expected_period_days before the window's latest partition.")
-def sources_fresh(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource,
-                  sources: SourcesResource) -> dg.AssetCheckResult:
-    from orchestration.quality.signals import stale_sources
-
+def _warn_result(context: dg.AssetCheckExecutionContext, count_name: str,
+                 find: Callable[[Window], list]) -> dg.AssetCheckResult:
+    """A warning check's result over the run's window; a check that raises warns."""
     window = window_of(context)
     try:
-        periods = {source.name: source.expected_period_days
-                   for source in sources.load().sources if source.enabled}
-        with warehouse.connect() as conn:
-            findings = stale_sources(conn, periods, window.start, window.end)
+        findings = find(window)
     except Exception as error:
         return _errored(error, dg.AssetCheckSeverity.WARN, window=str(window))
     return dg.AssetCheckResult(passed=not findings, severity=dg.AssetCheckSeverity.WARN, metadata={
-        "window": str(window), "stale_sources": len(findings),
+        "window": str(window), count_name: len(findings),
         "unexpected": _text("\n".join(finding.message for finding in findings) or "none")})
+
+
+@dg.asset_check(asset=RAW_RELEASES, name="sources_fresh", blocking=False,
+                description="WARN when an enabled source has no release for longer than its "
+                            "expected_period_days before the window's latest partition.",
+                partitions_def=release_partitions)
+def sources_fresh(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource,
+                  sources: SourcesResource):
+    from orchestration.quality.signals import stale_sources
+
+    def find(window: Window) -> list:
+        periods = {source.name: source.expected_period_days
+                   for source in sources.load().sources if source.enabled}
+        with warehouse.connect() as conn:
+            return stale_sources(conn, periods, window.start, window.end)
+
+    yield from per_partition(context, _warn_result(context, "stale_sources", find))
 
 
 @dg.asset_check(asset=RAW_RELEASES, name="daily_volume_normal", blocking=False,
                 description="WARN when a day has fewer than 25% of the releases of its "
-                            "trailing 28-day median (quiet sources below a median of 4 excepted).")
-def daily_volume_normal(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
-                        ) -> dg.AssetCheckResult:
+                            "trailing 28-day median (quiet sources below a median of 4 excepted).",
+                partitions_def=release_partitions)
+def daily_volume_normal(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
     from orchestration.quality.signals import volume_dips
 
-    window = window_of(context)
-    try:
+    def find(window: Window) -> list:
         with warehouse.connect() as conn:
-            findings = volume_dips(conn, window.start, window.end)
-    except Exception as error:
-        return _errored(error, dg.AssetCheckSeverity.WARN, window=str(window))
-    return dg.AssetCheckResult(passed=not findings, severity=dg.AssetCheckSeverity.WARN, metadata={
-        "window": str(window), "low_days": len(findings),
-        "unexpected": _text("\n".join(finding.message for finding in findings) or "none")})
+            return volume_dips(conn, window.start, window.end)
+
+    yield from per_partition(context, _warn_result(context, "low_days", find))
 
 
 gx_checks = [_raw_releases_check(), *(_raw_check(table) for table in MENTION_KEYS),

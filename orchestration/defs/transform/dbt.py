@@ -40,6 +40,15 @@ class PressroomTranslator(DagsterDbtTranslator):
             return dg.AssetKey([schema, dbt_resource_props["name"]])
         return super().get_asset_key(dbt_resource_props)
 
+    def get_description(self, dbt_resource_props: Mapping[str, Any]) -> str:
+        """Seeds: their YAML description and file (dagster-dbt's default appends an empty
+        "Raw SQL:" to a seed's description)."""
+        if dbt_resource_props["resource_type"] != "seed":
+            return super().get_description(dbt_resource_props)
+        described = (dbt_resource_props.get("description") or "").strip()
+        where = f"dbt_project/{dbt_resource_props['original_file_path']}"
+        return f"{described}\n\nReference data loaded by `dbt seed` from `{where}`."
+
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "seed":
             return "reference"
