@@ -7,6 +7,7 @@ UI backfill) and executes the runs they request, until none is requested.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import dagster as dg
@@ -137,9 +138,11 @@ def run_pipeline(
     fetch_config: dict | None = None,
     window: Window | None = None,
     instance: dg.DagsterInstance | None = None,
+    notify: Callable[[str], None] = print,
 ) -> PipelineResult:
     """Fetch (or, given a window, rebuild it from kept payloads), then follow the sensors to
-    a published warehouse. Returns what happened; prints nothing."""
+    a published warehouse. Returns what happened; prints nothing but what ``notify`` is given
+    (a wait for another pipeline of the home, a dead run cleaned up)."""
     import time
 
     from orchestration.definitions import defs
@@ -147,7 +150,7 @@ def run_pipeline(
     from orchestration.defs.resources import build_resources
 
     instance = instance or dg.DagsterInstance.get()
-    claim_home(settings.home, instance)  # one pipeline per home; clean up after killed runs
+    claim_home(settings.home, instance, notify)  # one pipeline per home; clean up after killed runs
     resources = build_resources(settings)
     outcome = PipelineResult(window=window)
     if window is None:

@@ -141,7 +141,10 @@ def _free_orphaned_slots(instance: dg.DagsterInstance) -> None:
             storage.free_concurrency_slots_for_run(run_id)
 
 
-def claim_home(home: Path, instance: dg.DagsterInstance) -> None:
-    """At the start of every pipeline: take the home's lock, then clean up after dead runs."""
-    lock_home(home)
-    fail_dead_runs(instance)
+def claim_home(
+    home: Path, instance: dg.DagsterInstance, notify: Callable[[str], None] = print
+) -> None:
+    """At the start of every pipeline: take the home's lock, then clean up after dead runs;
+    ``notify`` tells the user about a wait and about each dead run."""
+    lock_home(home, notify=notify)
+    fail_dead_runs(instance, notify)

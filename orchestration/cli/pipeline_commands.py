@@ -44,7 +44,8 @@ def _launch(
         with listening(progress):
             try:
                 result = run_pipeline(settings, fetch_config=fetch_config,
-                                      window=Window(*window) if window else None)
+                                      window=Window(*window) if window else None,
+                                      notify=output.stage)
             finally:
                 progress.finish()
     for warning in result.warnings:
