@@ -24,6 +24,11 @@ class WarehouseResource(dg.ConfigurableResource):
 
     path: str
     published_path: str
+    # Step limits in seconds (settings.Timeouts; 0: none).
+    extraction_timeout_s: float = 0.0
+    dbt_timeout_s: float = 0.0
+    gx_timeout_s: float = 0.0
+    publish_timeout_s: float = 0.0
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -38,6 +43,8 @@ class SourcesResource(dg.ConfigurableResource):
     path: str
     http_cache_path: str
     allowed_endpoints: list[str] = Field(default_factory=list)
+    fetch_timeout_s: float = 0.0
+    """One source's whole fetch (settings.Timeouts.fetch_source; 0: none)."""
 
     def load(self) -> SourcesFile:
         return load_sources(Path(self.path))
@@ -47,12 +54,17 @@ def build_resources(settings: Settings | None = None) -> dict[str, object]:
     """Resources for ``settings`` (default: the environment's). Builds objects only: no file,
     connection or directory is touched until a run uses them."""
     settings = settings or load_settings()
+    limits = settings.timeouts
     return {
         "warehouse": WarehouseResource(path=str(settings.warehouse_path),
-                                       published_path=str(settings.published_path)),
+                                       published_path=str(settings.published_path),
+                                       extraction_timeout_s=limits.extraction,
+                                       dbt_timeout_s=limits.dbt, gx_timeout_s=limits.gx,
+                                       publish_timeout_s=limits.publish),
         "sources": SourcesResource(path=str(settings.sources_file),
                                    http_cache_path=str(settings.http_cache_path),
-                                   allowed_endpoints=list(settings.allowed_endpoints)),
+                                   allowed_endpoints=list(settings.allowed_endpoints),
+                                   fetch_timeout_s=limits.fetch_source),
         "dbt": DbtCliResource(
             project_dir=str(DBT_PROJECT_DIR),
             profiles_dir=str(DBT_PROJECT_DIR),

@@ -2,11 +2,13 @@
 
 import dagster as dg
 
+from orchestration.deadlines import deadline
 from orchestration.defs.ingestion.assets import RAW_RELEASES
 from orchestration.defs.partition_metadata import describe_partitions, rows_by_partition
 from orchestration.defs.partitions import DUCKDB_POOL, release_partitions, window_of
 from orchestration.defs.resources import WarehouseResource
 from orchestration.extract.pipeline import EXTRACTOR_VERSION
+from orchestration.settings import timeout_setting
 from orchestration.warehouse.mentions import (
     extract_batches,
     latest_releases,
@@ -53,7 +55,10 @@ def extract_mentions(context: dg.AssetExecutionContext, warehouse: WarehouseReso
     keys = context.partition_keys
     with warehouse.connect() as conn:
         batches = extract_batches(latest_releases(conn, window.start, window.end), tally)
-        counts = replace_mentions(conn, window.start, window.end, batches)
+        # Past the limit the insert is interrupted and rolled back, the workers killed.
+        with deadline(f"extraction of {window}", warehouse.extraction_timeout_s,
+                      timeout_setting("extraction"), stop=conn.interrupt):
+            counts = replace_mentions(conn, window.start, window.end, batches)
         per_year = {table: rows_by_partition(conn, f"raw.{table}", keys)
                     for table in MENTION_KEYS}
     for table, key in MENTION_KEYS.items():

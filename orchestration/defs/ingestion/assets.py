@@ -105,7 +105,8 @@ def fetch_sources(context: dg.AssetExecutionContext, config: FetchConfig,
             transport = _live_transport(sources) if needs_http else None
             try:
                 store(collect_sources(sources_file, config_path, live_transport=transport,
-                                      known_release_ids=known))
+                                      known_release_ids=known,
+                                      source_timeout_s=sources.fetch_timeout_s))
             finally:
                 if transport is not None:
                     transport.close()

@@ -42,13 +42,19 @@ MART_KEYS = sorted(
 def published_warehouse(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, sources: SourcesResource
 ):
+    from orchestration.deadlines import deadline
     from orchestration.quality.audit import audit_warehouse
+    from orchestration.settings import timeout_setting
     from orchestration.warehouse.connection import open_warehouse
     from orchestration.warehouse.publish import publish
 
     names = [source.name for source in sources.load().sources]
-    with open_warehouse(warehouse.path, read_only=True) as conn:
-        audit = audit_warehouse(conn, names)
+    limit = timeout_setting("publish")
+    with (
+        open_warehouse(warehouse.path, read_only=True) as conn,
+        deadline("the publish audit", warehouse.publish_timeout_s, limit, stop=conn.interrupt),
+    ):
+        audit = audit_warehouse(conn, names, gx_timeout_s=warehouse.gx_timeout_s)
     metadata = {
         "rules": audit.rules,
         "suites": audit.suites,
@@ -68,5 +74,7 @@ def published_warehouse(
             metadata={"problems": len(audit.problems)},
         )
     yield dg.AssetCheckResult(check_name=AUDIT_CHECK, passed=True, metadata=metadata)
-    path = publish(Path(warehouse.path), Path(warehouse.published_path))
+    path = publish(
+        Path(warehouse.path), Path(warehouse.published_path), timeout_s=warehouse.publish_timeout_s
+    )
     yield dg.MaterializeResult(metadata={"path": str(path), "bytes": path.stat().st_size})

@@ -24,9 +24,11 @@ from dagster_dbt import (
     dbt_assets,
 )
 
+from orchestration.deadlines import deadline
 from orchestration.defs.partitions import DUCKDB_POOL
 from orchestration.defs.resources import WarehouseResource
 from orchestration.defs.transform.project import dbt_project
+from orchestration.settings import timeout_setting
 from orchestration.window import Window
 
 
@@ -84,4 +86,9 @@ def pressroom_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
                          ) -> Iterator[Any]:
     window = config.window()
     context.log.info(f"dbt build for {window or 'every day'}")
-    yield from dbt.cli(dbt_build_args(window, warehouse.path), context=context).stream()
+    invocation = dbt.cli(dbt_build_args(window, warehouse.path), context=context)
+    # Past its limit dbt is killed (its open DuckDB transaction dies with it); the thread is
+    # not interrupted, as it spends its time in Dagster's code between the events yielded.
+    with deadline("dbt build", warehouse.dbt_timeout_s, timeout_setting("dbt"),
+                  stop=invocation.process.kill, interrupt_thread=False):
+        yield from invocation.stream()
