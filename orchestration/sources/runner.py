@@ -53,7 +53,7 @@ def collect_sources(sources_file: SourcesFile, config_path: Path, *,
         raise ValueError("live sources need an HTTP transport")
     for source in enabled:
         try:
-            transport = live_transport.for_source(source)
+            transport = live_transport.for_source(source, source_timeout_s)
         except ValueError as error:  # e.g. a header's environment variable is not set
             yield _unusable(source.name, source.absolute(source.feed_url), str(error))
             continue
