@@ -78,9 +78,12 @@ def _check_detail(evaluation) -> str:
 def _error_text(error) -> str:
     """An error and its causes on one line: Dagster's own message for a failed op is only
     "Error occurred while executing op ...:", the reason is in its cause."""
-    parts = []
+    parts: list[str] = []
     while error is not None:
-        parts.append(error.message.strip())
+        text = error.message.strip()
+        said = text.partition(": ")[2] or text  # without the exception's type
+        if not parts or said not in parts[-1]:  # a cause repeating its wrapper adds nothing
+            parts.append(text)
         error = error.cause
     return " ".join(part for part in parts if part)
 

@@ -52,7 +52,8 @@ def _launch(
         output.warn(warning)
     if result.published:
         output.stage(f"✓ published {settings.published_path}")
-    print_summary(settings)
+    if not any(LOCKED in failure for failure in result.failures):  # else it would wait too
+        print_summary(settings)
     _raise_on_failure(result, progress, settings, log_path)
     return 0
 

@@ -17,6 +17,10 @@ from orchestration.sources.config import SourcesFile, load_sources
 from orchestration.warehouse.connection import open_warehouse
 from orchestration.warehouse.schema import ensure_raw_schema
 
+LOCK_WAIT_S = 10.0
+"""How long one attempt waits for another process's lock on the warehouse; the writers'
+retry policy (defs/retries.py) then tries again twice."""
+
 
 class WarehouseResource(dg.ConfigurableResource):
     """The DuckDB warehouse file (every writer opens it through here, one at a time) and the
@@ -32,7 +36,7 @@ class WarehouseResource(dg.ConfigurableResource):
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        with open_warehouse(self.path) as conn:
+        with open_warehouse(self.path, wait_s=LOCK_WAIT_S) as conn:
             ensure_raw_schema(conn)
             yield conn
 

@@ -46,10 +46,10 @@ def sql_string(value: object) -> str:
 
 
 @contextmanager
-def open_warehouse(path: Path | str, *, read_only: bool = False
+def open_warehouse(path: Path | str, *, read_only: bool = False, wait_s: float = 30.0
                    ) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection that is always closed, even when the body raises."""
-    conn = connect(path, read_only=read_only)
+    conn = connect(path, read_only=read_only, wait_s=wait_s)
     try:
         yield conn
     finally:

@@ -7,6 +7,7 @@ import dagster as dg
 
 from orchestration.defs.partitions import DUCKDB_POOL
 from orchestration.defs.resources import SourcesResource, WarehouseResource
+from orchestration.defs.retries import LOCK_RETRY, retry_on_lock_only
 from orchestration.defs.transform.dbt import pressroom_dbt_models
 
 PUBLISHED = dg.AssetKey(["published", "warehouse"])
@@ -21,6 +22,7 @@ MART_KEYS = sorted(
     key=PUBLISHED,
     deps=MART_KEYS,
     pool=DUCKDB_POOL,
+    retry_policy=LOCK_RETRY,
     group_name="publish",
     kinds={"duckdb"},
     check_specs=[
@@ -39,6 +41,7 @@ MART_KEYS = sorted(
         "copy and swapped in atomically, only after the audit passed."
     ),
 )
+@retry_on_lock_only
 def published_warehouse(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, sources: SourcesResource
 ):

@@ -27,6 +27,7 @@ from dagster_dbt import (
 from orchestration.deadlines import deadline
 from orchestration.defs.partitions import DUCKDB_POOL
 from orchestration.defs.resources import WarehouseResource
+from orchestration.defs.retries import LOCK_RETRY, retry_on_lock_only
 from orchestration.defs.transform.project import dbt_project
 from orchestration.settings import timeout_setting
 from orchestration.window import Window
@@ -77,10 +78,12 @@ def dbt_build_args(window: Window | None, warehouse_path: str) -> list[str]:
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     pool=DUCKDB_POOL,
+    retry_policy=LOCK_RETRY,
     dagster_dbt_translator=PressroomTranslator(
         settings=DagsterDbtTranslatorSettings(enable_asset_checks=False)
     ),
 )
+@retry_on_lock_only
 def pressroom_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
                          warehouse: WarehouseResource, config: TransformWindow
                          ) -> Iterator[Any]:
