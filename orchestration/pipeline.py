@@ -14,6 +14,7 @@ import dagster as dg
 
 from orchestration.recovery import claim_home
 from orchestration.settings import Settings
+from orchestration.warehouse.integrity import check_warehouse
 from orchestration.window import Window
 
 QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
@@ -154,6 +155,7 @@ def run_pipeline(
 
     instance = instance or dg.DagsterInstance.get()
     claim_home(settings.home, instance, notify)  # one pipeline per home; clean up after killed runs
+    check_warehouse(settings.warehouse_path)  # a damaged WAL stops here, in a child process
     resources = build_resources(settings)
     outcome = PipelineResult(window=window)
     if window is None:

@@ -27,9 +27,12 @@ def translate(error: BaseException) -> UserError | None:
     from orchestration.settings import SettingsError
     from orchestration.sources.config import ConfigError
     from orchestration.warehouse.connection import WarehouseLockedError
+    from orchestration.warehouse.integrity import DamagedWarehouseError
 
     if isinstance(error, UserError):
         return error
+    if isinstance(error, DamagedWarehouseError):
+        return UserError(error.what, error.hint, exit_code=EXIT_FAILED)
     if isinstance(error, SettingsError):
         return UserError(str(error), "fix or unset that environment variable")
     if isinstance(error, ConfigError):
