@@ -1,6 +1,7 @@
-"""Matrix row 21: a warehouse whose write-ahead log is damaged is detected in a child process;
-the run stops with the recovery steps, copies of the file and its WAL are kept, nothing is
-deleted. A WAL cut short (a crash mid-write) is replayed up to its last complete entry."""
+"""Matrix rows 20 and 21: rows committed before a kill (checkpoints off) come back from the
+WAL; a damaged WAL is detected in a child process, the run stops with the recovery steps,
+copies of the file and its WAL are kept, nothing is deleted. A WAL cut short (a crash
+mid-write) is replayed up to its last complete entry."""
 
 from __future__ import annotations
 
@@ -81,3 +82,11 @@ def test_the_cli_says_what_to_do(capfd, tmp_path: Path, monkeypatch) -> None:
     assert lines[0].startswith("error: ") and "cannot be opened" in lines[0], err
     assert "copies of it and its WAL are in" in err and "pressroom run" in err
     assert wal.exists()
+
+
+def test_rows_committed_before_a_kill_are_replayed_from_the_wal(tmp_path: Path) -> None:
+    # Matrix row 20: committed with checkpoints off, then killed: the WAL alone holds them.
+    path, _ = _warehouse_with_wal(tmp_path)
+    check_warehouse(path)
+    with duckdb.connect(str(path), read_only=True) as conn:
+        assert conn.execute("select count(*) from t").fetchone() == (20_010,)
