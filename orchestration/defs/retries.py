@@ -38,7 +38,7 @@ def is_lock_error(error: BaseException) -> bool:
 
 
 def _final(error: Exception) -> Exception:
-    if is_lock_error(error) or isinstance(error, dg.DagsterError):
+    if is_lock_error(error) or isinstance(error, (dg.DagsterError, dg.RetryRequested)):
         return error
     if isinstance(error, dg.Failure):
         error.allow_retries = False
