@@ -166,3 +166,29 @@ def _opens(database: Path) -> bool:
     except duckdb.IOException:
         return False
     return True
+
+
+def test_a_cancelled_run_frees_its_slot_for_the_next(
+    daemon: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    # Matrix row 27: two writers launched together; the first is cancelled mid-run.
+    home, environment = daemon
+    pid_file = tmp_path / "cancelled.pid"
+    _launch(environment, "hold_job", _hold(600, pid_file))
+    _wait("the first run holding the slot", pid_file.exists, 120)
+    _launch(environment, "hold_job", _hold(0))
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        cancelled, queued = (run.run_id for run in reversed(instance.get_runs(limit=2)))
+        assert instance.run_launcher.terminate(cancelled)
+        _wait(
+            "the cancelled run stopped",
+            lambda: _status(instance, cancelled) == dg.DagsterRunStatus.CANCELED,
+            60,
+        )
+        _wait(
+            "the queued run done",
+            lambda: _status(instance, queued).value in {"SUCCESS", "FAILURE"},
+            90,
+        )
+        assert _status(instance, queued) == dg.DagsterRunStatus.SUCCESS
+        assert instance.event_log_storage.get_concurrency_info("duckdb").claimed_slots == []
