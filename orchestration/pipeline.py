@@ -8,7 +8,7 @@ UI backfill) and executes the runs they request, until none is requested.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -16,6 +16,7 @@ import dagster as dg
 
 from orchestration.recovery import HOME_TAG, claim_home, home_owner
 from orchestration.settings import DagsterSettings, Settings, load_dagster_settings
+from orchestration.warehouse.integrity import check_warehouse
 from orchestration.window import Window
 
 QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
@@ -80,9 +81,12 @@ def _check_detail(evaluation) -> str:
 def _error_text(error) -> str:
     """An error and its causes on one line: Dagster's own message for a failed op is only
     "Error occurred while executing op ...:", the reason is in its cause."""
-    parts = []
+    parts: list[str] = []
     while error is not None:
-        parts.append(error.message.strip())
+        text = error.message.strip()
+        said = text.partition(": ")[2] or text  # without the exception's type
+        if not parts or said not in parts[-1]:  # a cause repeating its wrapper adds nothing
+            parts.append(text)
         error = error.cause
     return " ".join(part for part in parts if part)
 
@@ -183,9 +187,11 @@ def run_pipeline(
     fetch_config: dict | None = None,
     window: Window | None = None,
     instance: dg.DagsterInstance | None = None,
+    notify: Callable[[str], None] = print,
 ) -> PipelineResult:
     """Fetch (or, given a window, rebuild it from kept payloads), then follow the sensors to
-    a published warehouse. Returns what happened; prints nothing."""
+    a published warehouse. Returns what happened; prints nothing but what ``notify`` is given
+    (a wait for another pipeline of the home, a dead run cleaned up)."""
     import time
 
     from orchestration.definitions import defs
@@ -197,7 +203,9 @@ def run_pipeline(
     owner = home_owner(settings.home)
     # one pipeline per home; clean up after its killed runs (only this home's when the
     # instance's storage is shared in PostgreSQL)
-    claim_home(settings.home, instance, owner=owner if dagster.on_postgres else None)
+    claim_home(settings.home, instance, notify, owner=owner if dagster.on_postgres else None)
+    if not settings.warehouse.is_lake:
+        check_warehouse(settings.warehouse_path)  # a damaged WAL stops here, in a child process
     resources = build_resources(settings)
     outcome = PipelineResult(window=window)
     if window is None:

@@ -157,8 +157,14 @@ def _free_orphaned_slots(instance: dg.DagsterInstance) -> None:
             storage.free_concurrency_slots_for_run(run_id)
 
 
-def claim_home(home: Path, instance: dg.DagsterInstance, owner: str | None = None) -> None:
+def claim_home(
+    home: Path,
+    instance: dg.DagsterInstance,
+    notify: Callable[[str], None] = print,
+    owner: str | None = None,
+) -> None:
     """At the start of every pipeline: take the home's lock, then clean up after dead runs
-    (only ``owner``'s on a shared instance)."""
-    lock_home(home)
-    fail_dead_runs(instance, owner=owner)
+    (only ``owner``'s on a shared instance); ``notify`` tells the user about a wait and about
+    each dead run."""
+    lock_home(home, notify=notify)
+    fail_dead_runs(instance, notify, owner=owner)

@@ -16,6 +16,36 @@ SAMPLE_SOURCES_FILE = PACKAGE_DIR / "sources" / "sample" / "sources.yaml"
 FIRST_YEAR = 1990  # NATO's online archive starts in the 1990s; earlier years cost nothing
 
 
+class SettingsError(ValueError):
+    """An environment variable pressroom reads has a value it cannot use."""
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """Each step's limit in seconds: past it the step is stopped and fails with a message
+    naming the setting (`PRESSROOM_TIMEOUT_<NAME>_S`, e.g. ``PRESSROOM_TIMEOUT_DBT_S``).
+    Generous by default: they catch hangs, not slow archives."""
+
+    fetch_source: float = 7200.0
+    """One source's whole fetch (every page and retry; each request also has its own
+    ``http.deadline_s``). A source past it ends with a ``source_timeout`` rejection; the
+    others go on."""
+    extraction: float = 7200.0
+    dbt: float = 7200.0
+    gx: float = 1800.0
+    """One Great Expectations suite run."""
+    publish: float = 1800.0
+    """The publish audit's SQL rules, and the copy of the warehouse to the published file."""
+
+
+TIMEOUT_NAMES = ("fetch_source", "extraction", "dbt", "gx", "publish")
+
+
+def timeout_setting(name: str) -> str:
+    """The environment variable that sets one step's limit."""
+    return f"PRESSROOM_TIMEOUT_{name.upper()}_S"
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where pressroom keeps its data, which sources it reads, where partitions start."""
@@ -29,6 +59,7 @@ class Settings:
     """``PRESSROOM_WAREHOUSE`` as given (empty: the DuckDB file under the home)."""
     lake_data: str = ""
     """``PRESSROOM_LAKE_DATA``: where a DuckLake keeps its Parquet files (empty: under home)."""
+    timeouts: Timeouts = Timeouts()
 
     @property
     def warehouse(self) -> WarehouseTarget:
@@ -69,8 +100,24 @@ def _first_year(text: str | None) -> int:
     if not text:
         return FIRST_YEAR
     if not text.strip().isdigit() or not 1900 <= int(text) <= 2100:
-        raise ValueError(f"PRESSROOM_FIRST_YEAR must be a year such as 1990, got {text!r}")
+        raise SettingsError(f"PRESSROOM_FIRST_YEAR must be a year such as 1990, got {text!r}")
     return int(text)
+
+
+def _timeouts() -> Timeouts:
+    values = {}
+    for name in TIMEOUT_NAMES:
+        text = os.environ.get(timeout_setting(name), "").strip()
+        if not text:
+            continue
+        try:
+            values[name] = float(text)
+        except ValueError:
+            values[name] = -1.0
+        if not 0 < values[name] <= 7 * 86400:
+            raise SettingsError(f"{timeout_setting(name)} must be a number of seconds between 1 "
+                             f"and 604800, got {text!r}")
+    return Timeouts(**values)
 
 
 def load_settings() -> Settings:
@@ -78,7 +125,8 @@ def load_settings() -> Settings:
     sample), `PRESSROOM_FIRST_YEAR` (first yearly partition, default 1990) and
     `PRESSROOM_ALLOWED_ENDPOINTS` (comma-separated loopback endpoints, default none),
     `PRESSROOM_WAREHOUSE` (``duckdb:PATH``, default the file under the home, or
-    ``ducklake:postgres:CONNINFO``) and `PRESSROOM_LAKE_DATA` (the DuckLake's Parquet files)."""
+    ``ducklake:postgres:CONNINFO``), `PRESSROOM_LAKE_DATA` (the DuckLake's Parquet files) and
+    the step limits `PRESSROOM_TIMEOUT_<STEP>_S` (`Timeouts`)."""
     home = Path(os.environ.get("PRESSROOM_HOME", "data")).expanduser().resolve()
     sources = os.environ.get("PRESSROOM_SOURCES")
     sources_file = Path(sources).expanduser().resolve() if sources else SAMPLE_SOURCES_FILE
@@ -88,7 +136,8 @@ def load_settings() -> Settings:
                         first_year=_first_year(os.environ.get("PRESSROOM_FIRST_YEAR")),
                         allowed_endpoints=endpoints,
                         warehouse_spec=os.environ.get("PRESSROOM_WAREHOUSE", "").strip(),
-                        lake_data=os.environ.get("PRESSROOM_LAKE_DATA", "").strip())
+                        lake_data=os.environ.get("PRESSROOM_LAKE_DATA", "").strip(),
+                        timeouts=_timeouts())
     settings.warehouse  # noqa: B018 - a malformed PRESSROOM_WAREHOUSE fails here, once
     return settings
 

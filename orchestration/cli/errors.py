@@ -24,11 +24,17 @@ def first_line(text: str) -> str:
 
 def translate(error: BaseException) -> UserError | None:
     """The plain form of an exception a user caused, or None for a real bug."""
+    from orchestration.settings import SettingsError
     from orchestration.sources.config import ConfigError
     from orchestration.warehouse.connection import WarehouseLockedError
+    from orchestration.warehouse.integrity import DamagedWarehouseError
 
     if isinstance(error, UserError):
         return error
+    if isinstance(error, DamagedWarehouseError):
+        return UserError(error.what, error.hint, exit_code=EXIT_FAILED)
+    if isinstance(error, SettingsError):
+        return UserError(str(error), "fix or unset that environment variable")
     if isinstance(error, ConfigError):
         what, _, problems = str(error).partition("\n")
         detail = "; ".join(line.strip() for line in problems.splitlines() if line.strip())

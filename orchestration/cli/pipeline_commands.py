@@ -45,14 +45,16 @@ def _launch(
         with listening(progress):
             try:
                 result = run_pipeline(settings, fetch_config=fetch_config,
-                                      window=Window(*window) if window else None)
+                                      window=Window(*window) if window else None,
+                                      notify=output.stage)
             finally:
                 progress.finish()
     for warning in result.warnings:
         output.warn(warning)
     if result.published:
         output.stage(f"✓ published {describe(settings.published)}")
-    print_summary(settings)
+    if not any(LOCKED in failure for failure in result.failures):  # else it would wait too
+        print_summary(settings)
     _raise_on_failure(result, progress, settings, log_path)
     return 0
 

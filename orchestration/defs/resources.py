@@ -21,6 +21,10 @@ from orchestration.warehouse.target import DuckDBFile, DuckLake, WarehouseTarget
 
 T = TypeVar("T")
 
+LOCK_WAIT_S = 10.0
+"""How long one attempt waits for another process's lock on the warehouse; the writers'
+retry policy (defs/retries.py) then tries again twice."""
+
 
 class WarehouseResource(dg.ConfigurableResource):
     """The warehouse every writer opens through here: the DuckDB file (one writer at a time)
@@ -32,6 +36,11 @@ class WarehouseResource(dg.ConfigurableResource):
     published_path: str
     lake_catalog: str = ""
     lake_data: str = ""
+    # Step limits in seconds (settings.Timeouts; 0: none).
+    extraction_timeout_s: float = 0.0
+    dbt_timeout_s: float = 0.0
+    gx_timeout_s: float = 0.0
+    publish_timeout_s: float = 0.0
 
     @property
     def target(self) -> WarehouseTarget:
@@ -41,7 +50,7 @@ class WarehouseResource(dg.ConfigurableResource):
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        with open_warehouse(self.target) as conn:
+        with open_warehouse(self.target, wait_s=LOCK_WAIT_S) as conn:
             ensure_raw_schema(conn)
             yield conn
 
@@ -64,6 +73,8 @@ class SourcesResource(dg.ConfigurableResource):
     path: str
     http_cache_path: str
     allowed_endpoints: list[str] = Field(default_factory=list)
+    fetch_timeout_s: float = 0.0
+    """One source's whole fetch (settings.Timeouts.fetch_source; 0: none)."""
 
     def load(self) -> SourcesFile:
         return load_sources(Path(self.path))
@@ -75,14 +86,18 @@ def build_resources(settings: Settings | None = None) -> dict[str, object]:
     settings = settings or load_settings()
     target = settings.warehouse
     lake = target if isinstance(target, DuckLake) else None
+    limits = settings.timeouts
     return {
         "warehouse": WarehouseResource(
             path=str(settings.warehouse_path), published_path=str(settings.published_path),
             lake_catalog=lake.catalog if lake else "",
-            lake_data=str(lake.data_path) if lake else ""),
+            lake_data=str(lake.data_path) if lake else "",
+            extraction_timeout_s=limits.extraction, dbt_timeout_s=limits.dbt,
+            gx_timeout_s=limits.gx, publish_timeout_s=limits.publish),
         "sources": SourcesResource(path=str(settings.sources_file),
                                    http_cache_path=str(settings.http_cache_path),
-                                   allowed_endpoints=list(settings.allowed_endpoints)),
+                                   allowed_endpoints=list(settings.allowed_endpoints),
+                                   fetch_timeout_s=limits.fetch_source),
         "dbt": DbtCliResource(
             project_dir=str(DBT_PROJECT_DIR),
             profiles_dir=str(DBT_PROJECT_DIR),

@@ -35,6 +35,7 @@ _new_participant = fast_constructor(EventParticipant)
 MIN_PARALLEL_BATCH = 200
 # Releases per task: big chunks keep the pool's messaging a small share of the work.
 CHUNK_SIZE = 256
+POLL_S = 0.5
 # A release that walks every lazy cache (patterns, lexicons, automata, gazetteer) once.
 _WARM_UP = ReleaseInput(
     "warm-up",
@@ -175,8 +176,28 @@ def extract_many(
     # share those pages.
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["orchestration.extract.forkserver_warmup"])
-    with context.Pool(processes) as pool:
-        yield from pool.imap(extract_release, itertools.chain(head, iterator), CHUNK_SIZE)
+    chunks = _chunks(itertools.chain(head, iterator), CHUNK_SIZE)
+    with context.Pool(processes) as pool:  # leaving it (also on a timeout) kills the workers
+        results = pool.imap(_extract_chunk, chunks)  # one chunk per task, in order
+        while True:
+            try:
+                # Polled, not a blocking wait: a step timeout can interrupt this thread only
+                # while it runs Python code, never inside a lock wait on a hung worker.
+                yield from results.next(timeout=POLL_S)
+            except multiprocessing.TimeoutError:
+                continue
+            except StopIteration:
+                return
+
+
+def _chunks(releases: Iterator[ReleaseInput], size: int) -> Iterator[list[ReleaseInput]]:
+    while chunk := list(itertools.islice(releases, size)):
+        yield chunk
+
+
+def _extract_chunk(releases: list[ReleaseInput]) -> list[ReleaseExtraction]:
+    """One pool task: a chunk of releases (big chunks keep messaging a small share)."""
+    return [extract_release(release) for release in releases]
 
 
 def extraction_rows(extraction: ReleaseExtraction) -> dict[str, list[dict]]:

@@ -34,9 +34,13 @@ class AuditResult:
 
 
 def audit_warehouse(
-    conn: duckdb.DuckDBPyConnection, source_names: list[str], sample_rows: int | None = None
+    conn: duckdb.DuckDBPyConnection,
+    source_names: list[str],
+    sample_rows: int | None = None,
+    gx_timeout_s: float | None = None,
 ) -> AuditResult:
-    """Run every raw rule on whole tables and every raw GX suite on a sample of each."""
+    """Run every raw rule on whole tables and every raw GX suite on a sample of each (each
+    suite run limited to ``gx_timeout_s``)."""
     from orchestration.quality import frames
     from orchestration.quality.gx_runner import validate_frame
 
@@ -56,7 +60,7 @@ def audit_warehouse(
     ]
     for build in builders:
         frame = build()
-        summary = validate_frame(frame.suite, frame.data, frame.parameters)
+        summary = validate_frame(frame.suite, frame.data, frame.parameters, gx_timeout_s)
         result.suites += 1
         result.rows_validated += len(frame.data)
         if not summary.passed:

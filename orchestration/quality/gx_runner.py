@@ -136,14 +136,22 @@ def _gx():
     return gx, ProgressBarsConfig
 
 
-def validate_frame(suite_name: str, frame, parameters: Mapping[str, Any] | None = None
-                   ) -> ValidationSummary:
+def validate_frame(suite_name: str, frame, parameters: Mapping[str, Any] | None = None,
+                   timeout_s: float | None = None) -> ValidationSummary:
     """Run the committed suite ``suite_name`` on a pandas dataframe.
 
     ``parameters`` fill the suite's ``{"$PARAMETER": name}`` placeholders (e.g. the configured
     sources, or a row count computed from raw). Passed only when every expectation evaluated
-    and succeeded.
+    and succeeded. Past ``timeout_s`` the run is stopped: `StepTimeoutError`.
     """
+    from orchestration.deadlines import deadline
+    from orchestration.settings import timeout_setting
+
+    with deadline(f"Great Expectations suite {suite_name}", timeout_s, timeout_setting("gx")):
+        return _validate(suite_name, frame, parameters)
+
+
+def _validate(suite_name: str, frame, parameters: Mapping[str, Any] | None) -> ValidationSummary:
     gx, progress_bars = _gx()
     document = json.loads(_suite_document(suite_name))
     context = gx.get_context(mode="ephemeral")

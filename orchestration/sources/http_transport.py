@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from orchestration.settings import secret_environment
+from orchestration.deadlines import Deadline
+from orchestration.settings import secret_environment, timeout_setting
 from orchestration.sources.config import SourceConfig
 from orchestration.sources.http import FetchError, FetchResult, HttpClient, HttpSettings
 from orchestration.sources.transport import Cacheable, Response, TransportError, Validator
@@ -68,10 +69,20 @@ class HttpTransport:
         self.client = client or HttpClient(cache_path, self.base)
         self.settings = self.base
         self.environ = secret_environment() if environ is None else environ
+        self.source_deadline: float | None = None  # on the client's clock
+        self.source_limit = ""  # what passing it means, said to the user
 
-    def for_source(self, source: SourceConfig) -> HttpTransport:
+    def for_source(self, source: SourceConfig, timeout_s: float | None = None) -> HttpTransport:
+        """A view with ``source``'s settings; with ``timeout_s``, no request of the view runs
+        past that many seconds from now (each request's own deadline is cut to fit)."""
         view = HttpTransport(None, self.base, client=self.client, environ=self.environ)
         view.settings = settings_for(source, self.base, self.environ)
+        if timeout_s:
+            view.source_deadline = self.client._clock() + timeout_s
+            view.source_limit = str(
+                Deadline(f"fetching source {source.name}", timeout_s,
+                         timeout_setting("fetch_source")).error()
+            )
         return view
 
     def secret_values(self) -> tuple[str, ...]:
@@ -82,10 +93,19 @@ class HttpTransport:
             cacheable: Cacheable | None = None) -> Response:
         check = (lambda result: validate(_response(result))) if validate else None
         keep = (lambda result: cacheable(_response(result))) if cacheable else None
+        settings, capped = self.settings, False
+        if self.source_deadline is not None:
+            left = self.source_deadline - self.client._clock()
+            if left <= 0:
+                raise TransportError(url, "source_timeout", self.source_limit)
+            capped = left < settings.deadline_s
+            settings = replace(settings, deadline_s=min(settings.deadline_s, left))
         try:
-            return _response(self.client.fetch(url, validate=check, settings=self.settings,
+            return _response(self.client.fetch(url, validate=check, settings=settings,
                                                cacheable=keep))
         except FetchError as error:
+            if capped and error.reason == "deadline_exceeded":
+                raise TransportError(url, "source_timeout", self.source_limit) from error
             if error.reason == "http_status" and error.status is not None:
                 from datetime import UTC, datetime
 

@@ -7,6 +7,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from orchestration.deadlines import StepTimeoutError, deadline
+from orchestration.settings import timeout_setting
 from orchestration.sources.collect import Collected, collect_dump, collect_source
 from orchestration.sources.config import DumpConfig, SourcesFile, resolve_path
 from orchestration.sources.models import Rejection
@@ -26,8 +28,13 @@ def known_labels(sources_file: SourcesFile) -> dict[str, str]:
 def collect_sources(sources_file: SourcesFile, config_path: Path, *,
                     live_transport: HttpTransport | None = None,
                     known_release_ids: frozenset[str] = frozenset(),
-                    now: datetime | None = None) -> Iterator[Collected]:
-    """One Collected per source per fetch. A replayed sample yields every recorded fetch."""
+                    now: datetime | None = None,
+                    source_timeout_s: float | None = None) -> Iterator[Collected]:
+    """One Collected per source per fetch. A replayed sample yields every recorded fetch.
+
+    A live source still fetching after ``source_timeout_s`` is stopped and ends with a
+    ``source_timeout`` rejection (what it had collected is dropped); the others go on.
+    """
     enabled = [source for source in sources_file.sources if source.enabled]
     if not enabled:
         return
@@ -46,16 +53,25 @@ def collect_sources(sources_file: SourcesFile, config_path: Path, *,
         raise ValueError("live sources need an HTTP transport")
     for source in enabled:
         try:
-            transport = live_transport.for_source(source)
+            transport = live_transport.for_source(source, source_timeout_s)
         except ValueError as error:  # e.g. a header's environment variable is not set
             yield _unusable(source.name, source.absolute(source.feed_url), str(error))
             continue
-        yield collect_source(source, transport, now=now, known_release_ids=known_release_ids)
+        try:
+            with deadline(f"fetching source {source.name}", source_timeout_s,
+                          timeout_setting("fetch_source")):
+                collected = collect_source(source, transport, now=now,
+                                           known_release_ids=known_release_ids)
+        except StepTimeoutError as error:
+            collected = _unusable(source.name, source.absolute(source.feed_url), str(error),
+                                  reason="source_timeout")
+        yield collected
 
 
-def _unusable(source: str, locator: str, detail: str) -> Collected:
+def _unusable(source: str, locator: str, detail: str, reason: str = "source_failed"
+              ) -> Collected:
     collected = Collected()
-    collected.reject(Rejection(source, locator, "source_failed", detail))
+    collected.reject(Rejection(source, locator, reason, detail))
     return collected
 
 

@@ -63,13 +63,15 @@ def sql_string(value: object) -> str:
 
 
 def connect_target(target: WarehouseTarget | Path | str, *, read_only: bool = False,
-                   snapshot: int | None = None) -> duckdb.DuckDBPyConnection:
-    """Open the writer's warehouse: the DuckDB file, or an in-memory DuckDB with the lake
-    attached as its default catalog (optionally read-only at one ``snapshot``)."""
+                   snapshot: int | None = None, wait_s: float = 30.0
+                   ) -> duckdb.DuckDBPyConnection:
+    """Open the writer's warehouse: the DuckDB file (waiting up to ``wait_s`` for another
+    process's lock), or an in-memory DuckDB with the lake attached as its default catalog
+    (optionally read-only at one ``snapshot``)."""
     if isinstance(target, DuckDBFile):
-        return connect(target.path, read_only=read_only)
+        return connect(target.path, read_only=read_only, wait_s=wait_s)
     if not isinstance(target, DuckLake):
-        return connect(target, read_only=read_only)
+        return connect(target, read_only=read_only, wait_s=wait_s)
     from orchestration.warehouse.lake import attach_lake
 
     conn = duckdb.connect(config=dict(_CONFIG))
@@ -83,9 +85,10 @@ def connect_target(target: WarehouseTarget | Path | str, *, read_only: bool = Fa
 
 @contextmanager
 def open_warehouse(target: WarehouseTarget | Path | str, *, read_only: bool = False,
-                   snapshot: int | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+                   snapshot: int | None = None, wait_s: float = 30.0
+                   ) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection that is always closed, even when the body raises."""
-    conn = connect_target(target, read_only=read_only, snapshot=snapshot)
+    conn = connect_target(target, read_only=read_only, snapshot=snapshot, wait_s=wait_s)
     try:
         yield conn
     finally:

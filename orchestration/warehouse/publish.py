@@ -13,6 +13,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.deadlines import deadline
+from orchestration.settings import timeout_setting
 from orchestration.warehouse.connection import sql_string
 
 WRITER_ONLY = {("raw", "http_responses"), ("raw", "fetched_items")}
@@ -38,12 +40,14 @@ def _copy(driver: duckdb.DuckDBPyConnection) -> int:
     return copied
 
 
-def publish(warehouse: Path, published: Path) -> Path:
+def publish(warehouse: Path, published: Path, timeout_s: float | None = None) -> Path:
     """Copy the warehouse's reader tables to ``published`` through a temp file and an atomic
     rename.
 
     Readers holding the old copy keep their snapshot; new readers see the new one. The copy is
     written in DuckDB 1.5 storage format so 1.x tools can read it, and is read-only on disk.
+    A copy still running after ``timeout_s`` is stopped (`StepTimeoutError`); the published
+    copy is then the old one.
     """
     published.parent.mkdir(parents=True, exist_ok=True)
     staging = published.with_name(published.name + ".next")
@@ -54,7 +58,9 @@ def publish(warehouse: Path, published: Path) -> Path:
         driver.execute(f"attach {sql_string(warehouse)} as source_db (read_only)")
         driver.execute(f"attach {sql_string(staging)} as published_db "
                        "(storage_version 'v1.5.0')")
-        _copy(driver)
+        with deadline("copying the warehouse to the published file", timeout_s,
+                      timeout_setting("publish"), stop=driver.interrupt):
+            _copy(driver)
         driver.execute("detach published_db")
         driver.execute("detach source_db")
     finally:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import gzip
 import json
 import logging
+import pickle
 import socket
 import sqlite3
+import struct
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -624,3 +626,67 @@ def test_credentials_never_reach_errors_logs_or_the_cache(
     assert ok.body == FEED
     cache_bytes = b"".join(p.read_bytes() for p in (tmp_path / "cache").iterdir())
     assert canary.encode() not in cache_bytes
+
+
+# --- matrix rows 9 and 17 -------------------------------------------------------------------
+
+
+def test_reset_after_half_the_body_is_retried_and_never_cached(
+    make_client: Callable[..., HttpClient], fake_time: FakeTime
+) -> None:
+    def reset(conn: socket.socket) -> None:
+        conn.sendall(b'HTTP/1.1 200 OK\r\nContent-Length: 100\r\nETag: "r"\r\n\r\n' + b"<" * 50)
+        # Linger on, timeout 0: close() sends RST instead of FIN.
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+
+    with raw_server(reset) as (port, connections):
+        client = make_client(allowed_private_endpoints=(f"127.0.0.1:{port}",), retries=2)
+        with pytest.raises(FetchError) as caught:
+            client.fetch(f"http://127.0.0.1:{port}/feed")
+
+    assert caught.value.reason == "connection" and caught.value.attempts == 3
+    assert len(connections) == 3
+    assert cached_rows(client) == 0
+
+
+def test_refused_connection_is_retried_then_reported(
+    make_client: Callable[..., HttpClient], fake_time: FakeTime
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # closed again when the block ends: nothing listens
+    client = make_client(allowed_private_endpoints=(f"127.0.0.1:{port}",), retries=2)
+    with pytest.raises(FetchError) as caught:
+        client.fetch(f"http://127.0.0.1:{port}/feed")
+    assert caught.value.reason == "connection" and caught.value.attempts == 3
+    assert len(fake_time.sleeps) == 2  # backed off between attempts
+
+
+class _Payload:
+    """Pickles to a call that creates a file: proof that cached bytes were unpickled."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __reduce__(self) -> tuple:
+        return (Path.touch, (self.path,))
+
+
+def test_a_tampered_cache_row_runs_no_code_and_is_fetched_again(
+    httpserver: HTTPServer, make_client: Callable[..., HttpClient], tmp_path: Path
+) -> None:
+    httpserver.expect_request("/feed").respond_with_data(
+        FEED, content_type="application/rss+xml", headers={"ETag": '"a"'}
+    )
+    client = make_client()
+    client.fetch(httpserver.url_for("/feed"), validate=expect_xml)
+    canary = tmp_path / "unpickled"
+    crafted = pickle.dumps(_Payload(canary))
+    with sqlite3.connect(tmp_path / "cache" / "http.sqlite") as db:
+        assert db.execute("update responses set value = ?", [crafted]).rowcount == 1
+
+    again = client.fetch(httpserver.url_for("/feed"), validate=expect_xml)
+
+    assert not canary.exists()
+    assert again.body == FEED and not again.from_cache
+    assert len(httpserver.log) == 2

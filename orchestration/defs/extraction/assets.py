@@ -2,11 +2,14 @@
 
 import dagster as dg
 
+from orchestration.deadlines import deadline
 from orchestration.defs.ingestion.assets import RAW_RELEASES
 from orchestration.defs.partition_metadata import describe_partitions, rows_by_partition
 from orchestration.defs.partitions import DUCKDB_POOL, release_partitions, window_of
 from orchestration.defs.resources import WarehouseResource
+from orchestration.defs.retries import LOCK_RETRY, retry_on_lock_only
 from orchestration.extract.pipeline import EXTRACTOR_VERSION
+from orchestration.settings import timeout_setting
 from orchestration.warehouse.mentions import (
     extract_batches,
     latest_releases,
@@ -41,12 +44,14 @@ _GRAINS = {
     partitions_def=release_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
     pool=DUCKDB_POOL,
+    retry_policy=LOCK_RETRY,
     description=(
         "Runs the extractor over the latest version of each release in the run's window "
         "(its yearly partitions, or the days a fetch touched), in batches, and replaces that "
         "window's rows in the five raw mention tables in one transaction."
     ),
 )
+@retry_on_lock_only
 def extract_mentions(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     window = window_of(context)
     tally = {"releases": 0, "releases_with_no_mentions": 0}
@@ -55,7 +60,10 @@ def extract_mentions(context: dg.AssetExecutionContext, warehouse: WarehouseReso
     def extract(conn):
         tally.update(releases=0, releases_with_no_mentions=0)  # a redo counts afresh
         batches = extract_batches(latest_releases(conn, window.start, window.end), tally)
-        counts = replace_mentions(conn, window.start, window.end, batches)
+        # Past the limit the insert is interrupted and rolled back, the workers killed.
+        with deadline(f"extraction of {window}", warehouse.extraction_timeout_s,
+                      timeout_setting("extraction"), stop=conn.interrupt):
+            counts = replace_mentions(conn, window.start, window.end, batches)
         return counts, {table: rows_by_partition(conn, f"raw.{table}", keys)
                         for table in MENTION_KEYS}
 

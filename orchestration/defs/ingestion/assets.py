@@ -10,6 +10,7 @@ import dagster as dg
 from orchestration.defs.partition_metadata import describe_partitions, rows_by_partition
 from orchestration.defs.partitions import DUCKDB_POOL, release_partitions, window_of
 from orchestration.defs.resources import SourcesResource, WarehouseResource
+from orchestration.defs.retries import LOCK_RETRY, retry_on_lock_only
 from orchestration.sources.collect import Collected
 from orchestration.sources.config import DumpConfig
 from orchestration.sources.runner import collect_dumps, collect_sources, known_labels
@@ -82,11 +83,13 @@ class FetchTally:
                      description="Grain: one row per refused item (source, locator, reason)."),
     ],
     pool=DUCKDB_POOL,
+    retry_policy=LOCK_RETRY,
     description=(
         "Fetches every enabled source (or replays the bundled sample) and any text dump, "
         "keeping every payload so that anything can be re-parsed without refetching."
     ),
 )
+@retry_on_lock_only
 def fetch_sources(context: dg.AssetExecutionContext, config: FetchConfig,
                   warehouse: WarehouseResource, sources: SourcesResource):
     sources_file = sources.load()
@@ -110,7 +113,8 @@ def fetch_sources(context: dg.AssetExecutionContext, config: FetchConfig,
             transport = _live_transport(sources) if needs_http else None
             try:
                 store(collect_sources(sources_file, config_path, live_transport=transport,
-                                      known_release_ids=known))
+                                      known_release_ids=known,
+                                      source_timeout_s=sources.fetch_timeout_s))
             finally:
                 if transport is not None:
                     transport.close()
@@ -144,6 +148,7 @@ def fetch_sources(context: dg.AssetExecutionContext, config: FetchConfig,
     partitions_def=release_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
     pool=DUCKDB_POOL,
+    retry_policy=LOCK_RETRY,
     group_name="ingestion",
     kinds={"duckdb", "python"},
     description=(
@@ -152,6 +157,7 @@ def fetch_sources(context: dg.AssetExecutionContext, config: FetchConfig,
         "same rows."
     ),
 )
+@retry_on_lock_only
 def raw_releases(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
                  sources: SourcesResource) -> dg.MaterializeResult:
     window = window_of(context)

@@ -7,6 +7,7 @@ import dagster as dg
 
 from orchestration.defs.partitions import DUCKDB_POOL
 from orchestration.defs.resources import SourcesResource, WarehouseResource
+from orchestration.defs.retries import LOCK_RETRY, retry_on_lock_only
 from orchestration.defs.transform.dbt import pressroom_dbt_models
 
 PUBLISHED = dg.AssetKey(["published", "warehouse"])
@@ -21,6 +22,7 @@ MART_KEYS = sorted(
     key=PUBLISHED,
     deps=MART_KEYS,
     pool=DUCKDB_POOL,
+    retry_policy=LOCK_RETRY,
     group_name="publish",
     kinds={"duckdb"},
     check_specs=[
@@ -39,10 +41,13 @@ MART_KEYS = sorted(
         "copy and swapped in atomically, only after the audit passed."
     ),
 )
+@retry_on_lock_only
 def published_warehouse(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, sources: SourcesResource
 ):
+    from orchestration.deadlines import deadline
     from orchestration.quality.audit import audit_warehouse
+    from orchestration.settings import timeout_setting
     from orchestration.warehouse.connection import open_warehouse
     from orchestration.warehouse.publish import publish
 
@@ -54,8 +59,12 @@ def published_warehouse(
 
         with open_warehouse(target, read_only=True) as conn:
             snapshot = current_snapshot(conn)
-    with open_warehouse(target, read_only=True, snapshot=snapshot) as conn:
-        audit = audit_warehouse(conn, names)
+    limit = timeout_setting("publish")
+    with (
+        open_warehouse(target, read_only=True, snapshot=snapshot) as conn,
+        deadline("the publish audit", warehouse.publish_timeout_s, limit, stop=conn.interrupt),
+    ):
+        audit = audit_warehouse(conn, names, gx_timeout_s=warehouse.gx_timeout_s)
     metadata = {
         "rules": audit.rules,
         "suites": audit.suites,
@@ -84,5 +93,7 @@ def published_warehouse(
         yield dg.MaterializeResult(metadata={"snapshot_id": snapshot,
                                              "warehouse": target.describe()})
         return
-    path = publish(Path(warehouse.path), Path(warehouse.published_path))
+    path = publish(
+        Path(warehouse.path), Path(warehouse.published_path), timeout_s=warehouse.publish_timeout_s
+    )
     yield dg.MaterializeResult(metadata={"path": str(path), "bytes": path.stat().st_size})

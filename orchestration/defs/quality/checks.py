@@ -36,14 +36,16 @@ def _errored(error: Exception, severity: dg.AssetCheckSeverity, **metadata
         **metadata, "failed": _text(f"check raised {type(error).__name__}: {error}")})
 
 
-def _validate(build_frame: Callable[[], object], where: str) -> dg.AssetCheckResult:
+def _validate(build_frame: Callable[[], object], where: str, timeout_s: float = 0.0
+              ) -> dg.AssetCheckResult:
     """Build the frame (DuckDB connection closed before GX runs), validate, report."""
     from orchestration.quality.gx_runner import failing_rows, validate_frame
 
     started = time.monotonic()
     try:
         frame = build_frame()
-        summary = validate_frame(frame.suite, frame.data, frame.parameters)  # type: ignore[attr-defined]
+        summary = validate_frame(frame.suite, frame.data, frame.parameters,  # type: ignore[attr-defined]
+                                 timeout_s)
     except Exception as error:  # a check that raises counts as failed
         return _errored(error, dg.AssetCheckSeverity.ERROR, scope=where)
     metadata = {
@@ -78,7 +80,7 @@ def _raw_releases_check():
             with warehouse.connect() as conn:
                 return frames.raw_releases(conn, window.start, window.end, names)
 
-        yield from per_partition(context, _validate(build, str(window)))
+        yield from per_partition(context, _validate(build, str(window), warehouse.gx_timeout_s))
 
     return gx_raw_releases
 
@@ -98,7 +100,7 @@ def _raw_check(table: str):
             with warehouse.connect() as conn:
                 return frames.RAW_FRAMES[table](conn, window.start, window.end)
 
-        yield from per_partition(context, _validate(build, str(window)))
+        yield from per_partition(context, _validate(build, str(window), warehouse.gx_timeout_s))
 
     return _check
 
@@ -116,7 +118,7 @@ def _mart_check(model: str):
             with warehouse.connect() as conn:
                 return frames.MART_FRAMES[model](conn)
 
-        return _validate(build, f"marts.{model} (whole table)")
+        return _validate(build, f"marts.{model} (whole table)", warehouse.gx_timeout_s)
 
     return _check
 

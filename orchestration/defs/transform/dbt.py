@@ -24,9 +24,12 @@ from dagster_dbt import (
     dbt_assets,
 )
 
+from orchestration.deadlines import deadline
 from orchestration.defs.partitions import DUCKDB_POOL
 from orchestration.defs.resources import WarehouseResource
+from orchestration.defs.retries import LOCK_RETRY, retry_on_lock_only
 from orchestration.defs.transform.project import dbt_project
+from orchestration.settings import timeout_setting
 from orchestration.warehouse.target import DuckDBFile, DuckLake, WarehouseTarget
 from orchestration.window import Window
 
@@ -93,10 +96,12 @@ def dbt_build_args(window: Window | None, warehouse: WarehouseTarget | str) -> l
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     pool=DUCKDB_POOL,
+    retry_policy=LOCK_RETRY,
     dagster_dbt_translator=PressroomTranslator(
         settings=DagsterDbtTranslatorSettings(enable_asset_checks=False)
     ),
 )
+@retry_on_lock_only
 def pressroom_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
                          warehouse: WarehouseResource, config: TransformWindow
                          ) -> Iterator[Any]:
@@ -104,9 +109,19 @@ def pressroom_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
     context.log.info(f"dbt build for {window or 'every day'}")
     target = warehouse.target
     if isinstance(target, DuckLake):
-        yield from _lake_build(context, dbt, target, dbt_build_args(window, target))
+        yield from _lake_build(context, dbt, target, dbt_build_args(window, target),
+                               warehouse.dbt_timeout_s)
         return
-    yield from dbt.cli(dbt_build_args(window, target), context=context).stream()
+    invocation = dbt.cli(dbt_build_args(window, target), context=context)
+    with _build_deadline(invocation, warehouse.dbt_timeout_s):
+        yield from invocation.stream()
+
+
+def _build_deadline(invocation: Any, seconds: float) -> deadline:
+    """Past its limit dbt is killed (its open DuckDB transaction dies with it); the thread is
+    not interrupted, as it spends its time in Dagster's code between the events yielded."""
+    return deadline("dbt build", seconds, timeout_setting("dbt"),
+                    stop=invocation.process.kill, interrupt_thread=False)
 
 
 LAKE_BUILD_ATTEMPTS = 4
@@ -123,7 +138,7 @@ def _conflicts(invocation: Any) -> list[str]:
 
 
 def _lake_build(context: dg.AssetExecutionContext, dbt: DbtCliResource, lake: DuckLake,
-                args: list[str]) -> Iterator[Any]:
+                args: list[str], timeout_s: float) -> Iterator[Any]:
     """`dbt build` on the lake, one writer's at a time (`marts_build_lock`), redone from the
     start when a model's commit still conflicted with another writer's (every model replaces
     its window or table, so a redo is safe). A build's events are held until it succeeds, so
@@ -140,7 +155,8 @@ def _lake_build(context: dg.AssetExecutionContext, dbt: DbtCliResource, lake: Du
     for attempt in range(1, LAKE_BUILD_ATTEMPTS + 1):
         with marts_build_lock(lake, context.log.warning):
             invocation = dbt.cli(args, context=context, raise_on_error=False)
-            events = list(invocation.stream())
+            with _build_deadline(invocation, timeout_s):
+                events = list(invocation.stream())
         if invocation.is_successful():
             yield from events
             return
