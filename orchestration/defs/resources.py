@@ -43,6 +43,14 @@ class SourcesResource(dg.ConfigurableResource):
         return load_sources(Path(self.path))
 
 
+class DbtResource(DbtCliResource):
+    """dbt for this home's warehouse, with one artifacts directory kept between runs: dbt
+    re-parses only what changed since the last run (its partial_parse.msgpack) instead of
+    the whole project in a fresh directory per run."""
+
+    target_dir: str
+
+
 def build_resources(settings: Settings | None = None) -> dict[str, object]:
     """Resources for ``settings`` (default: the environment's). Builds objects only: no file,
     connection or directory is touched until a run uses them."""
@@ -53,7 +61,8 @@ def build_resources(settings: Settings | None = None) -> dict[str, object]:
         "sources": SourcesResource(path=str(settings.sources_file),
                                    http_cache_path=str(settings.http_cache_path),
                                    allowed_endpoints=list(settings.allowed_endpoints)),
-        "dbt": DbtCliResource(
+        "dbt": DbtResource(
+            target_dir=str(settings.dbt_target_path),
             project_dir=str(DBT_PROJECT_DIR),
             profiles_dir=str(DBT_PROJECT_DIR),
             dbt_executable=str(Path(sys.executable).parent / "dbt"),

@@ -88,6 +88,8 @@ def test_window_reaches_dbt_as_vars() -> None:
     assert json.loads(args[2]) == {"duckdb_path": "/w.duckdb", "min_date": "2023-11-01",
                                    "max_date": "2023-11-02"}
     assert json.loads(dbt_build_args(None, "/w.duckdb")[2]) == {"duckdb_path": "/w.duckdb"}
+    # unit tests check the SQL in CI (test_dbt_project), not on every pipeline run
+    assert args[3:] == ["--exclude", "resource_type:unit_test"]
     with pytest.raises(ValueError, match="must end after"):
         Window(date(2023, 11, 3), date(2023, 11, 1))
 
