@@ -13,8 +13,9 @@ fetch = ingest_job, raw = rebuild + extraction + raw checks, marts+publish = dbt
 audit and copy). With ``--new-day``, one more day is
 then fetched on top of the loaded archive (its feeds disabled, a live feed enabled).
 With ``--limits``, in the same session: DuckDB's own ``read_json`` of the same records, and
-the extractor alone on every core. ``--baseline DIR`` runs an older checkout (a plain copy
-of the repo at DIR, using this venv) on a replayed copy of the same feeds instead.
+the extractor alone on every core. ``--baseline DIR`` runs an older checkout instead (a plain
+copy of the repo at DIR, e.g. ``git archive <commit> | tar -x -C DIR``, run with this venv)
+on the same served feeds.
 Medians over runs are printed and optionally written as JSON.
 """
 
@@ -64,10 +65,16 @@ def _tree_rss(root: int) -> int:
 
 
 def run_cli(
-    args: list[str], env: dict[str, str], cwd: Path = REPO, python: list[str] | None = None
+    args: list[str],
+    env: dict[str, str],
+    cwd: Path = REPO,
+    python: list[str] | None = None,
+    pythonpath: Path | None = None,
 ) -> dict:
-    """Run the CLI once; wall seconds, exit code, peak RSS (single process and tree)."""
+    """Run the CLI once; wall and CPU seconds, exit code, peak RSS (single process and tree)."""
     command = [*(python or [str(PRESSROOM)]), *args]
+    if pythonpath is not None:
+        env = {**env, "PYTHONPATH": str(pythonpath)}
     started = time.perf_counter()
     process = subprocess.Popen(
         command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
@@ -90,6 +97,7 @@ def run_cli(
     return {
         "wall_s": round(wall, 2),
         "exit": process.returncode,
+        "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
         "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
         "peak_tree_rss_mb": round(max((rss for _, rss in samples), default=0) / 2**20, 1),
         "samples": samples,
@@ -132,6 +140,18 @@ def _median(runs: list[dict], key: str) -> float:
     return round(statistics.median(run[key] for run in runs), 2)
 
 
+def _checkout(baseline: Path | None) -> dict:
+    """How to run an older checkout (a plain copy of the repo) with this venv: its package
+    first on the path, started as a module."""
+    if baseline is None:
+        return {}
+    return {
+        "cwd": baseline,
+        "python": [sys.executable, "-m", "orchestration.cli"],
+        "pythonpath": baseline,
+    }
+
+
 def bench_size(
     root: Path, size: int, years: int, runs: int, new_day: bool, baseline: Path | None
 ) -> dict:
@@ -143,34 +163,30 @@ def bench_size(
         for index in range(runs):
             with tempfile.TemporaryDirectory(prefix="bench_e2e_") as tmp:
                 home = Path(tmp) / "home"
-                if baseline is not None:
-                    sources = corpus.replay_sources(root, names)
-                    env = _environment(home, sources, None)
-                    env["PYTHONPATH"] = str(baseline)
-                    run = run_cli(
-                        ["--home", str(home), "run"],
-                        env,
-                        cwd=baseline,
-                        python=[sys.executable, "-m", "orchestration.cli"],
-                    )
-                else:
-                    sources = Path(tmp) / "sources.yaml"
-                    sources.write_text(corpus.sources_yaml(names, port), encoding="utf-8")
-                    env = _environment(home, sources, port)
-                    run = run_cli(["--home", str(home), "run"], env)
+                sources = Path(tmp) / "sources.yaml"
+                sources.write_text(corpus.sources_yaml(names, port), encoding="utf-8")
+                run = run_cli(
+                    ["--home", str(home), "run"],
+                    _environment(home, sources, port),
+                    **_checkout(baseline),
+                )
                 run["stages"] = stage_times(home)
                 if run["exit"] != 0:
                     print(run["output"], file=sys.stderr)
-                if new_day and baseline is None:
+                if new_day:
                     live = corpus.write_new_day(root, size)
                     daily = Path(tmp) / "daily.yaml"
                     daily.write_text(
                         corpus.sources_yaml(names, port, enabled=False, live=live), encoding="utf-8"
                     )
-                    day = run_cli(["--home", str(home), "run"], _environment(home, daily, port))
+                    day = run_cli(
+                        ["--home", str(home), "run"],
+                        _environment(home, daily, port),
+                        **_checkout(baseline),
+                    )
                     run["new_day"] = {
                         key: day[key]
-                        for key in ("wall_s", "exit", "peak_rss_mb", "peak_tree_rss_mb")
+                        for key in ("wall_s", "cpu_s", "exit", "peak_rss_mb", "peak_tree_rss_mb")
                     }
                     if day["exit"] != 0:
                         print(day["output"], file=sys.stderr)
@@ -179,9 +195,10 @@ def bench_size(
                 results["runs"].append(run)
                 print(f"  size {size} run {index + 1}: {json.dumps(run)}", flush=True)
     results["median_wall_s"] = _median(results["runs"], "wall_s")
+    results["median_cpu_s"] = _median(results["runs"], "cpu_s")
     results["median_peak_rss_mb"] = _median(results["runs"], "peak_rss_mb")
     results["median_peak_tree_rss_mb"] = _median(results["runs"], "peak_tree_rss_mb")
-    if new_day and baseline is None:
+    if new_day:
         results["median_new_day_s"] = round(
             statistics.median(run["new_day"]["wall_s"] for run in results["runs"]), 2
         )
