@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 import dagster as dg
@@ -20,7 +21,7 @@ from orchestration.defs.partitions import (
 )
 from orchestration.defs.transform.dbt import dbt_build_args
 from orchestration.quality.rules import FETCH_RULES, RULES
-from orchestration.settings import SAMPLE_SOURCES_FILE
+from orchestration.settings import DBT_PROJECT_DIR, SAMPLE_SOURCES_FILE
 from orchestration.sources.config import load_sources
 from orchestration.sources.runner import collect_dumps, collect_sources, known_labels
 from orchestration.warehouse.raw_store import store_collected
@@ -218,3 +219,22 @@ def test_checks_are_not_partitioned_so_the_ui_shows_the_runs_result(defs: dg.Def
     partitioned = [key.to_user_string() for key in graph.asset_check_keys
                    if graph.get(key).partitions_def is not None]
     assert graph.asset_check_keys and partitioned == []
+
+
+def test_dbt_resource_skips_the_version_process_and_the_in_process_adapter() -> None:
+    """DbtResource overrides two private members of dagster-dbt's DbtCliResource (a `dbt
+    --version` process and an adapter opened in-process, seconds per run): an upgrade that
+    renames them must fail here, not silently bring the cost back."""
+    from dagster_dbt import DbtCliResource
+    from dbt.version import __version__
+
+    from orchestration.defs.resources import DbtResource
+
+    assert isinstance(vars(DbtCliResource).get("_cli_version"), cached_property)
+    assert callable(vars(DbtCliResource).get("_initialize_dbt_core_adapter"))
+    # `false --version` exits 1: dagster-dbt's own _cli_version would raise
+    resource = DbtResource(
+        target_dir="/nowhere", project_dir=str(DBT_PROJECT_DIR), dbt_executable="/bin/false"
+    )
+    assert str(resource._cli_version) == __version__
+    assert resource._initialize_dbt_core_adapter(["build"]) is None
