@@ -6,8 +6,9 @@
 For each size: write the corpus once (benchmarks/corpus.py: Atom feeds, full text), serve it,
 then ``--runs`` times run ``pressroom --home <fresh> --sources <corpus> run`` as its own
 process and record wall time, peak RSS (the largest single process, from wait4, and the
-whole process tree, sampled every 0.1 s from /proc), CPU seconds (the process and the
-children it waited for: less sensitive than wall time to other load on a shared machine)
+whole process tree, sampled every 0.1 s from /proc, in total and per stage), CPU seconds
+(the process and the children it waited for: less sensitive than wall time to other load on
+a shared machine)
 and wall time per stage (the Dagster runs the CLI launched, read back from the instance:
 fetch = ingest_job, raw = rebuild + extraction + raw checks, marts+publish = dbt build,
 audit and copy). With ``--new-day``, one more day is
@@ -75,6 +76,7 @@ def run_cli(
     command = [*(python or [str(PRESSROOM)]), *args]
     if pythonpath is not None:
         env = {**env, "PYTHONPATH": str(pythonpath)}
+    started_at = time.time()
     started = time.perf_counter()
     process = subprocess.Popen(
         command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
@@ -100,24 +102,34 @@ def run_cli(
         "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
         "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
         "peak_tree_rss_mb": round(max((rss for _, rss in samples), default=0) / 2**20, 1),
+        "started_at": started_at,
         "samples": samples,
         "output": output[-4000:],
     }
 
 
-def stage_times(home: Path) -> dict[str, float]:
-    """Seconds per stage, from the Dagster runs recorded in ``home``'s instance."""
+def stage_times(home: Path, run: dict | None = None) -> dict[str, float]:
+    """Seconds per stage, from the Dagster runs recorded in ``home``'s instance; given the
+    ``run_cli`` result, also each stage's peak tree RSS (``<stage>_peak_tree_rss_mb``)."""
     import dagster as dg
 
     instance = dg.DagsterInstance.from_config(str(home / "dagster"))
     try:
         times: dict[str, float] = {}
         for record in instance.get_run_records():
-            run = record.dagster_run
-            stats = instance.get_run_stats(run.run_id)
-            if stats.start_time and stats.end_time:
-                name = STAGES.get(run.job_name, run.job_name)
-                times[name] = round(times.get(name, 0) + stats.end_time - stats.start_time, 2)
+            dagster_run = record.dagster_run
+            stats = instance.get_run_stats(dagster_run.run_id)
+            if not (stats.start_time and stats.end_time):
+                continue
+            name = STAGES.get(dagster_run.job_name, dagster_run.job_name)
+            times[name] = round(times.get(name, 0) + stats.end_time - stats.start_time, 2)
+            if run is not None:
+                start, end = (
+                    moment - run["started_at"] for moment in (stats.start_time, stats.end_time)
+                )
+                peak = max((rss for at, rss in run["samples"] if start <= at <= end), default=0)
+                key = f"{name}_peak_tree_rss_mb"
+                times[key] = max(times.get(key, 0), round(peak / 2**20, 1))
         return times
     finally:
         instance.dispose()
@@ -170,7 +182,7 @@ def bench_size(
                     _environment(home, sources, port),
                     **_checkout(baseline),
                 )
-                run["stages"] = stage_times(home)
+                run["stages"] = stage_times(home, run)
                 if run["exit"] != 0:
                     print(run["output"], file=sys.stderr)
                 if new_day:
@@ -191,6 +203,7 @@ def bench_size(
                     if day["exit"] != 0:
                         print(day["output"], file=sys.stderr)
                 run.pop("samples")
+                run.pop("started_at")
                 run.pop("output")
                 results["runs"].append(run)
                 print(f"  size {size} run {index + 1}: {json.dumps(run)}", flush=True)
