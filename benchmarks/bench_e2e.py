@@ -7,18 +7,20 @@
 For each size: write the corpus once (benchmarks/corpus.py: Atom feeds, full text), serve it,
 then ``--runs`` times run ``pressroom --home <fresh> --sources <corpus> run`` as its own
 process and record wall time, peak RSS (the largest single process, from wait4, and the
-whole process tree, sampled every 0.1 s from /proc), CPU seconds (the process and the
-children it waited for: less sensitive than wall time to other load on a shared machine)
+whole process tree, sampled every 0.1 s from /proc, in total and per stage), CPU seconds
+(the process and the children it waited for: less sensitive than wall time to other load on
+a shared machine)
 and wall time per stage (the Dagster runs the CLI launched, read back from the instance:
 fetch = ingest_job, raw = rebuild + extraction + raw checks, marts+publish = dbt build,
 audit and copy). With ``--new-day``, one more day is
 then fetched on top of the loaded archive (its feeds disabled, a live feed enabled).
 With ``--limits``, in the same session: DuckDB's own ``read_json`` of the same records, and
-the extractor alone on every core. ``--baseline DIR`` runs an older checkout (a plain copy
-of the repo at DIR, using this venv) on a replayed copy of the same feeds instead.
-Medians over runs are printed and optionally written as JSON. ``--warehouse
-ducklake:postgres:CONNINFO`` runs in DuckLake mode: each run gets a new database on that
-server (CONNINFO's user must be allowed to create databases), dropped afterwards.
+the extractor alone on every core. ``--baseline DIR`` runs an older checkout instead (a plain
+copy of the repo at DIR, e.g. ``git archive <commit> | tar -x -C DIR``, run with this venv)
+on the same served feeds. Medians over runs are printed and optionally written as JSON.
+``--warehouse ducklake:postgres:CONNINFO`` runs in DuckLake mode: each run gets a new
+database on that server (CONNINFO's user must be allowed to create databases), dropped
+afterwards.
 """
 
 from __future__ import annotations
@@ -69,10 +71,17 @@ def _tree_rss(root: int) -> int:
 
 
 def run_cli(
-    args: list[str], env: dict[str, str], cwd: Path = REPO, python: list[str] | None = None
+    args: list[str],
+    env: dict[str, str],
+    cwd: Path = REPO,
+    python: list[str] | None = None,
+    pythonpath: Path | None = None,
 ) -> dict:
-    """Run the CLI once; wall seconds, exit code, peak RSS (single process and tree)."""
+    """Run the CLI once; wall and CPU seconds, exit code, peak RSS (single process and tree)."""
     command = [*(python or [str(PRESSROOM)]), *args]
+    if pythonpath is not None:
+        env = {**env, "PYTHONPATH": str(pythonpath)}
+    started_at = time.time()
     started = time.perf_counter()
     process = subprocess.Popen(
         command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
@@ -95,26 +104,37 @@ def run_cli(
     return {
         "wall_s": round(wall, 2),
         "exit": process.returncode,
+        "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
         "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
         "peak_tree_rss_mb": round(max((rss for _, rss in samples), default=0) / 2**20, 1),
+        "started_at": started_at,
         "samples": samples,
         "output": output[-4000:],
     }
 
 
-def stage_times(home: Path) -> dict[str, float]:
-    """Seconds per stage, from the Dagster runs recorded in ``home``'s instance."""
+def stage_times(home: Path, run: dict | None = None) -> dict[str, float]:
+    """Seconds per stage, from the Dagster runs recorded in ``home``'s instance; given the
+    ``run_cli`` result, also each stage's peak tree RSS (``<stage>_peak_tree_rss_mb``)."""
     import dagster as dg
 
     instance = dg.DagsterInstance.from_config(str(home / "dagster"))
     try:
         times: dict[str, float] = {}
         for record in instance.get_run_records():
-            run = record.dagster_run
-            stats = instance.get_run_stats(run.run_id)
-            if stats.start_time and stats.end_time:
-                name = STAGES.get(run.job_name, run.job_name)
-                times[name] = round(times.get(name, 0) + stats.end_time - stats.start_time, 2)
+            dagster_run = record.dagster_run
+            stats = instance.get_run_stats(dagster_run.run_id)
+            if not (stats.start_time and stats.end_time):
+                continue
+            name = STAGES.get(dagster_run.job_name, dagster_run.job_name)
+            times[name] = round(times.get(name, 0) + stats.end_time - stats.start_time, 2)
+            if run is not None:
+                start, end = (
+                    moment - run["started_at"] for moment in (stats.start_time, stats.end_time)
+                )
+                peak = max((rss for at, rss in run["samples"] if start <= at <= end), default=0)
+                key = f"{name}_peak_tree_rss_mb"
+                times[key] = max(times.get(key, 0), round(peak / 2**20, 1))
         return times
     finally:
         instance.dispose()
@@ -163,6 +183,18 @@ def _median(runs: list[dict], key: str) -> float:
     return round(statistics.median(run[key] for run in runs), 2)
 
 
+def _checkout(baseline: Path | None) -> dict:
+    """How to run an older checkout (a plain copy of the repo) with this venv: its package
+    first on the path, started as a module."""
+    if baseline is None:
+        return {}
+    return {
+        "cwd": baseline,
+        "python": [sys.executable, "-m", "orchestration.cli"],
+        "pythonpath": baseline,
+    }
+
+
 def bench_size(
     root: Path,
     size: int,
@@ -183,47 +215,43 @@ def bench_size(
                 lake_warehouse(warehouse, Path(tmp) / "lake") as lake,
             ):
                 home = Path(tmp) / "home"
-                if baseline is not None:
-                    sources = corpus.replay_sources(root, names)
-                    env = _environment(home, sources, None)
-                    env["PYTHONPATH"] = str(baseline)
-                    run = run_cli(
-                        ["--home", str(home), "run"],
-                        env,
-                        cwd=baseline,
-                        python=[sys.executable, "-m", "orchestration.cli"],
-                    )
-                else:
-                    sources = Path(tmp) / "sources.yaml"
-                    sources.write_text(corpus.sources_yaml(names, port), encoding="utf-8")
-                    env = {**_environment(home, sources, port), **lake}
-                    run = run_cli(["--home", str(home), "run"], env)
-                run["stages"] = stage_times(home)
+                sources = Path(tmp) / "sources.yaml"
+                sources.write_text(corpus.sources_yaml(names, port), encoding="utf-8")
+                run = run_cli(
+                    ["--home", str(home), "run"],
+                    {**_environment(home, sources, port), **lake},
+                    **_checkout(baseline),
+                )
+                run["stages"] = stage_times(home, run)
                 if run["exit"] != 0:
                     print(run["output"], file=sys.stderr)
-                if new_day and baseline is None:
+                if new_day:
                     live = corpus.write_new_day(root, size)
                     daily = Path(tmp) / "daily.yaml"
                     daily.write_text(
                         corpus.sources_yaml(names, port, enabled=False, live=live), encoding="utf-8"
                     )
                     day = run_cli(
-                        ["--home", str(home), "run"], {**_environment(home, daily, port), **lake}
+                        ["--home", str(home), "run"],
+                        {**_environment(home, daily, port), **lake},
+                        **_checkout(baseline),
                     )
                     run["new_day"] = {
                         key: day[key]
-                        for key in ("wall_s", "exit", "peak_rss_mb", "peak_tree_rss_mb")
+                        for key in ("wall_s", "cpu_s", "exit", "peak_rss_mb", "peak_tree_rss_mb")
                     }
                     if day["exit"] != 0:
                         print(day["output"], file=sys.stderr)
                 run.pop("samples")
+                run.pop("started_at")
                 run.pop("output")
                 results["runs"].append(run)
                 print(f"  size {size} run {index + 1}: {json.dumps(run)}", flush=True)
     results["median_wall_s"] = _median(results["runs"], "wall_s")
+    results["median_cpu_s"] = _median(results["runs"], "cpu_s")
     results["median_peak_rss_mb"] = _median(results["runs"], "peak_rss_mb")
     results["median_peak_tree_rss_mb"] = _median(results["runs"], "peak_tree_rss_mb")
-    if new_day and baseline is None:
+    if new_day:
         results["median_new_day_s"] = round(
             statistics.median(run["new_day"]["wall_s"] for run in results["runs"]), 2
         )

@@ -95,6 +95,12 @@ class Settings:
     def dagster_home(self) -> Path:
         return self.home / "dagster"
 
+    @property
+    def dbt_target_path(self) -> Path:
+        """dbt's artifacts for this home's warehouse, kept between runs so that dbt parses
+        only what changed (its partial_parse.msgpack)."""
+        return self.home / "dbt_target"
+
 
 def _first_year(text: str | None) -> int:
     if not text:

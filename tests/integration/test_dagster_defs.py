@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 import dagster as dg
@@ -20,7 +21,7 @@ from orchestration.defs.partitions import (
 )
 from orchestration.defs.transform.dbt import dbt_build_args
 from orchestration.quality.rules import FETCH_RULES, RULES
-from orchestration.settings import SAMPLE_SOURCES_FILE
+from orchestration.settings import DBT_PROJECT_DIR, SAMPLE_SOURCES_FILE
 from orchestration.sources.config import load_sources
 from orchestration.sources.runner import collect_dumps, collect_sources, known_labels
 from orchestration.warehouse.raw_store import store_collected
@@ -88,6 +89,8 @@ def test_window_reaches_dbt_as_vars() -> None:
     assert json.loads(args[2]) == {"duckdb_path": "/w.duckdb", "min_date": "2023-11-01",
                                    "max_date": "2023-11-02"}
     assert json.loads(dbt_build_args(None, "/w.duckdb")[2]) == {"duckdb_path": "/w.duckdb"}
+    # unit tests check the SQL in CI (test_dbt_project), not on every pipeline run
+    assert args[3:] == ["--exclude", "resource_type:unit_test"]
     with pytest.raises(ValueError, match="must end after"):
         Window(date(2023, 11, 3), date(2023, 11, 1))
 
@@ -252,3 +255,22 @@ def test_the_jobs_the_docs_name_exist(defs: dg.Definitions) -> None:
     }
     jobs = {job.name for job in defs.resolve_all_job_defs()}
     assert named and named <= jobs, sorted(named - jobs)
+
+
+def test_dbt_resource_skips_the_version_process_and_the_in_process_adapter() -> None:
+    """DbtResource overrides two private members of dagster-dbt's DbtCliResource (a `dbt
+    --version` process and an adapter opened in-process, seconds per run): an upgrade that
+    renames them must fail here, not silently bring the cost back."""
+    from dagster_dbt import DbtCliResource
+    from dbt.version import __version__
+
+    from orchestration.defs.resources import DbtResource
+
+    assert isinstance(vars(DbtCliResource).get("_cli_version"), cached_property)
+    assert callable(vars(DbtCliResource).get("_initialize_dbt_core_adapter"))
+    # `false --version` exits 1: dagster-dbt's own _cli_version would raise
+    resource = DbtResource(
+        target_dir="/nowhere", project_dir=str(DBT_PROJECT_DIR), dbt_executable="/bin/false"
+    )
+    assert str(resource._cli_version) == __version__
+    assert resource._initialize_dbt_core_adapter(["build"]) is None

@@ -12,21 +12,21 @@ assets would cost Dagster two events per asset per partition of a backfill for n
 incremental models already scope their work to the window.
 """
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import (
     DagsterDbtTranslator,
     DagsterDbtTranslatorSettings,
-    DbtCliResource,
     dbt_assets,
 )
 
 from orchestration.deadlines import deadline
 from orchestration.defs.partitions import DUCKDB_POOL
-from orchestration.defs.resources import WarehouseResource
+from orchestration.defs.resources import DbtResource, WarehouseResource
 from orchestration.defs.retries import LOCK_RETRY, retry_on_lock_only
 from orchestration.defs.transform.project import dbt_project
 from orchestration.settings import timeout_setting
@@ -78,7 +78,8 @@ class TransformWindow(dg.Config):
 
 def dbt_build_args(window: Window | None, warehouse: WarehouseTarget | str) -> list[str]:
     """The dbt command: the warehouse (a file path, or a DuckLake through the profile's
-    ``lake`` target) and the window (none: every day) as ``--vars``."""
+    ``lake`` target) and the window (none: every day) as ``--vars``. dbt's unit tests check
+    the SQL, not the data: CI runs them (tests/integration), a pipeline run does not."""
     import json
 
     if isinstance(warehouse, DuckLake):
@@ -89,7 +90,15 @@ def dbt_build_args(window: Window | None, warehouse: WarehouseTarget | str) -> l
         path = warehouse.path if isinstance(warehouse, DuckDBFile) else warehouse
         place, target = {"duckdb_path": str(path)}, []
     variables = {**place, **(window.dbt_vars() if window else {})}
-    return ["build", *target, "--vars", json.dumps(variables, sort_keys=True)]
+    return ["build", *target, "--vars", json.dumps(variables, sort_keys=True),
+            "--exclude", "resource_type:unit_test"]
+
+
+def materializations(events: Iterable[Any]) -> Iterator[Any]:
+    """dbt's events without the one observation per data test: a failing test already fails
+    the build (nothing downstream runs), and each observation costs a write to Dagster's
+    event log (about 160 per run, seconds on SQLite)."""
+    return (event for event in events if not isinstance(event, dg.AssetObservation))
 
 
 @dbt_assets(
@@ -102,7 +111,7 @@ def dbt_build_args(window: Window | None, warehouse: WarehouseTarget | str) -> l
     ),
 )
 @retry_on_lock_only
-def pressroom_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
+def pressroom_dbt_models(context: dg.AssetExecutionContext, dbt: DbtResource,
                          warehouse: WarehouseResource, config: TransformWindow
                          ) -> Iterator[Any]:
     window = config.window()
@@ -112,9 +121,10 @@ def pressroom_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
         yield from _lake_build(context, dbt, target, dbt_build_args(window, target),
                                warehouse.dbt_timeout_s)
         return
-    invocation = dbt.cli(dbt_build_args(window, target), context=context)
+    invocation = dbt.cli(dbt_build_args(window, target), context=context,
+                         target_path=Path(dbt.target_dir))
     with _build_deadline(invocation, warehouse.dbt_timeout_s):
-        yield from invocation.stream()
+        yield from materializations(invocation.stream())
 
 
 def _build_deadline(invocation: Any, seconds: float) -> deadline:
@@ -137,7 +147,7 @@ def _conflicts(invocation: Any) -> list[str]:
             if result.get("status") == "error" and "conflict" in str(result.get("message")).lower()]
 
 
-def _lake_build(context: dg.AssetExecutionContext, dbt: DbtCliResource, lake: DuckLake,
+def _lake_build(context: dg.AssetExecutionContext, dbt: DbtResource, lake: DuckLake,
                 args: list[str], timeout_s: float) -> Iterator[Any]:
     """`dbt build` on the lake, one writer's at a time (`marts_build_lock`), redone from the
     start when a model's commit still conflicted with another writer's (every model replaces
@@ -154,9 +164,10 @@ def _lake_build(context: dg.AssetExecutionContext, dbt: DbtCliResource, lake: Du
     delay = 1.0
     for attempt in range(1, LAKE_BUILD_ATTEMPTS + 1):
         with marts_build_lock(lake, context.log.warning):
-            invocation = dbt.cli(args, context=context, raise_on_error=False)
+            invocation = dbt.cli(args, context=context, raise_on_error=False,
+                                 target_path=Path(dbt.target_dir))
             with _build_deadline(invocation, timeout_s):
-                events = list(invocation.stream())
+                events = list(materializations(invocation.stream()))
         if invocation.is_successful():
             yield from events
             return
