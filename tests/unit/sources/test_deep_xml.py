@@ -11,7 +11,7 @@ import pytest
 from orchestration.sources.bodies import xml_complete, xml_refusal
 from orchestration.sources.feeds import parse_feed
 
-pytestmark = pytest.mark.timeout(60)
+pytestmark = pytest.mark.timeout(120)
 
 DEEP = (
     b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
@@ -27,4 +27,4 @@ def test_deeply_nested_xml_is_bounded_and_never_cached() -> None:
     xml_refusal(DEEP, "application/rss+xml")  # a verdict, not a crash
     parsed = parse_feed(DEEP)
     assert parsed.items == []
-    assert time.monotonic() - started < 30
+    assert time.monotonic() - started < 45
