@@ -32,25 +32,45 @@ from orchestration.warehouse.target import DuckLake
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(1800)]
 
 PRESSROOM = Path(sys.executable).parent / "pressroom"
-RAW_TABLES = ("releases", "release_annotations", "person_mentions", "location_mentions",
-              "event_mentions", "event_participants", "rejected_items", "quarantine")
+RAW_TABLES = (
+    "releases",
+    "release_annotations",
+    "person_mentions",
+    "location_mentions",
+    "event_mentions",
+    "event_participants",
+    "rejected_items",
+    "quarantine",
+)
 
 
 def _environment(lake: DuckLake, home: Path, dagster: str) -> dict[str, str]:
     """The lake, Dagster's storage in PostgreSQL (``dagster``: its URL), the sample."""
-    inherited = {key: value for key, value in os.environ.items()
-                 if not key.startswith(("PRESSROOM_", "DAGSTER_"))}
-    return {**inherited, "PRESSROOM_WAREHOUSE": f"ducklake:postgres:{lake.catalog}",
-            "PRESSROOM_LAKE_DATA": str(lake.data_path), "DAGSTER_HOME": str(home / "dagster"),
-            "PRESSROOM_DAGSTER_POSTGRES": dagster, "PRESSROOM_EXECUTOR": "multiprocess"}
+    inherited = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("PRESSROOM_", "DAGSTER_"))
+    }
+    return {
+        **inherited,
+        "PRESSROOM_WAREHOUSE": f"ducklake:postgres:{lake.catalog}",
+        "PRESSROOM_LAKE_DATA": str(lake.data_path),
+        "DAGSTER_HOME": str(home / "dagster"),
+        "PRESSROOM_DAGSTER_POSTGRES": dagster,
+        "PRESSROOM_EXECUTOR": "multiprocess",
+    }
 
 
 def _writer(lake: DuckLake, home: Path, dagster: str, *args: str) -> subprocess.Popen:
     """A `pressroom` process of its own (its own home) on the lake."""
     log = (home.parent / f"{home.name}.log").open("w")
-    return subprocess.Popen([str(PRESSROOM), "--home", str(home), *args],
-                            env=_environment(lake, home, dagster), stdout=log,
-                            stderr=subprocess.STDOUT, start_new_session=True)
+    return subprocess.Popen(
+        [str(PRESSROOM), "--home", str(home), *args],
+        env=_environment(lake, home, dagster),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
 
 
 def _finished(process: subprocess.Popen, home: Path, timeout: float = 900) -> str:
@@ -60,20 +80,30 @@ def _finished(process: subprocess.Popen, home: Path, timeout: float = 900) -> st
     return output
 
 
-def _digest(conn: duckdb.DuckDBPyConnection, schema: str, tables: tuple[str, ...] | None = None
-            ) -> dict[str, tuple[int, str]]:
+def _digest(
+    conn: duckdb.DuckDBPyConnection, schema: str, tables: tuple[str, ...] | None = None
+) -> dict[str, tuple[int, str]]:
     """(rows, hash of the sorted rows) per table of ``schema``; run timestamps left out."""
-    names = tables or tuple(row[0] for row in conn.execute(
-        "select table_name from information_schema.tables where table_schema = ? "
-        "and table_catalog = current_database() and table_type = 'BASE TABLE' order by 1",
-        [schema]).fetchall())
+    names = tables or tuple(
+        row[0]
+        for row in conn.execute(
+            "select table_name from information_schema.tables where table_schema = ? "
+            "and table_catalog = current_database() and table_type = 'BASE TABLE' order by 1",
+            [schema],
+        ).fetchall()
+    )
     run_times = {"quarantined_at", "released_at", "rejected_at"}
     digests = {}
     for table in names:
-        columns = [row[0] for row in conn.execute(
-            "select column_name from information_schema.columns where table_schema = ? "
-            "and table_name = ? and table_catalog = current_database() order by ordinal_position",
-            [schema, table]).fetchall()]
+        columns = [
+            row[0]
+            for row in conn.execute(
+                "select column_name from information_schema.columns where table_schema = ? "
+                "and table_name = ? and table_catalog = current_database() "
+                "order by ordinal_position",
+                [schema, table],
+            ).fetchall()
+        ]
         kept = ", ".join(f'"{name}"' for name in columns if name not in run_times)
         rows = conn.execute(f'select {kept} from {schema}."{table}" order by all').fetchall()
         digests[table] = (len(rows), hashlib.sha256(repr(rows).encode()).hexdigest())
@@ -93,8 +123,9 @@ def dagster_url(postgres_cluster) -> str:
 
 
 @pytest.fixture(scope="module")
-def lake_run(postgres_cluster, dagster_url: str, tmp_path_factory: pytest.TempPathFactory
-             ) -> tuple[DuckLake, Path]:
+def lake_run(
+    postgres_cluster, dagster_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[DuckLake, Path]:
     """The main job on the sample into a fresh lake: (the lake, the home)."""
     root = tmp_path_factory.mktemp("lake_main")
     lake = DuckLake(postgres_cluster.create_database("lake_main"), root / "parquet")
@@ -116,10 +147,12 @@ def test_the_sample_lands_in_the_lake_and_is_published(lake_run, clean_tables) -
     assert list(lake.data_path.rglob("*.parquet")), "the lake's data are Parquet files"
     conn, snapshot = connect_lake_snapshot(lake)
     try:
-        by_source = dict(conn.execute(
-            "select source, count(*) from marts.fct_releases group by 1").fetchall())
-        versions = conn.execute("select version from raw.releases "
-                                "where release_id = 'nato:news_220025' order by 1").fetchall()
+        by_source = dict(
+            conn.execute("select source, count(*) from marts.fct_releases group by 1").fetchall()
+        )
+        versions = conn.execute(
+            "select version from raw.releases where release_id = 'nato:news_220025' order by 1"
+        ).fetchall()
     finally:
         conn.close()
     assert by_source["nato"] == 33 and by_source["europol"] == 21 and by_source["frontex"] == 11
@@ -132,21 +165,34 @@ def test_the_sample_lands_in_the_lake_and_is_published(lake_run, clean_tables) -
 def test_the_runs_are_in_dagsters_postgres_storage(lake_run, postgres_cluster) -> None:
     _lake, home = lake_run
     assert not list((home / "dagster").rglob("*.db")), "no SQLite run or event storage"
-    jobs = postgres_cluster.psql("select distinct pipeline_name from runs order by 1",
-                                 "lake_dagster").split()
+    jobs = postgres_cluster.psql(
+        "select distinct pipeline_name from runs order by 1", "lake_dagster"
+    ).split()
     assert {"ingest_job", "raw_job", "transform_job"} <= set(jobs)
 
 
-def test_cli_readers_read_the_published_snapshot(lake_run, dagster_url: str, tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+def test_cli_readers_read_the_published_snapshot(
+    lake_run, dagster_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
     lake, home = lake_run
     for name, value in _environment(lake, home, dagster_url).items():
         if name.startswith(("PRESSROOM_", "DAGSTER_")):
             monkeypatch.setenv(name, value)
     monkeypatch.delenv("PRESSROOM_EXECUTOR")
     capsys.readouterr()
-    assert main(["--home", str(home), "query", "--format", "csv",
-                 "select count(*) as releases from fct_releases"]) == 0
+    assert (
+        main(
+            [
+                "--home",
+                str(home),
+                "query",
+                "--format",
+                "csv",
+                "select count(*) as releases from fct_releases",
+            ]
+        )
+        == 0
+    )
     assert capsys.readouterr().out.splitlines() == ["releases", "70"]
     # confined: no file outside the lake, however the SQL asks
     assert main(["--home", str(home), "query", "select * from read_csv('/etc/passwd')"]) != 0
@@ -166,8 +212,10 @@ def test_a_pinned_reader_does_not_see_later_commits(lake_run) -> None:
     try:
         before = reader.execute(count).fetchone()[0]
         with open_warehouse(lake) as writer:
-            writer.execute("insert into marts.fct_releases (release_id, source) "
-                           "values ('sentinel:1', 'sentinel')")
+            writer.execute(
+                "insert into marts.fct_releases (release_id, source) "
+                "values ('sentinel:1', 'sentinel')"
+            )
             assert writer.execute(count).fetchone()[0] == before + 1
             assert reader.execute(count).fetchone()[0] == before
             fresh, fresh_snapshot = connect_lake_snapshot(lake)  # not published: not seen
@@ -178,28 +226,55 @@ def test_a_pinned_reader_does_not_see_later_commits(lake_run) -> None:
         reader.close()
 
 
-def test_two_writers_at_once_while_a_reader_stays_pinned(lake_run, clean_tables, dagster_url: str,
-                                                         tmp_path: Path) -> None:
+def test_two_writers_at_once_while_a_reader_stays_pinned(
+    lake_run, clean_tables, dagster_url: str, tmp_path: Path
+) -> None:
     """Two processes rebuild different partitions (October, November) of the same lake at once;
     a reader pinned to the published snapshot sees the same rows throughout."""
     lake, _home = lake_run
     reader, pinned = connect_lake_snapshot(lake, confined=True)
-    seen = reader.execute("select count(*), sum(hash(release_id)) from marts.fct_releases"
-                          ).fetchone()
+    seen = reader.execute(
+        "select count(*), sum(hash(release_id)) from marts.fct_releases"
+    ).fetchone()
     writers = [
-        (tmp_path / "october", _writer(lake, tmp_path / "october", dagster_url, "backfill",
-                                       "--start", "2023-10-01", "--end", "2023-10-31")),
-        (tmp_path / "november", _writer(lake, tmp_path / "november", dagster_url, "backfill",
-                                        "--start", "2023-11-01", "--end", "2023-11-30")),
+        (
+            tmp_path / "october",
+            _writer(
+                lake,
+                tmp_path / "october",
+                dagster_url,
+                "backfill",
+                "--start",
+                "2023-10-01",
+                "--end",
+                "2023-10-31",
+            ),
+        ),
+        (
+            tmp_path / "november",
+            _writer(
+                lake,
+                tmp_path / "november",
+                dagster_url,
+                "backfill",
+                "--start",
+                "2023-11-01",
+                "--end",
+                "2023-11-30",
+            ),
+        ),
     ]
     with open_warehouse(lake, read_only=True) as latest:
         first = current_snapshot(latest)
     reads = 0
     try:
         while any(process.poll() is None for _home, process in writers):
-            assert reader.execute(
-                "select count(*), sum(hash(release_id)) from marts.fct_releases"
-            ).fetchone() == seen
+            assert (
+                reader.execute(
+                    "select count(*), sum(hash(release_id)) from marts.fct_releases"
+                ).fetchone()
+                == seen
+            )
             reads += 1
             time.sleep(0.5)
         outputs = [_finished(process, home) for home, process in writers]
@@ -238,8 +313,9 @@ def test_a_killed_writer_then_a_rerun_converges_to_a_clean_run(
         os.killpg(writer.pid, signal.SIGKILL)
         writer.wait()
     with open_warehouse(lake, read_only=True) as conn:
-        assert not conn.execute("select count(*) from information_schema.tables where "
-                                "table_catalog = 'lake' and table_name = 'published_snapshots'"
-                                ).fetchone()[0]
+        assert not conn.execute(
+            "select count(*) from information_schema.tables where "
+            "table_catalog = 'lake' and table_name = 'published_snapshots'"
+        ).fetchone()[0]
     _finished(_writer(lake, home, dagster_url, "run"), home)
     assert _tables(lake) == clean_tables

@@ -88,8 +88,9 @@ def test_load_settings_reads_both_variables_and_refuses_a_bad_one(
     monkeypatch.delenv("PRESSROOM_WAREHOUSE", raising=False)
     monkeypatch.delenv("PRESSROOM_LAKE_DATA", raising=False)
     default = load_settings()
-    assert default.warehouse == DuckDBFile(tmp_path / "warehouse.duckdb",
-                                           tmp_path / "published" / "pressroom.duckdb")
+    assert default.warehouse == DuckDBFile(
+        tmp_path / "warehouse.duckdb", tmp_path / "published" / "pressroom.duckdb"
+    )
     assert default.published == default.published_path
     monkeypatch.setenv("PRESSROOM_WAREHOUSE", "ducklake:postgres:dbname=lake")
     monkeypatch.setenv("PRESSROOM_LAKE_DATA", str(tmp_path / "parquet"))
@@ -103,14 +104,16 @@ def test_load_settings_reads_both_variables_and_refuses_a_bad_one(
 
 def test_a_new_home_moves_the_default_lake_data_along(tmp_path: Path) -> None:
     """`--home` replaces the home after the environment was read (cli/instance.py)."""
-    settings = dataclasses.replace(load_settings(), home=tmp_path,
-                                   warehouse_spec="ducklake:postgres:dbname=lake", lake_data="")
+    settings = dataclasses.replace(
+        load_settings(), home=tmp_path, warehouse_spec="ducklake:postgres:dbname=lake", lake_data=""
+    )
     assert settings.warehouse == DuckLake("dbname=lake", tmp_path / "lake")
 
 
 def test_resources_and_dbt_follow_the_setting(tmp_path: Path) -> None:
-    settings = dataclasses.replace(load_settings(), home=tmp_path,
-                                   warehouse_spec="ducklake:postgres:dbname=lake")
+    settings = dataclasses.replace(
+        load_settings(), home=tmp_path, warehouse_spec="ducklake:postgres:dbname=lake"
+    )
     warehouse = build_resources(settings)["warehouse"]
     assert warehouse.target == DuckLake("dbname=lake", tmp_path / "lake")
     args = dbt_build_args(Window(date(2023, 11, 1), date(2023, 11, 2)), warehouse.target)
@@ -120,8 +123,12 @@ def test_resources_and_dbt_follow_the_setting(tmp_path: Path) -> None:
         "min_date": "2023-11-01", "max_date": "2023-11-01",
     }  # fmt: skip
     file_mode = build_resources(dataclasses.replace(settings, warehouse_spec=""))["warehouse"]
-    assert file_mode.target == DuckDBFile(tmp_path / "warehouse.duckdb",
-                                          tmp_path / "published" / "pressroom.duckdb")
+    assert file_mode.target == DuckDBFile(
+        tmp_path / "warehouse.duckdb", tmp_path / "published" / "pressroom.duckdb"
+    )
     assert dbt_build_args(None, file_mode.target) == [
-        "build", "--vars", json.dumps({"duckdb_path": str(tmp_path / "warehouse.duckdb")})]
+        "build",
+        "--vars",
+        json.dumps({"duckdb_path": str(tmp_path / "warehouse.duckdb")}),
+    ]
     assert published_of(file_mode.target, settings.published_path) == settings.published_path
