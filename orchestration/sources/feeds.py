@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import feedparser
 
-from orchestration.sources.text import clean_text, html_to_text, one_line
+from orchestration.sources.text import clean_text, counting_repairs, html_to_text, one_line
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,7 @@ class FeedItem:
     content_text: str
     published_raw: str | None
     cut_off: bool = False  # last entry of a feed whose XML broke off: may be incomplete
+    repaired: int = 0  # texts of this entry whose mojibake was repaired
 
 
 @dataclass(frozen=True)
@@ -63,16 +64,21 @@ def parse_feed(payload: bytes, content_type: str | None = None) -> ParsedFeed:
         link = entry.get("link") or None
         guid = entry.get("id") or None
         content = entry.get("content") or []
+        with counting_repairs() as repaired:
+            title = one_line(_text_of(entry, "title"))
+            summary_text = _text_of(entry, "summary")
+            content_text = html_to_text(content[0].get("value", "")) if content else ""
         items.append(
             FeedItem(
                 key=item_key(guid, link, index),
                 index=index,
-                title=one_line(_text_of(entry, "title")),
+                title=title,
                 link=link.strip() if link else None,
                 guid=guid.strip() if guid else None,
-                summary_text=_text_of(entry, "summary"),
-                content_text=html_to_text(content[0].get("value", "")) if content else "",
+                summary_text=summary_text,
+                content_text=content_text,
                 published_raw=entry.get("published") or entry.get("updated") or None,
+                repaired=repaired[0],
             )
         )
     if malformed and items:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -23,6 +24,7 @@ from orchestration.sources.sitemap import (
     parse_model_json,
     parse_sitemap,
 )
+from orchestration.sources.text import counting_repairs
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,13 @@ def never_raises(build: Build) -> Build:
     @wraps(build)
     def guarded(item: Any, detail: Any, context: ItemContext) -> ParsedRelease | Rejection:
         try:
-            return build(item, detail, context)
+            with counting_repairs() as repaired:
+                release = build(item, detail, context)
+            count = repaired[0] + getattr(item, "repaired", 0)  # a feed entry's own repairs
+            if count and isinstance(release, ParsedRelease):  # counted per release
+                metadata = {**release.metadata, "mojibake_repaired": str(count)}
+                release = dataclasses.replace(release, metadata=metadata)
+            return release
         except Exception as error:
             locator = (getattr(item, "link", None) or getattr(item, "loc", None)
                        or getattr(detail, "url", None) or str(item)[:200])

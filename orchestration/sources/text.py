@@ -2,7 +2,9 @@
 
 Entities are decoded exactly once, where markup is parsed (`html_to_text`); `clean_text`
 never decodes again, so a publisher's double-escaped ``&amp;lt;script&amp;gt;`` stays text.
-Clean text carries no control characters and nothing that looks like a tag.
+Clean text carries no control characters and nothing that looks like a tag, and UTF-8 that
+was once read as windows-1252 or Latin-1 (``CafÃ©``, ``donâ€™t``) is repaired with ftfy; only
+clean text is: stored payloads keep their bytes. ``counting_repairs`` counts the repairs.
 """
 
 from __future__ import annotations
@@ -11,6 +13,9 @@ import hashlib
 import html
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 _SPACES = re.compile(r"[ \t\u00a0\u2007\u202f]+")
 _MANY_BLANK_LINES = re.compile(r"\n{3,}")
@@ -19,6 +24,36 @@ _MANY_BLANK_LINES = re.compile(r"\n{3,}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff\u200b]")
 _TAG = re.compile(r"</?[A-Za-z!?][^<>]*>")
 _TAG_START = re.compile(r"<(?=[A-Za-z!?/])")
+# A UTF-8 lead byte read as Latin-1/windows-1252, then a continuation byte read the same way:
+# text without such a pair is never mojibake, and skips ftfy.
+_MAYBE_MOJIBAKE = re.compile(r"[\u00c2-\u00f4][\u0080-\u00bf\u0152-\u02dc\u2013-\u2122]")
+_repairs: ContextVar[list[int] | None] = ContextVar("mojibake_repairs", default=None)
+
+
+@contextmanager
+def counting_repairs() -> Iterator[list[int]]:
+    """Count, in ``tally[0]``, the texts whose mojibake is repaired inside the block."""
+    tally = [0]
+    token = _repairs.set(tally)
+    try:
+        yield tally
+    finally:
+        _repairs.reset(token)
+
+
+def repair_mojibake(text: str) -> str:
+    """Undo UTF-8 decoded as windows-1252 or Latin-1, however many times (``Ã©`` -> ``é``,
+    ``â€™`` -> ``’``); ftfy changes only text it is confident is mojibake."""
+    if not _MAYBE_MOJIBAKE.search(text):
+        return text
+    import ftfy  # imported only when a text looks damaged
+
+    fixed = ftfy.fix_encoding(text)
+    if fixed != text:
+        tally = _repairs.get()
+        if tally is not None:
+            tally[0] += 1
+    return fixed
 
 
 def strip_controls(text: str) -> str:
@@ -35,13 +70,14 @@ def strip_markup(text: str) -> str:
 
 
 def clean_text(text: str) -> str:
-    """NFC-normalise, drop control characters and tag-like markup, turn NBSP into spaces and
-    trim each line. Entities are NOT decoded here (that happened once, when parsing).
+    """Repair mojibake, NFC-normalise, drop control characters and tag-like markup, turn NBSP
+    into spaces and trim each line. Entities are NOT decoded here (that happened once, when
+    parsing).
 
     Runs of spaces are kept inside a line (advisory time lines align with them); blank-line
     runs collapse to one blank line. Idempotent: ``clean_text(clean_text(x)) == clean_text(x)``.
     """
-    text = strip_markup(strip_controls(unicodedata.normalize("NFC", text)))
+    text = strip_markup(strip_controls(unicodedata.normalize("NFC", repair_mojibake(text))))
     text = text.replace("\u00a0", " ").replace("\u202f", " ")
     lines = [line.rstrip() for line in text.split("\n")]
     cleaned = _MANY_BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
@@ -73,7 +109,7 @@ def html_to_text(fragment: object) -> str:
 
     if not isinstance(fragment, str) or not fragment.strip():
         return ""
-    fragment = strip_controls(fragment)
+    fragment = strip_controls(repair_mojibake(fragment))  # before C1 (``â€\x9d``) is dropped
     if "<" not in fragment:
         return clean_text(html.unescape(fragment))
     try:
