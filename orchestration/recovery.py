@@ -43,9 +43,15 @@ run_monitoring:
   cancel_timeout_seconds: 180
   poll_interval_seconds: 30
   free_slots_after_run_end_seconds: 30
+run_retries:
+  enabled: true
+  max_retries: 1
+  retry_on_asset_or_op_failure: false
 """
 """The Dagster instance settings pressroom writes into a new home (pools of one writer, run
-monitoring that fails dead runs and frees their slots)."""
+monitoring that fails dead runs and frees their slots, and one automatic retry of a run whose
+worker died, from its failure: Dagster's default ``FROM_FAILURE`` strategy; a run that failed
+in an asset or a check is not retried, its failure is the answer)."""
 
 _held: dict[Path, int] = {}
 

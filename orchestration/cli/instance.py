@@ -48,6 +48,7 @@ storage:
 EARLIER_DAGSTER_YAML = (  # what earlier versions wrote: safe to replace
     "telemetry:\n  enabled: false\nconcurrency:\n  pools:\n    default_limit: 1\n",
     INSTANCE_SETTINGS,
+    INSTANCE_SETTINGS.split("run_retries:")[0],  # before automatic run retries
 )  # what earlier versions wrote: safe to replace
 
 

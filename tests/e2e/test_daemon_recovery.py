@@ -6,7 +6,8 @@ Real processes against a temporary instance written from pressroom's own instanc
 (`recovery.INSTANCE_YAML`, with its polling intervals shortened): `dagster-daemon run`, the
 code server it starts, and runs submitted with `dagster job launch`. Also matrix row 29: run
 monitoring stops a run past its `dagster/max_runtime`, and its DuckDB transaction is rolled
-back. Slow (about two minutes): `make test-slow`.
+back. Matrix row 25: a run whose worker is SIGKILLed is retried automatically (the instance's
+`run_retries`) and ends with a clean run's table. Slow (about three minutes): `make test-slow`.
 """
 
 from __future__ import annotations
@@ -82,6 +83,9 @@ def daemon(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dic
     home = root / "dagster"
     home.mkdir()
     (home / "dagster.yaml").write_text(_instance_yaml(), encoding="utf-8")
+    # Create the storage first: the daemon's threads (one more with run retries) otherwise
+    # race to create the same sqlite tables on a new instance ("table runs already exists").
+    dg.DagsterInstance.from_config(str(home)).dispose()
     environment = {
         key: value for key, value in os.environ.items() if not key.startswith("DAGSTER_")
     }
@@ -150,7 +154,13 @@ def test_a_run_past_its_max_runtime_is_stopped_and_its_transaction_rolled_back(
     home, environment = daemon
     database = tmp_path / "slow.duckdb"
     config = {"slow_writer": {"config": {"database": str(database), "seconds": 600}}}
-    _launch(environment, "slow_job", config, tags={"dagster/max_runtime": "15"})
+    # Not retried: a retry would hold the pool's slot for ten minutes again.
+    _launch(
+        environment,
+        "slow_job",
+        config,
+        tags={"dagster/max_runtime": "15", "dagster/max_retries": "0"},
+    )
     with dg.DagsterInstance.from_config(str(home)) as instance:
         run_id = instance.get_runs(limit=1)[0].run_id
         _wait(
@@ -196,3 +206,48 @@ def test_a_cancelled_run_frees_its_slot_for_the_next(
         )
         assert _status(instance, queued) == dg.DagsterRunStatus.SUCCESS
         assert instance.event_log_storage.get_concurrency_info("duckdb").claimed_slots == []
+
+
+def _rows(database: Path) -> list[tuple]:
+    with duckdb.connect(str(database), read_only=True) as conn:
+        return conn.execute("select n from rows order by n").fetchall()
+
+
+def test_a_killed_run_is_retried_and_ends_with_a_clean_runs_table(
+    daemon: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    # Matrix row 25: the instance's `run_retries` re-executes a run whose worker died.
+    home, environment = daemon
+    clean, killed_db = tmp_path / "clean.duckdb", tmp_path / "killed.duckdb"
+    done = tmp_path / "clean.pid"
+    done.write_text("0", encoding="utf-8")  # a clean run: commits at once
+    _launch(environment, "killable_job", _writer(clean, done))
+    pid_file = tmp_path / "victim.pid"
+    _launch(environment, "killable_job", _writer(killed_db, pid_file))
+    _wait("the writer waiting before its commit", pid_file.exists, 120)
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        os.kill(int(pid_file.read_text()), signal.SIGKILL)
+        killed = instance.get_runs(limit=1)[0]
+        _wait(
+            "the killed run marked failed",
+            lambda: _status(instance, killed.run_id) == dg.DagsterRunStatus.FAILURE,
+            60,
+        )
+        retries = lambda: instance.get_runs(  # noqa: E731
+            filters=dg.RunsFilter(tags={"dagster/parent_run_id": killed.run_id})
+        )
+        _wait("the retry launched", lambda: len(retries()) == 1, 90)
+        retry = retries()[0]
+        _wait(
+            "the retry done",
+            lambda: _status(instance, retry.run_id).value in {"SUCCESS", "FAILURE"},
+            90,
+        )
+        assert _status(instance, retry.run_id) == dg.DagsterRunStatus.SUCCESS
+        assert retry.tags.get("dagster/retry_number") == "1"
+        assert retry.tags.get("dagster/retry_strategy", "FROM_FAILURE") == "FROM_FAILURE"
+    assert _rows(killed_db) == _rows(clean) == [(n,) for n in range(1000)]
+
+
+def _writer(database: Path, pid_file: Path) -> dict:
+    return {"killable_writer": {"config": {"database": str(database), "pid_file": str(pid_file)}}}
