@@ -47,6 +47,7 @@ def _port_free(port: int) -> None:
 def cmd_ui(args: argparse.Namespace, settings: Settings, output: Output) -> int:
     _port_free(args.port)
     prepare(settings)
+    _create_instance_storage(settings)
     tools = Path(sys.executable).parent
     dagster = tools / "dagster"
     # the code server finds dbt on PATH (dagster-dbt's dev-mode project preparation)
@@ -74,6 +75,15 @@ def cmd_ui(args: argparse.Namespace, settings: Settings, output: Output) -> int:
         ],
         environment,
     )
+
+
+def _create_instance_storage(settings: Settings) -> None:
+    """Open the instance once before `dagster dev` starts: on a new home the daemon's threads
+    would otherwise race to create the same SQLite tables ("table runs already exists")."""
+    import dagster as dg
+
+    with dg.DagsterInstance.from_config(str(settings.dagster_home)) as instance:
+        instance.get_runs(limit=1)
 
 
 def _serve_until_stopped(command: list[str], environment: dict[str, str]) -> int:

@@ -90,10 +90,6 @@ def daemon(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dic
         key: value for key, value in os.environ.items() if not key.startswith("DAGSTER_")
     }
     environment["DAGSTER_HOME"] = str(home)
-    # Create the instance's SQLite storage once, before the daemon and the first launch race
-    # to create it (seen as alembic's "more than one head" under load).
-    with dg.DagsterInstance.from_config(str(home)) as instance:
-        instance.get_runs(limit=1)
     with (root / "daemon.log").open("w") as log:
         process = subprocess.Popen(
             [str(BIN / "dagster-daemon"), "run", "-f", str(LOCATION)],
