@@ -60,6 +60,31 @@ class HomeBusyError(RuntimeError):
     """Another pressroom pipeline is running on this home."""
 
 
+class InstanceNotMigratedError(RuntimeError):
+    """The Dagster instance's storage predates this Dagster version (a table is missing)."""
+
+    def __init__(self, what: str, hint: str) -> None:
+        super().__init__(f"{what}\n{hint}")
+        self.what = what
+        self.hint = hint
+
+
+def check_instance_migrated(instance: dg.DagsterInstance) -> None:
+    """Fail at the start of a run, in plain words, when the instance's storage lacks a table
+    this Dagster version needs (e.g. ``kvs``, which run retries and sensors' cursors use),
+    instead of failing in the middle of the run."""
+    try:
+        instance.run_storage.get_cursor_values({"pressroom/instance_check"})
+    except Exception as error:  # sqlalchemy's OperationalError, psycopg2's UndefinedTable
+        if "kvs" not in str(error).lower():
+            raise
+        home = instance.root_directory if instance.is_persistent else "the instance"
+        raise InstanceNotMigratedError(
+            f"the Dagster instance in {home} is not migrated (its 'kvs' table is missing)",
+            f"run `DAGSTER_HOME={home} dagster instance migrate`, then run pressroom again",
+        ) from error
+
+
 def _holder(lock: Path) -> str:
     try:
         pid = lock.read_text(encoding="utf-8").strip()
@@ -169,8 +194,9 @@ def claim_home(
     notify: Callable[[str], None] = print,
     owner: str | None = None,
 ) -> None:
-    """At the start of every pipeline: take the home's lock, then clean up after dead runs
-    (only ``owner``'s on a shared instance); ``notify`` tells the user about a wait and about
-    each dead run."""
+    """At the start of every pipeline: take the home's lock, check the instance is migrated,
+    then clean up after dead runs (only ``owner``'s on a shared instance); ``notify`` tells
+    the user about a wait and about each dead run."""
     lock_home(home, notify=notify)
+    check_instance_migrated(instance)
     fail_dead_runs(instance, notify, owner=owner)

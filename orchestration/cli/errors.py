@@ -24,6 +24,7 @@ def first_line(text: str) -> str:
 
 def translate(error: BaseException) -> UserError | None:
     """The plain form of an exception a user caused, or None for a real bug."""
+    from orchestration.recovery import InstanceNotMigratedError
     from orchestration.settings import SettingsError
     from orchestration.sources.config import ConfigError
     from orchestration.warehouse.connection import WarehouseLockedError
@@ -31,6 +32,8 @@ def translate(error: BaseException) -> UserError | None:
 
     if isinstance(error, UserError):
         return error
+    if isinstance(error, InstanceNotMigratedError):
+        return UserError(error.what, error.hint, exit_code=EXIT_FAILED)
     if isinstance(error, DamagedWarehouseError):
         return UserError(error.what, error.hint, exit_code=EXIT_FAILED)
     if isinstance(error, SettingsError):
