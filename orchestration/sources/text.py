@@ -77,11 +77,12 @@ def clean_text(text: str) -> str:
     Runs of spaces are kept inside a line (advisory time lines align with them); blank-line
     runs collapse to one blank line. Idempotent: ``clean_text(clean_text(x)) == clean_text(x)``.
     """
-    text = strip_markup(strip_controls(unicodedata.normalize("NFC", repair_mojibake(text))))
-    text = text.replace("\u00a0", " ").replace("\u202f", " ")
-    lines = [line.rstrip() for line in text.split("\n")]
+    once = strip_markup(strip_controls(unicodedata.normalize("NFC", repair_mojibake(text))))
+    once = once.replace("\u00a0", " ").replace("\u202f", " ")
+    lines = [line.rstrip() for line in once.split("\n")]
     cleaned = _MANY_BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
-    # NFC and tag removal can expose new matches (``<<b>b>``): repeat until stable.
+    # Each step can expose work for another (tag removal: ``<<b>b>``; a control character
+    # removed from inside mojibake: ``×\x1fÂ\x91``): repeat until stable.
     return cleaned if cleaned == text else clean_text(cleaned)
 
 

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from orchestration.sources.bodies import json_refusal, xml_complete, xml_refusal
@@ -52,6 +52,7 @@ def _clean(value: str) -> None:
 
 @PROFILE
 @given(hostile_text)
+@example("×\x1fÂ\x91")  # the control character hid mojibake from the first repair
 def test_clean_text_is_idempotent_and_tag_and_control_free(text: str) -> None:
     cleaned = clean_text(text)
     _clean(cleaned)

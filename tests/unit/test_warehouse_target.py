@@ -130,5 +130,7 @@ def test_resources_and_dbt_follow_the_setting(tmp_path: Path) -> None:
         "build",
         "--vars",
         json.dumps({"duckdb_path": str(tmp_path / "warehouse.duckdb")}),
+        "--exclude",
+        "resource_type:unit_test",
     ]
     assert published_of(file_mode.target, settings.published_path) == settings.published_path
