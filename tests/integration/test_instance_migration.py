@@ -26,9 +26,11 @@ def _unmigrated_instance(root: Path) -> Path:
 
 def test_an_instance_without_kvs_is_refused(tmp_path: Path) -> None:
     root = _unmigrated_instance(tmp_path / "dagster")
-    with dg.DagsterInstance.from_config(str(root)) as instance:
-        with pytest.raises(InstanceNotMigratedError, match="dagster instance migrate"):
-            check_instance_migrated(instance)
+    with (
+        dg.DagsterInstance.from_config(str(root)) as instance,
+        pytest.raises(InstanceNotMigratedError, match="dagster instance migrate"),
+    ):
+        check_instance_migrated(instance)
 
 
 def test_pressroom_run_stops_before_fetching_with_the_fix(
