@@ -16,13 +16,6 @@ LAKE_WRITERS = 4
 """Parallel writers of a DuckLake: each is a process with its own DuckDB memory, so a few."""
 
 
-def warehouse_is_lake(settings: Settings) -> bool:
-    """Whether the warehouse is a DuckLake (``PRESSROOM_WAREHOUSE=ducklake:…``, #13 item 1:
-    `Settings.warehouse`); False for the DuckDB file and on trees without that setting."""
-    warehouse = getattr(settings, "warehouse", None)
-    return bool(getattr(warehouse, "is_lake", False))
-
-
 def writer_pool_limit(settings: Settings) -> int:
     """The ``duckdb`` pool's limit for this warehouse (the instance's ``default_limit``)."""
-    return LAKE_WRITERS if warehouse_is_lake(settings) else FILE_WRITERS
+    return LAKE_WRITERS if settings.warehouse.is_lake else FILE_WRITERS

@@ -3,6 +3,7 @@ are the embedded ones and leave the instance yaml as it was."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import dagster as dg
@@ -12,7 +13,7 @@ import yaml
 from orchestration.cli import main
 from orchestration.cli.instance import DAGSTER_YAML, dagster_yaml
 from orchestration.defs.execution import executor_for
-from orchestration.scaling import FILE_WRITERS, LAKE_WRITERS, warehouse_is_lake, writer_pool_limit
+from orchestration.scaling import FILE_WRITERS, LAKE_WRITERS, writer_pool_limit
 from orchestration.settings import DagsterSettings, Settings, load_dagster_settings
 
 URL = "postgresql://dagster:s3cret@127.0.0.1:5432/dagster"
@@ -77,8 +78,9 @@ def test_postgres_yaml_names_the_variable_not_the_password() -> None:
 
 def test_a_lake_takes_several_writers_a_file_one(tmp_path: Path) -> None:
     file_settings = Settings(home=tmp_path, sources_file=tmp_path / "sources.yaml")
-    assert not warehouse_is_lake(file_settings)
     assert writer_pool_limit(file_settings) == FILE_WRITERS == 1
+    lake = dataclasses.replace(file_settings, warehouse_spec="ducklake:postgres:dbname=lake")
+    assert writer_pool_limit(lake) == LAKE_WRITERS
     config = yaml.safe_load(dagster_yaml(LAKE_WRITERS, DagsterSettings()))
     assert config["concurrency"]["pools"]["default_limit"] == LAKE_WRITERS > 1
     assert "storage" not in config
