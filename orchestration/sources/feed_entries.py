@@ -28,6 +28,7 @@ differ from the feedparser fallback's; matching them would mean re-deriving ever
 
 from __future__ import annotations
 
+import contextlib
 import html.entities
 import re
 from typing import Any
@@ -56,8 +57,22 @@ _PREFIXES = {
 }
 # Entry children with a rule below; anything else sends the payload to feedparser.
 _FIELDS = frozenset(
-    {"title", "link", "guid", "id", "description", "summary", "content", "content_encoded",
-     "pubdate", "published", "issued", "updated", "modified"}
+    {
+        "title",
+        "link",
+        "guid",
+        "id",
+        "description",
+        "summary",
+        "content",
+        "content_encoded",
+        "pubdate",
+        "published",
+        "issued",
+        "updated",
+        "modified",
+        "dc_date",
+    }
 )
 _HARMLESS = frozenset({"author", "category", "comments", "enclosure", "dc_creator"})
 _AUTHOR_PARTS = frozenset({"name", "email", "uri"})
@@ -68,9 +83,55 @@ _HEAD_DECLARATION = re.compile(rb"<!(?:doctype|entity)", re.IGNORECASE)
 # non-ASCII characters: known harmless tags with quoted ASCII attributes, entities the
 # sanitizer re-emits as written, no comments, CDATA, bare "&" or "<", and no carriage return.
 _SAFE_TAGS = frozenset(
-    "a abbr b big blockquote br caption cite code dd del div dl dt em h1 h2 h3 h4 h5 h6 hr i "
-    "img ins li ol p pre q s small span strike strong sub sup table tbody td tfoot th thead tr "
-    "tt u ul".split()
+    {
+        "a",
+        "abbr",
+        "b",
+        "big",
+        "blockquote",
+        "br",
+        "caption",
+        "cite",
+        "code",
+        "dd",
+        "del",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "img",
+        "ins",
+        "li",
+        "ol",
+        "p",
+        "pre",
+        "q",
+        "s",
+        "small",
+        "span",
+        "strike",
+        "strong",
+        "sub",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "tt",
+        "u",
+        "ul",
+    }
 )
 _VOID = frozenset({"br", "hr", "img"})
 _MARKUP = re.compile(r"<[^<>]*>|&[#\w]*;|[<&]")
@@ -147,10 +208,8 @@ def _repaired(rules: _Rules, output: str) -> str:
     """The last steps of feedparser's ``pop``: UTF-8 read as Latin-1 is undone when the whole
     text allows it, then windows-1252 control points become their characters."""
     if not output.isascii():
-        try:
+        with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
             output = output.encode("iso-8859-1").decode("utf-8")
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            pass
         output = output.translate(rules.cp1252)
     return output
 
@@ -220,10 +279,10 @@ class _Entry:
             fields["id"] = output
             if is_link:
                 fields.setdefault("link", output)
-        elif name in ("pubdate", "published", "issued", "updated", "modified"):
+        elif name in ("pubdate", "published", "issued", "updated", "modified", "dc_date"):
             if set(_attributes(element)) - {"xml:lang"}:
                 raise _Unsupported
-            key = "updated" if name in ("updated", "modified") else "published"
+            key = "updated" if name in ("updated", "modified", "dc_date") else "published"
             fields[key] = _repaired(self.rules, self._text(element))
 
     def _link(self, element: etree._Element) -> None:
@@ -231,12 +290,15 @@ class _Entry:
         if set(attributes) - {"href", "rel", "type", "title", "hreflang", "length", "xml:lang"}:
             raise _Unsupported
         attributes.setdefault("rel", "alternate")
-        attributes.setdefault("type", "application/atom+xml" if attributes["rel"] == "self"
-                              else "text/html")
+        attributes.setdefault(
+            "type", "application/atom+xml" if attributes["rel"] == "self" else "text/html"
+        )
         if "href" in attributes:
             href = self._uri(attributes["href"])
-            if (attributes["rel"] == "alternate"
-                    and self.rules.map_content_type(attributes["type"]) in _HTML_TYPES):
+            if (
+                attributes["rel"] == "alternate"
+                and self.rules.map_content_type(attributes["type"]) in _HTML_TYPES
+            ):
                 self.fields["link"] = href
             return
         output = self._text(element)
@@ -326,8 +388,7 @@ def _read_entry(rules: _Rules, element: etree._Element, base: str, is_atom: bool
             for part in child:
                 if not isinstance(part.tag, str):
                     continue
-                if (name != "author" or not is_atom or _name(part) not in _AUTHOR_PARTS
-                        or len(part)):
+                if name != "author" or not is_atom or _name(part) not in _AUTHOR_PARTS or len(part):
                     raise _Unsupported
         else:
             raise _Unsupported
@@ -346,7 +407,7 @@ def read_entries(payload: bytes, content_type: str | None) -> list[dict] | None:
     headers = {"content-type": content_type} if content_type else {}
     try:
         data = convert_to_utf8(headers, payload, result)
-    except Exception:  # noqa: BLE001 - feedparser's own failure: let feedparser report it
+    except Exception:  # feedparser's own failure on hostile bytes: let feedparser report it
         return None
     error = result.get("bozo_exception")
     if not result.get("encoding") or (
