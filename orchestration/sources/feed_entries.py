@@ -29,6 +29,7 @@ differ from the feedparser fallback's; matching them would mean re-deriving ever
 from __future__ import annotations
 
 import contextlib
+import functools
 import html.entities
 import re
 from typing import Any
@@ -134,7 +135,8 @@ _SAFE_TAGS = frozenset(
     }
 )
 _VOID = frozenset({"br", "hr", "img"})
-_MARKUP = re.compile(r"<[^<>]*>|&[#\w]*;|[<&]")
+_TAG_TOKEN = re.compile(r"<[^>]*>")
+_REFERENCE_TOKEN = re.compile(r"&[^;]*;")
 _TAG = re.compile(
     r"<(/?)([A-Za-z][A-Za-z0-9]*)((?:\s+[A-Za-z][-A-Za-z0-9_]*=\"[ !#-%'-;=?-~]*\")*)\s*(/?)>"
 )
@@ -156,34 +158,43 @@ def _benign_html(text: str) -> bool:
     """True when feedparser's resolver and sanitizer would change only ASCII markup."""
     if "\r" in text:
         return False
-    for match in _MARKUP.finditer(text):
-        token = match.group()
-        if token[0] == "<":
-            tag = _TAG.fullmatch(token)
-            if tag is None:
-                return False
-            closing, name, _attributes, self_closing = tag.groups()
-            name = name.lower()
-            if name not in _SAFE_TAGS:
-                return False
-            if (closing or self_closing) and name in _VOID and not (self_closing and not closing):
-                return False
-            if self_closing and (closing or name not in _VOID):
-                return False
-        elif len(token) < 3:
+    tokens = _TAG_TOKEN.findall(text) if "<" in text else []
+    if len(tokens) != text.count("<"):  # a "<" that starts no tag
+        return False
+    if "&" in text:
+        references = _REFERENCE_TOKEN.findall(text)
+        if len(references) != text.count("&"):  # a bare "&"
             return False
-        elif token[1] == "#":
-            number = _NUMERIC.fullmatch(token)
-            if number is None:
-                return False
-            value = int(number.group(1)) if number.group(1) else int(number.group(2), 16)
-            if not (value in (9, 10) or 32 <= value < 127 or 160 <= value <= 0x10FFFF):
-                return False
-            if 0xD800 <= value <= 0xDFFF:
-                return False
-        elif token[1:-1] not in html.entities.name2codepoint and token != "&apos;":
+        tokens += references
+    return all(map(_benign_token, set(tokens)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _benign_token(token: str) -> bool:
+    """One tag or reference of `_benign_html` (an archive repeats the same few)."""
+    if token[0] == "<":
+        tag = _TAG.fullmatch(token)
+        if tag is None:
             return False
-    return True
+        closing, name, _attributes, self_closing = tag.groups()
+        name = name.lower()
+        if name not in _SAFE_TAGS:
+            return False
+        if name in _VOID:  # ``<br>`` and ``<br/>``, never ``</br>`` (the sanitizer drops it)
+            return not closing
+        return not self_closing  # ``<p/>`` becomes ``<p></p>``
+    if len(token) < 3:  # "&;"
+        return False
+    if token[1] == "#":
+        number = _NUMERIC.fullmatch(token)
+        if number is None:
+            return False
+        value = int(number.group(1)) if number.group(1) else int(number.group(2), 16)
+        # the sanitizer rewrites 128-159 as their windows-1252 characters
+        return (value in (9, 10) or 32 <= value < 127 or 160 <= value <= 0x10FFFF) and not (
+            0xD800 <= value <= 0xDFFF
+        )
+    return token[1:-1] in html.entities.name2codepoint or token == "&apos;"
 
 
 class _Rules:

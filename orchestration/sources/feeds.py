@@ -81,8 +81,9 @@ def parse_feed(payload: bytes, content_type: str | None = None) -> ParsedFeed:
     """Entries of an RSS/Atom payload; well-formedness problems are reported, not raised."""
     entries = read_entries(payload, content_type)
     if entries is not None:
-        return ParsedFeed(items=[_item(entry, index) for index, entry in enumerate(entries)],
-                          malformed=None)
+        return ParsedFeed(
+            items=[_item(entry, index) for index, entry in enumerate(entries)], malformed=None
+        )
     return parse_feed_with_feedparser(payload, content_type)
 
 

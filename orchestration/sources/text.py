@@ -27,6 +27,8 @@ _TAG_START = re.compile(r"<(?=[A-Za-z!?/])")
 # A UTF-8 lead byte read as Latin-1/windows-1252, then a continuation byte read the same way:
 # text without such a pair is never mojibake, and skips ftfy.
 _MAYBE_MOJIBAKE = re.compile(r"[\u00c2-\u00f4][\u0080-\u00bf\u0152-\u02dc\u2013-\u2122]")
+# The ASCII characters `_CONTROL` removes (carriage returns are turned into newlines first).
+_ASCII_CONTROLS = bytes([*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F])
 _repairs: ContextVar[list[int] | None] = ContextVar("mojibake_repairs", default=None)
 
 
@@ -44,7 +46,7 @@ def counting_repairs() -> Iterator[list[int]]:
 def repair_mojibake(text: str) -> str:
     """Undo UTF-8 decoded as windows-1252 or Latin-1, however many times (``Ã©`` -> ``é``,
     ``â€™`` -> ``’``); ftfy changes only text it is confident is mojibake."""
-    if not _MAYBE_MOJIBAKE.search(text):
+    if text.isascii() or not _MAYBE_MOJIBAKE.search(text):
         return text
     import ftfy  # imported only when a text looks damaged
 
@@ -58,14 +60,22 @@ def repair_mojibake(text: str) -> str:
 
 def strip_controls(text: str) -> str:
     """Remove control and bidi-override characters; line separators become newlines."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = text.replace("\u2028", "\n").replace("\u2029", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text.isascii():  # a byte-level scan is several times faster than the regex
+        raw = text.encode("ascii")
+        if len(raw.translate(None, _ASCII_CONTROLS)) == len(raw):
+            return text
+    else:
+        text = text.replace("\u2028", "\n").replace("\u2029", "\n")
     return _CONTROL.sub("", text)
 
 
 def strip_markup(text: str) -> str:
     """Drop tag-like sequences from plain text (``<script>``, ``<img onerror=…>``); a lone
     ``<`` before a letter becomes ``‹`` so no tag can be formed downstream."""
+    if "<" not in text:
+        return text
     return _TAG_START.sub("‹", _TAG.sub("", text))
 
 
@@ -77,13 +87,34 @@ def clean_text(text: str) -> str:
     Runs of spaces are kept inside a line (advisory time lines align with them); blank-line
     runs collapse to one blank line. Idempotent: ``clean_text(clean_text(x)) == clean_text(x)``.
     """
-    once = strip_markup(strip_controls(unicodedata.normalize("NFC", repair_mojibake(text))))
-    once = once.replace("\u00a0", " ").replace("\u202f", " ")
+    once = repair_mojibake(text)
+    is_ascii = once.isascii()  # then NFC and the NBSP replacements have nothing to do
+    if not is_ascii:
+        once = unicodedata.normalize("NFC", once)
+    once = strip_markup(strip_controls(once))
+    if not is_ascii:
+        once = once.replace("\u00a0", " ").replace("\u202f", " ")
     lines = [line.rstrip() for line in once.split("\n")]
-    cleaned = _MANY_BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+    cleaned = "\n".join(lines)
+    if "\n\n\n" in cleaned:
+        cleaned = _MANY_BLANK_LINES.sub("\n\n", cleaned)
+    cleaned = cleaned.strip()
     # Each step can expose work for another (tag removal: ``<<b>b>``; a control character
-    # removed from inside mojibake: ``×\x1fÂ\x91``): repeat until stable.
-    return cleaned if cleaned == text else clean_text(cleaned)
+    # removed from inside mojibake: ``×\x1fÂ\x91``): repeat until stable. Only the first two
+    # steps can find work in a text that has been through all of them once (no control
+    # character, tag start, NBSP, trailing space or blank-line run is left or made), so a
+    # text they would leave alone is final without another pass.
+    if cleaned == text or _final(cleaned):
+        return cleaned
+    return clean_text(cleaned)
+
+
+def _final(cleaned: str) -> bool:
+    """True when `repair_mojibake` and NFC leave ``cleaned`` (an output of `clean_text`'s
+    steps) as it is."""
+    return cleaned.isascii() or (
+        not _MAYBE_MOJIBAKE.search(cleaned) and unicodedata.is_normalized("NFC", cleaned)
+    )
 
 
 def one_line(text: str) -> str:
@@ -98,8 +129,25 @@ def normalised_title_key(title: str) -> str:
     return hashlib.sha256(folded.encode("utf-8")).hexdigest()[:16]
 
 
-_BLOCK_TAGS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "br", "section",
-               "article", "blockquote", "ul", "ol", "table")
+_BLOCK_TAGS = (
+    "p",
+    "div",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "br",
+    "section",
+    "article",
+    "blockquote",
+    "ul",
+    "ol",
+    "table",
+)
 
 
 def html_to_text(fragment: object) -> str:
