@@ -77,7 +77,10 @@ _FIELDS = frozenset(
 )
 _HARMLESS = frozenset({"author", "category", "comments", "enclosure", "dc_creator"})
 _AUTHOR_PARTS = frozenset({"name", "email", "uri"})
-_BASE_ATTRIBUTE = re.compile(rb"base\s*=", re.IGNORECASE)
+_XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
+# Every attribute feedparser could take for a base URI (it lower-cases attribute names).
+_BASES = etree.XPath("//@*[translate(local-name(), 'BASE', 'base') = 'base']")
+_C1 = re.compile("[\x80-\x9f]")
 _HEAD_DECLARATION = re.compile(rb"<!(?:doctype|entity)", re.IGNORECASE)
 
 # HTML that feedparser's URI resolver and sanitizer give back with the same text and the same
@@ -221,7 +224,8 @@ def _repaired(rules: _Rules, output: str) -> str:
     if not output.isascii():
         with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
             output = output.encode("iso-8859-1").decode("utf-8")
-        output = output.translate(rules.cp1252)
+        if _C1.search(output):
+            output = output.translate(rules.cp1252)
     return output
 
 
@@ -337,14 +341,20 @@ def _attributes(element: etree._Element) -> dict[str, str]:
 
 def _name(element: etree._Element) -> str:
     """feedparser's handler name of an element: ``prefix_local`` in lower case."""
-    qname = etree.QName(element)
-    namespace = (qname.namespace or "").lower()
-    if namespace in _BLANK:
-        return qname.localname.lower()
-    prefix = _PREFIXES.get(namespace)
-    if prefix is None:
+    name = _name_of_tag(element.tag)
+    if name is None:
         raise _Unsupported
-    return f"{prefix}_{qname.localname.lower()}"
+    return name
+
+
+@functools.lru_cache(maxsize=1024)
+def _name_of_tag(tag: str) -> str | None:
+    namespace, _, local = tag[1:].rpartition("}") if tag[0] == "{" else ("", "", tag)
+    namespace = namespace.lower()
+    if namespace in _BLANK:
+        return local.lower()
+    prefix = _PREFIXES.get(namespace)
+    return None if prefix is None else f"{prefix}_{local.lower()}"
 
 
 def _check_namespaces(root: etree._Element, data: bytes) -> None:
@@ -372,12 +382,12 @@ def _entries_of(root: etree._Element) -> tuple[list[etree._Element], bool]:
         raise _Unsupported
     entries = []
     for element in root.iter(tag=etree.Element):
-        if not element.tag.isascii():  # expat's name rules are older than libxml2's
+        tag = element.tag
+        if not tag.isascii():  # expat's name rules are older than libxml2's
             raise _Unsupported
-        qname = etree.QName(element)
-        if qname.localname.lower() in ("item", "entry") and (
-            (qname.namespace or "").lower() in _BLANK
-        ):
+        if tag[-4:].lower() == "item" or tag[-5:].lower() == "entry":
+            if _name_of_tag(tag) not in ("item", "entry"):
+                continue  # another vocabulary's element of that name: feedparser skips it too
             if element.getparent() is not container:
                 raise _Unsupported
             entries.append(element)
@@ -433,8 +443,11 @@ def read_entries(payload: bytes, content_type: str | None) -> list[dict] | None:
         rules = _Rules()
         _check_namespaces(root, data)
         base = ""
-        root_base = root.attrib.get("{http://www.w3.org/XML/1998/namespace}base")
-        if len(_BASE_ATTRIBUTE.findall(data)) != (root_base is not None):
+        root_base = root.attrib.get(_XML_BASE)
+        bases = _BASES(root)
+        if bases and (
+            len(bases) > 1 or bases[0].getparent() is not root or bases[0].attrname != _XML_BASE
+        ):
             return None
         if root_base is not None:
             base = rules.urljoin("", root_base)
