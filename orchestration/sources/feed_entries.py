@@ -1,5 +1,5 @@
-"""A fast reader of well-formed RSS 2.0 and Atom 1.0 entries with lxml that gives exactly
-the entry fields feedparser gives, or None when it cannot promise that.
+"""A fast reader of well-formed RSS 2.0, RSS 1.0 (RDF) and Atom 1.0 entries with lxml that
+gives exactly the entry fields feedparser gives, or None when it cannot promise that.
 
 feedparser spends most of a large archive page in its SAX callbacks, its date parsing (which
 pressroom never uses: dates are kept raw) and its HTML sanitizer (whose text pressroom parses
@@ -37,6 +37,8 @@ from typing import Any
 from lxml import etree
 
 _ATOM = "http://www.w3.org/2005/Atom"
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_RDF_ABOUT = f"{{{_RDF}}}about"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 # Namespace URI (lower case) -> feedparser's prefix ("" for the core feed vocabularies).
@@ -378,6 +380,8 @@ def _entries_of(root: etree._Element) -> tuple[list[etree._Element], bool]:
         container, is_atom = channels[0], False
     elif root.tag == f"{{{_ATOM}}}feed":
         container, is_atom = root, True
+    elif root.tag == f"{{{_RDF}}}RDF":  # RSS 1.0 and 0.90: items beside the channel
+        container, is_atom = root, False
     else:
         raise _Unsupported
     entries = []
@@ -395,10 +399,12 @@ def _entries_of(root: etree._Element) -> tuple[list[etree._Element], bool]:
 
 
 def _read_entry(rules: _Rules, element: etree._Element, base: str, is_atom: bool) -> dict:
-    attributes = _attributes(element)
-    if set(attributes) - {"xml:lang"}:
+    if set(element.attrib.keys()) - {_XML_LANG, _RDF_ABOUT}:
         raise _Unsupported
     entry = _Entry(rules, base, is_atom)
+    about = element.get(_RDF_ABOUT)
+    if about:  # feedparser takes it as the id as written
+        entry.fields["id"] = about
     for child in element:
         if not isinstance(child.tag, str):
             continue
@@ -417,7 +423,7 @@ def _read_entry(rules: _Rules, element: etree._Element, base: str, is_atom: bool
 
 
 def read_entries(payload: bytes, content_type: str | None) -> list[dict] | None:
-    """feedparser's entry fields of a well-formed RSS 2.0 or Atom 1.0 payload, or None when
+    """feedparser's entry fields of a well-formed RSS 2.0, RSS 1.0 or Atom 1.0 payload, or None when
     only feedparser can say (see the module docstring)."""
     from feedparser.encodings import convert_to_utf8
     from feedparser.exceptions import CharacterEncodingOverride

@@ -137,6 +137,23 @@ def _atom(entries: list[str]) -> str:
     )
 
 
+def _rdf(items: list[str]) -> str:
+    return (
+        '<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+        'xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/">'
+        '<channel rdf:about="https://e.org/"><title>RDF</title><link>https://e.org/</link>'
+        '<items><rdf:Seq><rdf:li rdf:resource="https://e.org/1"/></rdf:Seq></items></channel>'
+        + "".join(
+            f'<item rdf:about="{about}">{body}</item>'
+            for about, body in zip(
+                ["https://e.org/1", " urn:x ", ""] * len(items), items, strict=False
+            )
+        )
+        + "</rdf:RDF>"
+    )
+
+
 def _files() -> Iterator[tuple[str, bytes]]:
     for folder in (REPO_DIR / "orchestration" / "sources" / "sample", REPO_DIR / "tests"):
         for path in sorted(folder.rglob("*.xml")):
@@ -258,6 +275,16 @@ def _hostile() -> Iterator[tuple[str, bytes]]:
         ),
     )
     yield (
+        "rdf parts",
+        _rdf(
+            [
+                "".join(RSS_PARTS[:8]),
+                "".join(RSS_PARTS[11:14] + RSS_PARTS[17:20]),
+                "".join(RSS_PARTS[21:22] + RSS_PARTS[27:34]),
+            ]
+        ).encode(),
+    )
+    yield (
         "prefix rebound",
         _rss(
             ["<c:encoded>x</c:encoded>"],
@@ -315,7 +342,8 @@ def test_the_fast_reader_is_used_for_ordinary_feeds(payloads: list) -> None:
         "rss parts the fast reader knows",
     } <= used
     assert "orchestration/sources/sample/fetches/01/nato/rssFeed.xml" in used
-    assert not {"truncated", "doctype", "rdf", "html page", "undefined entity"} & used
+    assert not {"truncated", "doctype", "html page", "undefined entity"} & used
+    assert {"rdf", "rdf parts"} <= used
     assert len(used) > len(payloads) / 2
 
 
@@ -345,9 +373,11 @@ _atom_entries = st.lists(st.lists(st.sampled_from(ATOM_PARTS), max_size=7), min_
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(_rss_items, st.sampled_from(CONTENT_TYPES))
-def test_any_mix_of_rss_item_parts_reads_the_same(items: list, content_type: str | None) -> None:
-    payload = _rss(["".join(parts) for parts in items]).encode()
+@given(_rss_items, st.sampled_from(CONTENT_TYPES), st.booleans())
+def test_any_mix_of_rss_item_parts_reads_the_same(
+    items: list, content_type: str | None, rdf: bool
+) -> None:
+    payload = (_rdf if rdf else _rss)(["".join(parts) for parts in items]).encode()
     assert parse_feed(payload, content_type) == parse_feed_with_feedparser(payload, content_type)
 
 
