@@ -463,3 +463,40 @@ def test_html_the_fast_reader_keeps_unsanitized_reads_the_same(fragment: str, fi
     """`_benign_html` lets HTML skip feedparser's sanitizer only where that changes no text."""
     payload = _rss([f"<{field}><![CDATA[{fragment}]]></{field}><guid>g</guid>"]).encode()
     assert parse_feed(payload) == parse_feed_with_feedparser(payload)
+
+
+SPLICES = [
+    "<!-- c -->",
+    "<?pi x?>",
+    "<![CDATA[<b>x</b>]]>",
+    "&amp;",
+    "&#x85;",
+    "&#150;",
+    "\u00e9",
+    "\u00c3\u00a9",
+    "<x:y xmlns:x='urn:x'/>",
+    "<title>T2</title>",
+    "<link>/l</link>",
+    '<guid isPermaLink="false">g</guid>',
+    "<description>d</description>",
+    "<item></item>",
+    '<link href="/h"/>',
+    "<\u00e9l>x</\u00e9l>",
+    " xml:base='https://b.org/' ",
+    " lastmod='x' ",
+    "</item><item>",
+    "\r\n",
+    "&lt;p&gt;",
+]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_spliced_feeds_read_the_same(data: st.DataObject) -> None:
+    """Well-formed or not, a good feed with a fragment spliced in anywhere reads the same."""
+    text = data.draw(
+        st.sampled_from([_rss(RSS_PARTS[:3] + RSS_PARTS[11:12]), _atom(ATOM_PARTS[:2])])
+    )
+    offset = data.draw(st.integers(min_value=0, max_value=len(text)))
+    payload = (text[:offset] + data.draw(st.sampled_from(SPLICES)) + text[offset:]).encode()
+    assert parse_feed(payload) == parse_feed_with_feedparser(payload)
