@@ -463,3 +463,5 @@ def read_entries(payload: bytes, content_type: str | None) -> list[dict] | None:
         return [_read_entry(rules, entry, base, is_atom) for entry in entries]
     except (_Unsupported, etree.XMLSyntaxError, ValueError):
         return None
+    except Exception:  # feedparser's own helpers failed: feedparser reports that its own way
+        return None
