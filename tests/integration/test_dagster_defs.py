@@ -49,12 +49,25 @@ def test_every_duckdb_writer_shares_the_single_writer_pool(defs: dg.Definitions)
 
 def test_asset_keys_mirror_tables(defs: dg.Definitions) -> None:
     keys = {key.to_user_string() for key in defs.resolve_asset_graph().get_all_asset_keys()}
-    expected = {"raw/http_responses", "raw/fetched_items", "raw/rejected_items",
-                "raw/releases", "raw/person_mentions", "raw/location_mentions",
-                "raw/event_mentions", "raw/event_participants", "raw/release_annotations",
-                "marts/fct_releases", "marts/fct_events", "marts/fct_appearances",
-                "marts/dim_people", "marts/dim_people_roles", "marts/dim_locations",
-                "marts/fct_person_mentions", "marts/fct_location_mentions"}
+    expected = {
+        "raw/http_responses",
+        "raw/fetched_items",
+        "raw/rejected_items",
+        "raw/releases",
+        "raw/person_mentions",
+        "raw/location_mentions",
+        "raw/event_mentions",
+        "raw/event_participants",
+        "raw/release_annotations",
+        "marts/fct_releases",
+        "marts/fct_events",
+        "marts/fct_appearances",
+        "marts/dim_people",
+        "marts/dim_people_roles",
+        "marts/dim_locations",
+        "marts/fct_person_mentions",
+        "marts/fct_location_mentions",
+    }
     assert expected <= keys
 
 
@@ -84,13 +97,17 @@ def test_live_polling_schedule_is_stopped_by_default(defs: dg.Definitions) -> No
 
 def test_window_reaches_dbt_as_vars() -> None:
     args = dbt_build_args(Window(date(2023, 11, 1), date(2023, 11, 3)), "/w.duckdb")
-    assert args[:2] == ["build", "--vars"]
+    # on the DuckDB file no JSON artifacts (nothing reads them): a global flag, before build
+    assert args[:3] == ["--no-write-json", "build", "--vars"]
     # [start, end) becomes dbt's inclusive first and last day
-    assert json.loads(args[2]) == {"duckdb_path": "/w.duckdb", "min_date": "2023-11-01",
-                                   "max_date": "2023-11-02"}
-    assert json.loads(dbt_build_args(None, "/w.duckdb")[2]) == {"duckdb_path": "/w.duckdb"}
+    assert json.loads(args[3]) == {
+        "duckdb_path": "/w.duckdb",
+        "min_date": "2023-11-01",
+        "max_date": "2023-11-02",
+    }
+    assert json.loads(dbt_build_args(None, "/w.duckdb")[3]) == {"duckdb_path": "/w.duckdb"}
     # unit tests check the SQL in CI (test_dbt_project), not on every pipeline run
-    assert args[3:] == ["--exclude", "resource_type:unit_test"]
+    assert args[4:] == ["--exclude", "resource_type:unit_test"]
     with pytest.raises(ValueError, match="must end after"):
         Window(date(2023, 11, 3), date(2023, 11, 1))
 
@@ -117,15 +134,19 @@ def test_a_window_travels_through_run_tags_unchanged() -> None:
 def test_a_ui_backfill_covers_whole_years() -> None:
     """A UI backfill tags the range only: the window is every day of those years."""
     partitions = yearly_partitions(2000)
-    ranged = {"dagster/asset_partition_range_start": "2021",
-              "dagster/asset_partition_range_end": "2023"}
+    ranged = {
+        "dagster/asset_partition_range_start": "2021",
+        "dagster/asset_partition_range_end": "2023",
+    }
     assert window_from_tags(ranged, partitions) == Window(date(2021, 1, 1), date(2024, 1, 1))
     single = {"dagster/partition": "2022"}
     assert window_from_tags(single, partitions) == Window(date(2022, 1, 1), date(2023, 1, 1))
     assert window_from_tags({}, partitions) is None
     config = transform_run_config(Window(date(2021, 1, 1), date(2024, 1, 1)))
     assert config["ops"]["pressroom_dbt_models"]["config"] == {
-        "window_start": "2021-01-01", "window_end": "2024-01-01"}
+        "window_start": "2021-01-01",
+        "window_end": "2024-01-01",
+    }
 
 
 @pytest.fixture
@@ -134,35 +155,45 @@ def loaded(tmp_path: Path) -> duckdb.DuckDBPyConnection:
     sources = load_sources(SAMPLE_SOURCES_FILE)
     conn = duckdb.connect(str(tmp_path / "w.duckdb"))
     ensure_raw_schema(conn)
-    for collected in [*collect_sources(sources, SAMPLE_SOURCES_FILE),
-                      *collect_dumps(sources.dumps, SAMPLE_SOURCES_FILE, known_labels(sources))]:
+    for collected in [
+        *collect_sources(sources, SAMPLE_SOURCES_FILE),
+        *collect_dumps(sources.dumps, SAMPLE_SOURCES_FILE, known_labels(sources)),
+    ]:
         store_collected(conn, collected, "test")
     rebuild_releases(conn, {s.name: s for s in sources.sources}, *WINDOW)
     release_id, body, day = conn.execute(
         "select release_id, body_text, partition_date from raw.releases "
-        "where release_id = 'nato:news_220025' and version = 2").fetchone()
+        "where release_id = 'nato:news_220025' and version = 2"
+    ).fetchone()
     start = body.index("NATO")
-    conn.execute("insert into raw.person_mentions values "
-                 "('m#p1', ?, ?, ?, 'NATO', 'Nato', null, null, null, ?, 'test')",
-                 [release_id, start, start + 4, day])
-    conn.execute("insert into raw.event_mentions values ('m#e1', ?, 'meeting', 'x', ?, null, "
-                 "'day', null, null, null, null, null, 0, 10, ?, 'test')",
-                 [release_id, day, day])
-    conn.execute("insert into raw.location_mentions values ('m#l1', ?, 0, 4, 'NATO', "
-                 "'country:BE', 'Belgium', 'country', 'BE', 50.5, 4.5, 2802361, null, null, "
-                 "null, ?, 'test')", [release_id, day])
+    conn.execute(
+        "insert into raw.person_mentions values "
+        "('m#p1', ?, ?, ?, 'NATO', 'Nato', null, null, null, ?, 'test')",
+        [release_id, start, start + 4, day],
+    )
+    conn.execute(
+        "insert into raw.event_mentions values ('m#e1', ?, 'meeting', 'x', ?, null, "
+        "'day', null, null, null, null, null, 0, 10, ?, 'test')",
+        [release_id, day, day],
+    )
+    conn.execute(
+        "insert into raw.location_mentions values ('m#l1', ?, 0, 4, 'NATO', "
+        "'country:BE', 'Belgium', 'country', 'BE', 50.5, 4.5, 2802361, null, null, "
+        "null, ?, 'test')",
+        [release_id, day],
+    )
     yield conn
     conn.close()
 
 
 BREAKAGES = {
     "release_versions_consecutive": "update raw.releases set version = 3 "
-                                    "where release_id = 'nato:news_220025' and version = 2",
+    "where release_id = 'nato:news_220025' and version = 2",
     "releases_have_title_and_text": "update raw.releases set title = '  ' "
-                                    "where release_id = 'nato:news_220025'",
+    "where release_id = 'nato:news_220025'",
     "published_within_partition": "update raw.releases set partition_date = date '2023-10-02' "
-                                  "where release_id = 'nato:news_220025'",
-    "person_spans_inside_text": "update raw.person_mentions set \"end\" = \"end\" + 1",
+    "where release_id = 'nato:news_220025'",
+    "person_spans_inside_text": 'update raw.person_mentions set "end" = "end" + 1',
     "event_dates_valid": "update raw.event_mentions set end_date = start_date - 3",
     "country_codes_valid": "update raw.location_mentions set country_code = 'XX'",
 }
@@ -181,9 +212,9 @@ def test_rule_passes_good_data_and_catches_bad(rule, loaded: duckdb.DuckDBPyConn
 
 FETCH_BREAKAGES = {
     "items_reference_kept_payloads": "delete from raw.http_responses where payload_sha256 = "
-                                     "(select min(detail_payload_sha256) from raw.fetched_items)",
+    "(select min(detail_payload_sha256) from raw.fetched_items)",
     "items_have_ids_and_days": "update raw.fetched_items set release_id = 'no-source-prefix' "
-                               "where item_key = (select min(item_key) from raw.fetched_items)",
+    "where item_key = (select min(item_key) from raw.fetched_items)",
 }
 
 
@@ -193,15 +224,17 @@ def test_every_fetch_rule_has_a_breakage_test() -> None:
 
 @pytest.mark.parametrize("rule", FETCH_RULES, ids=lambda rule: rule.name)
 def test_fetch_rule_passes_good_data_and_catches_bad(
-    rule, loaded: duckdb.DuckDBPyConnection,
+    rule,
+    loaded: duckdb.DuckDBPyConnection,
 ) -> None:
     assert rule.offending_rows(loaded, "test") == []
     loaded.execute(FETCH_BREAKAGES[rule.name])
     assert rule.offending_rows(loaded, "test"), f"{rule.name} missed the breakage"
 
 
-def test_code_location_loads_without_touching_files(tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_code_location_loads_without_touching_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """build_resources() only builds objects: no home, warehouse or instance is created."""
     from orchestration.defs.resources import build_resources
     from orchestration.settings import load_settings
@@ -251,8 +284,9 @@ def test_the_jobs_the_docs_name_exist(defs: dg.Definitions) -> None:
     named = {
         name
         for path in texts
-        for name in re.findall(r"(?<![\w/])([a-z]+(?:_[a-z]+)*_job)\b(?!\.py|\()",
-                               path.read_text(encoding="utf-8"))
+        for name in re.findall(
+            r"(?<![\w/])([a-z]+(?:_[a-z]+)*_job)\b(?!\.py|\()", path.read_text(encoding="utf-8")
+        )
     }
     jobs = {job.name for job in defs.resolve_all_job_defs()}
     assert named and named <= jobs, sorted(named - jobs)

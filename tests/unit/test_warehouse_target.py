@@ -127,6 +127,7 @@ def test_resources_and_dbt_follow_the_setting(tmp_path: Path) -> None:
         tmp_path / "warehouse.duckdb", tmp_path / "published" / "pressroom.duckdb"
     )
     assert dbt_build_args(None, file_mode.target) == [
+        "--no-write-json",
         "build",
         "--vars",
         json.dumps({"duckdb_path": str(tmp_path / "warehouse.duckdb")}),
