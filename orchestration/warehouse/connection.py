@@ -17,7 +17,12 @@ from orchestration.warehouse.target import DuckDBFile, DuckLake, WarehouseTarget
 
 T = TypeVar("T")
 
-_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": True}
+MEMORY_LIMIT = "1GB"
+"""DuckDB's buffer pool per process (its default is 80 % of the machine's memory); beyond it,
+large sorts, joins and copies spill to a temp directory beside the warehouse."""
+
+_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": True,
+           "memory_limit": MEMORY_LIMIT}
 
 
 class WarehouseLockedError(RuntimeError):
