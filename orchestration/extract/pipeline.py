@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
+from collections import deque
 from collections.abc import Iterable, Iterator
 from datetime import date
+from multiprocessing.pool import AsyncResult
 
 from orchestration.extract.dates import find_dates
 from orchestration.extract.events import build_events
@@ -35,6 +37,8 @@ _new_participant = fast_constructor(EventParticipant)
 MIN_PARALLEL_BATCH = 200
 # Releases per task: big chunks keep the pool's messaging a small share of the work.
 CHUNK_SIZE = 256
+# Chunks queued per worker ahead of the consumer (bounds what is read ahead and held).
+CHUNKS_IN_FLIGHT = 8
 POLL_S = 0.5
 # A release that walks every lazy cache (patterns, lexicons, automata, gazetteer) once.
 _WARM_UP = ReleaseInput(
@@ -164,7 +168,11 @@ def extract_release(release: ReleaseInput) -> ReleaseExtraction:
 def extract_many(
     releases: Iterable[ReleaseInput], processes: int | None = None
 ) -> Iterator[ReleaseExtraction]:
-    """Extract a stream of releases in input order, with a pool of workers for big batches."""
+    """Extract a stream of releases in input order, with a pool of workers for big batches.
+
+    At most ``CHUNKS_IN_FLIGHT`` chunks per worker are queued ahead of the consumer: the
+    workers keep extracting while the consumer writes what it got, and the stream is never
+    read ahead further than that (``Pool.imap`` would read all of it into its queue)."""
     iterator = iter(releases)
     head = list(itertools.islice(iterator, MIN_PARALLEL_BATCH))
     if not processes or processes <= 1 or len(head) < MIN_PARALLEL_BATCH:
@@ -178,16 +186,23 @@ def extract_many(
     context.set_forkserver_preload(["orchestration.extract.forkserver_warmup"])
     chunks = _chunks(itertools.chain(head, iterator), CHUNK_SIZE)
     with context.Pool(processes) as pool:  # leaving it (also on a timeout) kills the workers
-        results = pool.imap(_extract_chunk, chunks)  # one chunk per task, in order
-        while True:
-            try:
-                # Polled, not a blocking wait: a step timeout can interrupt this thread only
-                # while it runs Python code, never inside a lock wait on a hung worker.
-                yield from results.next(timeout=POLL_S)
-            except multiprocessing.TimeoutError:
-                continue
-            except StopIteration:
-                return
+        pending: deque[AsyncResult] = deque()
+        for chunk in chunks:
+            pending.append(pool.apply_async(_extract_chunk, (chunk,)))
+            if len(pending) >= processes * CHUNKS_IN_FLIGHT:
+                yield from _polled(pending.popleft())
+        while pending:
+            yield from _polled(pending.popleft())
+
+
+def _polled(task: AsyncResult) -> list[ReleaseExtraction]:
+    """A task's result, polled rather than awaited: a step timeout can interrupt this thread
+    only while it runs Python code, never inside a lock wait on a hung worker."""
+    while True:
+        try:
+            return task.get(timeout=POLL_S)
+        except multiprocessing.TimeoutError:
+            continue
 
 
 def _chunks(releases: Iterator[ReleaseInput], size: int) -> Iterator[list[ReleaseInput]]:

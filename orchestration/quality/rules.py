@@ -45,7 +45,10 @@ RULES = [
            "every release has a non-empty title and body",
            """select release_id, title from raw.releases
               where partition_date >= ? and partition_date < ?
-                and (trim(title) = '' or trim(body_text) = '')"""),
+                and (trim(title) = ''
+                     -- trim() copies each text; only an empty text or one opening with a
+                     -- space can trim to '' (DuckDB's trim removes spaces only)
+                     or ((body_text = '' or body_text[1] = ' ') and trim(body_text) = ''))"""),
     Rule("releases", "published_within_partition",
            "published_at (UTC) falls on the release's partition day (releases published "
            "before the first partition are filed under it)",
@@ -57,12 +60,17 @@ RULES = [
                          and published_at < DATE '{EARLIEST_PARTITION}')"""),
     Rule("person_mentions", "person_spans_inside_text",
            "every mention span lies inside its release's body and matches its surface text",
-           """with latest as (
-                  select release_id, body_text from raw.releases
-                  qualify row_number() over (partition by release_id order by version desc) = 1
-              ), spans as (
+           """with spans as (
                   select release_id, start, "end", surface_text from raw.person_mentions
                   where partition_date >= $1 and partition_date < $2
+              ), latest_versions as (
+                  select release_id, max(version) as version from raw.releases
+                  where release_id in (select release_id from spans)
+                  group by release_id
+              ), latest as (
+                  select releases.release_id, releases.body_text
+                  from raw.releases as releases
+                  inner join latest_versions using (release_id, version)
               )
               select spans.release_id, spans.start, spans."end", spans.surface_text
               from spans left join latest using (release_id)

@@ -22,7 +22,7 @@ from orchestration.sources.releases import (
 from orchestration.sources.sitemap import SitemapEntry
 
 PayloadLoader = Callable[[str], bytes]
-PAYLOADS_CACHED = 32  # inflated payloads (article pages are small, feed pages are not)
+PAYLOADS_CACHED = 32  # inflated article pages (feeds, dumps and sitemaps are cached parsed)
 PARSED_CACHED = 4  # parsed feeds, dumps and sitemaps, indexed by entry key
 
 
@@ -38,6 +38,7 @@ class Rebuilder:
                  now: datetime | None = None) -> None:
         self.sources = sources
         self.now = now or datetime.now(UTC)
+        self._load = load_payload  # a feed page is parsed once: its bytes are not kept
         self._payload = lru_cache(maxsize=PAYLOADS_CACHED)(load_payload)
         self._feed = lru_cache(maxsize=PARSED_CACHED)(self._parse_feed)
         self._dump = lru_cache(maxsize=PARSED_CACHED)(self._parse_dump)
@@ -45,17 +46,17 @@ class Rebuilder:
 
     def _parse_sitemap(self, sha: str, source_name: str) -> dict[str, SitemapEntry]:
         source = self.sources[source_name]
-        return {entry.loc: entry for entry in articles_in_sitemap(source, self._payload(sha))}
+        return {entry.loc: entry for entry in articles_in_sitemap(source, self._load(sha))}
 
     def _parse_feed(self, sha: str) -> dict[str, FeedItem]:
         """Entries of a feed payload by key (the first entry wins for a repeated key)."""
         items: dict[str, FeedItem] = {}
-        for item in parse_feed(self._payload(sha)).items:
+        for item in parse_feed(self._load(sha)).items:
             items.setdefault(item.key, item)
         return items
 
     def _parse_dump(self, sha: str, as_of: str, known: str) -> dict[str, ParsedRelease]:
-        parsed = parse_dump(self._payload(sha).decode("utf-8", errors="replace"),
+        parsed = parse_dump(self._load(sha).decode("utf-8", errors="replace"),
                             date.fromisoformat(as_of), known_sources=json.loads(known))
         return {release.native_id: release for release in parsed.releases}
 

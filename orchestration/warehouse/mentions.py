@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import deque
 from collections.abc import Iterable, Iterator
 from datetime import date
 
@@ -27,8 +28,10 @@ def latest_releases(conn: duckdb.DuckDBPyConnection, start: date, end: date,
                coalesce(cast(published_at as date), partition_date) as reference_date,
                published_at is not null as is_reference_published
         from raw.releases
-        where partition_date >= ? and partition_date < ?
-        qualify row_number() over (partition by release_id order by version desc) = 1
+        where partition_date >= $1 and partition_date < $2
+          and (release_id, version) in (  -- not a window over the texts: they stay on disk
+              select (release_id, max(version)) from raw.releases
+              where partition_date >= $1 and partition_date < $2 group by release_id)
         order by release_id
     """, [start, end])
     columns = [column[0] for column in cursor.description]
@@ -52,10 +55,14 @@ def _release_input(row: dict, release_input: type) -> object:
 
 def extract_batches(batches: Iterable[list[dict]], tally: dict[str, int] | None = None,
                     processes: int | None = None) -> Iterator[dict[str, list[dict]]]:
-    """Run the extractor over batches of `latest_releases` rows; yield mention rows per table,
-    stamped with partition_date and extractor_version (the annotation also with version).
+    """Run the extractor over batches of `latest_releases` rows; yield mention rows per table
+    and batch, stamped with partition_date and extractor_version (the annotation also with
+    version).
 
-    `tally` (optional) counts releases and releases with no mention at all.
+    One stream through one worker pool (two processes unless ``processes`` says otherwise;
+    a small window is extracted in this process): the workers go on extracting while a
+    batch's rows are written. `tally` (optional) counts releases and releases with no
+    mention at all.
     """
     from orchestration.extract import (
         EXTRACTOR_VERSION,
@@ -65,26 +72,38 @@ def extract_batches(batches: Iterable[list[dict]], tally: dict[str, int] | None 
     )
 
     tally = tally if tally is not None else {}
-    for batch in batches:
-        inputs = [_release_input(row, ReleaseInput) for row in batch]
-        by_id = {row["release_id"]: row for row in batch}
-        workers = processes if processes is not None else (2 if len(inputs) >= 400 else 1)
-        out: dict[str, list[dict]] = {}
-        for extraction in extract_many(inputs, processes=workers):
-            release = by_id[extraction.release_id]
-            tables = extraction_rows(extraction)
-            tally["releases"] = tally.get("releases", 0) + 1
-            if not any(tables.get(name) for name in ("person_mentions", "location_mentions",
-                                                     "event_mentions")):
-                tally["releases_with_no_mentions"] = tally.get("releases_with_no_mentions", 0) + 1
-            for table, rows in tables.items():
-                for row in rows:
-                    row["partition_date"] = release["partition_date"]
-                    row["extractor_version"] = EXTRACTOR_VERSION
-                    if table == "release_annotations":
-                        row["version"] = release["version"]
-                out.setdefault(table, []).extend(rows)
-        yield out
+    read: deque[list[dict]] = deque()  # batches read, in order, not yet yielded
+
+    def inputs() -> Iterator[object]:
+        for batch in batches:
+            read.append(batch)
+            yield from (_release_input(row, ReleaseInput) for row in batch)
+
+    out: dict[str, list[dict]] = {}
+    done = 0  # releases of read[0] extracted so far
+    for extraction in extract_many(inputs(), processes=2 if processes is None else processes):
+        batch = read[0]
+        release = batch[done]
+        if release["release_id"] != extraction.release_id:  # extract_many keeps input order
+            raise RuntimeError(f"extraction of {extraction.release_id} arrived in place of "
+                               f"{release['release_id']}; nothing was written")
+        tables = extraction_rows(extraction)
+        tally["releases"] = tally.get("releases", 0) + 1
+        if not any(tables.get(name) for name in ("person_mentions", "location_mentions",
+                                                 "event_mentions")):
+            tally["releases_with_no_mentions"] = tally.get("releases_with_no_mentions", 0) + 1
+        for table, rows in tables.items():
+            for row in rows:
+                row["partition_date"] = release["partition_date"]
+                row["extractor_version"] = EXTRACTOR_VERSION
+                if table == "release_annotations":
+                    row["version"] = release["version"]
+            out.setdefault(table, []).extend(rows)
+        done += 1
+        if done == len(batch):
+            read.popleft()
+            yield out
+            out, done = {}, 0
 
 
 def _table_columns(table: str) -> list[str]:

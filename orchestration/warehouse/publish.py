@@ -15,7 +15,7 @@ import duckdb
 
 from orchestration.deadlines import deadline
 from orchestration.settings import timeout_setting
-from orchestration.warehouse.connection import sql_string
+from orchestration.warehouse.connection import MEMORY_LIMIT, sql_string
 
 WRITER_ONLY = {("raw", "http_responses"), ("raw", "fetched_items")}
 
@@ -53,7 +53,8 @@ def publish(warehouse: Path, published: Path, timeout_s: float | None = None) ->
     staging = published.with_name(published.name + ".next")
     for leftover in (staging, staging.with_name(staging.name + ".wal")):
         leftover.unlink(missing_ok=True)
-    driver = duckdb.connect()
+    driver = duckdb.connect(config={"memory_limit": MEMORY_LIMIT,
+                                    "temp_directory": str(warehouse) + ".publish.tmp"})
     try:
         driver.execute(f"attach {sql_string(warehouse)} as source_db (read_only)")
         driver.execute(f"attach {sql_string(staging)} as published_db "
