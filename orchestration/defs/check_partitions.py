@@ -12,7 +12,7 @@ planned execution with the run's own result.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import dagster as dg
 from dagster._core.definitions.asset_checks.asset_check_evaluation import (
@@ -32,15 +32,14 @@ def per_partition(
     yield dg.Output(
         None, output_name=op_context.assets_def.get_output_name_for_asset_check_key(spec.key)
     )
+    latest = _latest_materializations(context.instance, spec.asset_key, op_context.partition_keys)
     for key in op_context.partition_keys:
         yield dg.AssetCheckEvaluation(
             asset_key=spec.asset_key,
             check_name=spec.name,
             passed=result.passed,
             metadata={**result.metadata, "year": key},
-            target_materialization_data=_latest_materialization(
-                context.instance, spec.asset_key, key
-            ),
+            target_materialization_data=latest[key],
             severity=result.severity,
             description=result.description,
             blocking=spec.blocking,
@@ -48,17 +47,30 @@ def per_partition(
         )
 
 
-def _latest_materialization(
-    instance: dg.DagsterInstance, asset_key: dg.AssetKey, partition: str
-) -> AssetCheckEvaluationTargetMaterializationData | None:
-    """The partition's latest materialization: the one this evaluation checked."""
-    records = instance.fetch_materializations(
-        dg.AssetRecordsFilter(asset_key=asset_key, asset_partitions=[partition]), limit=1
+def _latest_materializations(
+    instance: dg.DagsterInstance, asset_key: dg.AssetKey, partitions: Sequence[str]
+) -> dict[str, AssetCheckEvaluationTargetMaterializationData | None]:
+    """Each partition's latest materialization: the one its evaluation checked. One query
+    for all (the run's own materializations are the newest records, one per partition);
+    a partition those records miss (another run wrote it since) is looked up on its own."""
+    newest = instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=asset_key, asset_partitions=list(partitions)),
+        limit=len(partitions),
     ).records
-    if not records:
-        return None
+    latest: dict[str, AssetCheckEvaluationTargetMaterializationData | None] = {}
+    for record in newest:  # newest first: a partition's first record is its latest
+        if record.partition_key is not None and record.partition_key not in latest:
+            latest[record.partition_key] = _target(record)
+    for partition in partitions:
+        if partition not in latest:
+            records = instance.fetch_materializations(
+                dg.AssetRecordsFilter(asset_key=asset_key, asset_partitions=[partition]), limit=1
+            ).records
+            latest[partition] = _target(records[0]) if records else None
+    return latest
+
+
+def _target(record: dg.EventLogRecord) -> AssetCheckEvaluationTargetMaterializationData:
     return AssetCheckEvaluationTargetMaterializationData(
-        storage_id=records[0].storage_id,
-        run_id=records[0].run_id,
-        timestamp=records[0].timestamp,
+        storage_id=record.storage_id, run_id=record.run_id, timestamp=record.timestamp
     )
