@@ -2,8 +2,10 @@
 
 The copy holds what readers query: every table, except the fetch bookkeeping that only the
 writer needs to re-parse (``raw.http_responses``, the compressed payloads, most of the
-warehouse's bytes, and ``raw.fetched_items``). dbt's staging views are not copied: they
-name the writer's catalog and would not resolve in the copy.
+warehouse's bytes, and ``raw.fetched_items``) and dbt's ``intermediate`` tables (the
+marts' building blocks, internal by contract; at 100,000 releases they held another copy of
+every release text). dbt's staging views are not copied: they name the writer's catalog and
+would not resolve in the copy.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from orchestration.settings import timeout_setting
 from orchestration.warehouse.connection import MEMORY_LIMIT, sql_string
 
 WRITER_ONLY = {("raw", "http_responses"), ("raw", "fetched_items")}
+WRITER_ONLY_SCHEMAS = {"intermediate"}
 
 
 def _copy(driver: duckdb.DuckDBPyConnection) -> int:
@@ -25,12 +28,12 @@ def _copy(driver: duckdb.DuckDBPyConnection) -> int:
         select schema_name, table_name from duckdb_tables()
         where database_name = 'source_db' order by all
     """).fetchall()
-    schemas = sorted({schema for schema, _ in tables})
+    schemas = sorted({schema for schema, _ in tables} - WRITER_ONLY_SCHEMAS)
     for schema in schemas:
         driver.execute(f'create schema if not exists published_db."{schema}"')
     copied = 0
     for schema, table in tables:
-        if (schema, table) in WRITER_ONLY:
+        if (schema, table) in WRITER_ONLY or schema in WRITER_ONLY_SCHEMAS:
             continue
         driver.execute(
             f'create table published_db."{schema}"."{table}" as '

@@ -83,6 +83,8 @@ def test_a_ui_style_backfill_ends_published(tmp_path: Path) -> None:
         for row in _query(published, "select schema_name || '.' || table_name from duckdb_tables()")
     }
     assert "raw.http_responses" not in tables  # payload blobs stay with the writer
+    assert not any(table.startswith("intermediate.") for table in tables)  # dbt's internals
+    assert {"marts.fct_events", "raw.releases", "raw.person_mentions"} <= tables
     audits = [
         event
         for event in built.get_asset_check_evaluations()
