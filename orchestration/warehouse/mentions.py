@@ -76,6 +76,8 @@ def extract_batches(batches: Iterable[list[dict]], tally: dict[str, int] | None 
 
     def inputs() -> Iterator[object]:
         for batch in batches:
+            if not batch:
+                continue  # nothing to extract, nothing to yield
             read.append(batch)
             yield from (_release_input(row, ReleaseInput) for row in batch)
 
