@@ -72,26 +72,26 @@ def test_the_documented_yaml_keeps_runs_in_postgres(
     assert not list(tmp_path.rglob("*.db"))
 
 
-def test_pressrooms_yaml_reads_the_url_from_the_environment(
+@pytest.fixture
+def pressroom_postgres_home(
     postgres_dsn: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+) -> Path:
+    """A Dagster home with the yaml pressroom writes for PRESSROOM_DAGSTER_POSTGRES (set)."""
     monkeypatch.setenv("PRESSROOM_DAGSTER_POSTGRES", postgres_dsn)
     (tmp_path / "dagster.yaml").write_text(
         dagster_yaml(1, DagsterSettings(postgres_url=postgres_dsn)), encoding="utf-8"
     )
-    with _instance(tmp_path) as instance:
+    return tmp_path
+
+
+def test_pressrooms_yaml_reads_the_url_from_the_environment(pressroom_postgres_home: Path) -> None:
+    with _instance(pressroom_postgres_home) as instance:
         assert type(instance.run_storage).__name__ == "PostgresRunStorage"
         assert instance.global_op_concurrency_default_limit == 1
 
 
-def test_a_shared_instance_fails_only_this_homes_dead_runs(
-    postgres_dsn: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("PRESSROOM_DAGSTER_POSTGRES", postgres_dsn)
-    (tmp_path / "dagster.yaml").write_text(
-        dagster_yaml(1, DagsterSettings(postgres_url=postgres_dsn)), encoding="utf-8"
-    )
-    with _instance(tmp_path) as instance:
+def test_a_shared_instance_fails_only_this_homes_dead_runs(pressroom_postgres_home: Path) -> None:
+    with _instance(pressroom_postgres_home) as instance:
         mine = _started_run(instance, {HOME_TAG: "host-a:/srv/a"})
         theirs = _started_run(instance, {HOME_TAG: "host-b:/srv/b"})
         failed = fail_dead_runs(instance, notify=lambda _: None, owner="host-a:/srv/a")
