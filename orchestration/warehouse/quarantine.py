@@ -33,6 +33,9 @@ MENTION_TABLES = (
     "event_participants",
 )
 
+_LATEST = """latest as (
+    select release_id, body_text from raw.releases
+    qualify row_number() over (partition by release_id order by version desc) = 1)"""
 
 
 @dataclass(frozen=True)
@@ -56,22 +59,12 @@ def _span(table: str, start: str, end: str, surface: str | None, nullable: bool 
             f"mentions.{end} - mentions.{start}) <> mentions.{surface}"
         )
     condition = f"not ({missing}) and ({bad})" if nullable else f"({missing}) or {bad}"
-    # The latest text of the window's releases only, found by a join on max(version): a
-    # window function over every text of raw.releases held them all in memory at once.
-    return f"""with mentions as (
-            select * from raw.{table} where partition_date >= $1 and partition_date < $2
-        ), latest_versions as (
-            select release_id, max(version) as version from raw.releases
-            where release_id in (select release_id from mentions) group by release_id
-        ), latest as (
-            select release_id, releases.body_text from raw.releases as releases
-            inner join latest_versions using (release_id, version)
-        )
+    return f"""with {_LATEST}
         select mentions.release_id, 'span ' || coalesce(cast(mentions.{start} as varchar), '?')
                || '..' || coalesce(cast(mentions.{end} as varchar), '?')
                || ' is not inside the release text'
-        from mentions left join latest using (release_id)
-        where {condition}"""
+        from raw.{table} as mentions left join latest using (release_id)
+        where mentions.partition_date >= $1 and mentions.partition_date < $2 and ({condition})"""
 
 
 def _outside_set(
