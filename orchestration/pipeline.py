@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
+from orchestration.quality import gx_process
 from orchestration.recovery import HOME_TAG, claim_home, home_owner
 from orchestration.settings import DagsterSettings, Settings, load_dagster_settings
 from orchestration.warehouse.integrity import check_warehouse
@@ -194,6 +195,7 @@ def run_pipeline(
     (a wait for another pipeline of the home, a dead run cleaned up)."""
     import time
 
+    gx_process.start()  # GX's import runs on the other core while the run loads and fetches
     from orchestration.definitions import defs
     from orchestration.defs.partitions import run_tags, window_from_tags
     from orchestration.defs.resources import build_resources

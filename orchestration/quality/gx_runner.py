@@ -1,8 +1,9 @@
 """Validate a pandas frame against a committed Great Expectations suite (expectations/suites).
 
-GX is imported inside :func:`validate_frame` only (its import costs seconds), with an
-ephemeral context, no progress bars and no analytics. An expectation that *errored* (GX puts
-the exception in ``exception_info`` and reports ``success=False``) counts as failed.
+GX is imported only in the worker process `gx_process` runs suites in (its import costs
+seconds), with an ephemeral context, no progress bars and no analytics. An expectation that
+*errored* (GX puts the exception in ``exception_info`` and reports ``success=False``) counts
+as failed.
 """
 
 from __future__ import annotations
@@ -149,17 +150,20 @@ def validate_frame(
     parameters: Mapping[str, Any] | None = None,
     timeout_s: float | None = None,
 ) -> ValidationSummary:
-    """Run the committed suite ``suite_name`` on a pandas dataframe.
+    """Run the committed suite ``suite_name`` on a pandas dataframe, in the GX worker
+    process (`gx_process`).
 
     ``parameters`` fill the suite's ``{"$PARAMETER": name}`` placeholders (e.g. the configured
     sources, or a row count computed from raw). Passed only when every expectation evaluated
     and succeeded. Past ``timeout_s`` the run is stopped: `StepTimeoutError`.
     """
-    from orchestration.deadlines import deadline
+    from orchestration.deadlines import Deadline
+    from orchestration.quality import gx_process
     from orchestration.settings import timeout_setting
 
-    with deadline(f"Great Expectations suite {suite_name}", timeout_s, timeout_setting("gx")):
-        return _validate(suite_name, frame, parameters)
+    limit = Deadline(f"Great Expectations suite {suite_name}", timeout_s or 0.0,
+                     timeout_setting("gx"))
+    return gx_process.validate(suite_name, frame, parameters, limit)
 
 
 def _run(

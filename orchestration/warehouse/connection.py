@@ -17,12 +17,13 @@ from orchestration.warehouse.target import DuckDBFile, DuckLake, WarehouseTarget
 
 T = TypeVar("T")
 
-MEMORY_LIMIT = "1GB"
+MEMORY_LIMIT = "600MB"
 """DuckDB's buffer pool in a pressroom process (DuckDB's default is 80 % of the machine's
 memory, which a 100,000-release load filled to 3 GB). Beyond it, large writes, sorts, joins
-and copies spill to a temp directory beside the warehouse. 512 MB was too little: the
-extraction's one transaction over 100,000 releases ran out of memory. dbt's own process has
-1 GB too (dbt_project/profiles.yml)."""
+and copies spill to a temp directory beside the warehouse. What cannot spill stays small:
+queries stream texts instead of sorting them, and an uncommitted insert keeps at most about
+one row group per table in memory. dbt's own process has the same limit
+(dbt_project/profiles.yml)."""
 
 _CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": True,
            "memory_limit": MEMORY_LIMIT}

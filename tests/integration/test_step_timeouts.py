@@ -148,7 +148,9 @@ def test_an_extraction_pool_past_its_limit_is_stopped_and_its_workers_killed() -
             done += 1
     assert time.monotonic() - started < 40
     assert done < 50_000
-    assert multiprocessing.active_children() == []  # the pool's workers were terminated
+    # the pool's workers were terminated (the GX worker of earlier tests may live on)
+    assert [child for child in multiprocessing.active_children()
+            if child.name != "pressroom-gx"] == []
 
 
 def test_a_great_expectations_suite_past_its_limit_fails_and_gx_still_works(
