@@ -32,12 +32,14 @@ def quoted(schema: str, table: str, database: str | None = None) -> str:
     return f'"{database}".{name}' if database else name
 
 
-def columns_of(conn: duckdb.DuckDBPyConnection, database: str, schema: str, table: str
-               ) -> Columns:
-    return tuple(conn.execute(
-        "select column_name, data_type from duckdb_columns() where database_name = ? "
-        "and schema_name = ? and table_name = ? order by column_index",
-        [database, schema, table]).fetchall())
+def columns_of(conn: duckdb.DuckDBPyConnection, database: str, schema: str, table: str) -> Columns:
+    return tuple(
+        conn.execute(
+            "select column_name, data_type from duckdb_columns() where database_name = ? "
+            "and schema_name = ? and table_name = ? order by column_index",
+            [database, schema, table],
+        ).fetchall()
+    )
 
 
 def slice_expression(columns: Columns) -> str:
@@ -64,12 +66,14 @@ class TablePrint:
         return sum(count for count, _ in self.slices.values())
 
 
-def fingerprint(conn: duckdb.DuckDBPyConnection, database: str, schema: str, table: str
-                ) -> TablePrint:
+def fingerprint(
+    conn: duckdb.DuckDBPyConnection, database: str, schema: str, table: str
+) -> TablePrint:
     columns = columns_of(conn, database, schema, table)
     rows = conn.execute(
         f"select {slice_expression(columns)} as slice, count(*), sum(hash(row_values))::varchar "
-        f"from {quoted(schema, table, database)} as row_values group by all").fetchall()
+        f"from {quoted(schema, table, database)} as row_values group by all"
+    ).fetchall()
     return TablePrint(columns, {slice_key(value): (count, total) for value, count, total in rows})
 
 
@@ -97,10 +101,16 @@ class Manifest:
         return [stat.st_ino, stat.st_size, stat.st_mtime_ns]
 
     def write(self, path: Path) -> None:
-        payload = {"identity": self.identity, "tables": {
-            name: {"columns": [list(column) for column in table.columns],
-                   "slices": {key: list(value) for key, value in table.slices.items()}}
-            for name, table in self.tables.items()}}
+        payload = {
+            "identity": self.identity,
+            "tables": {
+                name: {
+                    "columns": [list(column) for column in table.columns],
+                    "slices": {key: list(value) for key, value in table.slices.items()},
+                }
+                for name, table in self.tables.items()
+            },
+        }
         temporary = path.with_name(path.name + ".tmp")
         temporary.write_text(json.dumps(payload, separators=(",", ":")), encoding="utf-8")
         os.replace(temporary, path)
@@ -113,10 +123,18 @@ class Manifest:
             payload = json.loads(cls.path_for(published).read_text(encoding="utf-8"))
             if payload["identity"] != cls.identity_of(published):
                 return None
-            return cls(payload["identity"], {
-                name: TablePrint(tuple((column, kind) for column, kind in table["columns"]),
-                                 {key: (int(count), str(total))
-                                  for key, (count, total) in table["slices"].items()})
-                for name, table in payload["tables"].items()})
+            return cls(
+                payload["identity"],
+                {
+                    name: TablePrint(
+                        tuple((column, kind) for column, kind in table["columns"]),
+                        {
+                            key: (int(count), str(total))
+                            for key, (count, total) in table["slices"].items()
+                        },
+                    )
+                    for name, table in payload["tables"].items()
+                },
+            )
         except (OSError, ValueError, KeyError, TypeError):
             return None

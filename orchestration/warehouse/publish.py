@@ -33,7 +33,6 @@ from orchestration.warehouse.fingerprints import (
     Manifest,
     TablePrint,
     changed_slices,
-    columns_of,
     fingerprint,
     quoted,
     slice_expression,
@@ -67,30 +66,40 @@ def _reader_tables(driver: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
         select schema_name, table_name from duckdb_tables()
         where database_name = 'source_db' order by all
     """).fetchall()
-    return [(schema, table) for schema, table in tables
-            if (schema, table) not in WRITER_ONLY and schema not in WRITER_ONLY_SCHEMAS]
+    return [
+        (schema, table)
+        for schema, table in tables
+        if (schema, table) not in WRITER_ONLY and schema not in WRITER_ONLY_SCHEMAS
+    ]
 
 
 def _schemas(driver: duckdb.DuckDBPyConnection) -> list[str]:
     """The schemas a full copy creates (every source schema but the writer-only ones)."""
-    rows = driver.execute("select distinct schema_name from duckdb_tables() "
-                          "where database_name = 'source_db'").fetchall()
+    rows = driver.execute(
+        "select distinct schema_name from duckdb_tables() where database_name = 'source_db'"
+    ).fetchall()
     return sorted({schema for (schema,) in rows} - WRITER_ONLY_SCHEMAS)
 
 
 def _create(driver: duckdb.DuckDBPyConnection, schema: str, table: str) -> None:
-    driver.execute(f"create table {quoted(schema, table, 'published_db')} as "
-                   f"select * from {quoted(schema, table, 'source_db')}")
+    driver.execute(
+        f"create table {quoted(schema, table, 'published_db')} as "
+        f"select * from {quoted(schema, table, 'source_db')}"
+    )
 
 
-def _fingerprints(driver: duckdb.DuckDBPyConnection, tables: list[tuple[str, str]]
-                  ) -> dict[str, TablePrint]:
-    return {f"{schema}.{table}": fingerprint(driver, "source_db", schema, table)
-            for schema, table in tables}
+def _fingerprints(
+    driver: duckdb.DuckDBPyConnection, tables: list[tuple[str, str]]
+) -> dict[str, TablePrint]:
+    return {
+        f"{schema}.{table}": fingerprint(driver, "source_db", schema, table)
+        for schema, table in tables
+    }
 
 
-def _full_copy(driver: duckdb.DuckDBPyConnection, tables: list[tuple[str, str]],
-               done: Publication) -> None:
+def _full_copy(
+    driver: duckdb.DuckDBPyConnection, tables: list[tuple[str, str]], done: Publication
+) -> None:
     for schema in _schemas(driver):
         driver.execute(f'create schema if not exists published_db."{schema}"')
     for schema, table in tables:
@@ -98,36 +107,49 @@ def _full_copy(driver: duckdb.DuckDBPyConnection, tables: list[tuple[str, str]],
         done.tables_rewritten.append(f"{schema}.{table}")
 
 
-def _replace_slices(driver: duckdb.DuckDBPyConnection, schema: str, table: str,
-                    source: TablePrint, keys: list[str]) -> None:
+def _replace_slices(
+    driver: duckdb.DuckDBPyConnection, schema: str, table: str, source: TablePrint, keys: list[str]
+) -> None:
     """Delete the slices ``keys`` from the copy and insert them again from the warehouse."""
     expression = slice_expression(source.columns)
     values = [key for key in keys if key != "null"]
     condition = f"cast({expression} as varchar) in (select unnest(?::varchar[]))"
     if "null" in keys:
         condition = f"({condition} or {expression} is null)"
-    driver.execute(f"delete from {quoted(schema, table, 'published_db')} where {condition}",
-                   [values])
-    driver.execute(f"insert into {quoted(schema, table, 'published_db')} "
-                   f"select * from {quoted(schema, table, 'source_db')} where {condition}",
-                   [values])
+    driver.execute(
+        f"delete from {quoted(schema, table, 'published_db')} where {condition}", [values]
+    )
+    driver.execute(
+        f"insert into {quoted(schema, table, 'published_db')} "
+        f"select * from {quoted(schema, table, 'source_db')} where {condition}",
+        [values],
+    )
 
 
-def _sync(driver: duckdb.DuckDBPyConnection, tables: list[tuple[str, str]],
-          sources: dict[str, TablePrint], previous: dict[str, TablePrint],
-          done: Publication) -> None:
+def _sync(
+    driver: duckdb.DuckDBPyConnection,
+    tables: list[tuple[str, str]],
+    sources: dict[str, TablePrint],
+    previous: dict[str, TablePrint],
+    done: Publication,
+) -> None:
     """Make the copy (attached as published_db, holding what ``previous`` describes) hold
     the warehouse's reader tables."""
     wanted = {f"{schema}.{table}" for schema, table in tables}
-    held = driver.execute("select schema_name, table_name from duckdb_tables() "
-                          "where database_name = 'published_db'").fetchall()
+    held = driver.execute(
+        "select schema_name, table_name from duckdb_tables() where database_name = 'published_db'"
+    ).fetchall()
     for schema, table in held:
         if f"{schema}.{table}" not in wanted:
             driver.execute(f"drop table {quoted(schema, table, 'published_db')}")
     schemas = _schemas(driver)
-    present = {schema for (schema,) in driver.execute(
-        "select schema_name from duckdb_schemas() where database_name = 'published_db' "
-        "and not internal").fetchall()}
+    present = {
+        schema
+        for (schema,) in driver.execute(
+            "select schema_name from duckdb_schemas() where database_name = 'published_db' "
+            "and not internal"
+        ).fetchall()
+    }
     for schema in sorted(present - set(schemas)):
         driver.execute(f'drop schema published_db."{schema}" cascade')
     for schema in schemas:
@@ -153,8 +175,9 @@ def _sync(driver: duckdb.DuckDBPyConnection, tables: list[tuple[str, str]],
         done.slices_replaced += len(keys)
 
 
-def _previous_copy(driver: duckdb.DuckDBPyConnection, published: Path, staging: Path
-                   ) -> tuple[dict[str, TablePrint] | None, str]:
+def _previous_copy(
+    driver: duckdb.DuckDBPyConnection, published: Path, staging: Path
+) -> tuple[dict[str, TablePrint] | None, str]:
     """Start ``staging`` from a copy of ``published`` and attach it as published_db.
     Returns (its tables' fingerprints, "") or (None, why it cannot be reused)."""
     if not published.is_file():
@@ -165,20 +188,27 @@ def _previous_copy(driver: duckdb.DuckDBPyConnection, published: Path, staging: 
         driver.execute(f"attach {sql_string(staging)} as published_db")
     except duckdb.Error as error:
         return None, f"the previous copy does not open ({str(error)[:200]})"
-    tags = driver.execute("select tags['storage_version'] from duckdb_databases() "
-                          "where database_name = 'published_db'").fetchone()[0]
+    tags = driver.execute(
+        "select tags['storage_version'] from duckdb_databases() "
+        "where database_name = 'published_db'"
+    ).fetchone()[0]
     if not str(tags or "").startswith(STORAGE_VERSION):
         return None, f"the previous copy is in storage format {tags}, not {STORAGE_VERSION}"
-    total, free = driver.execute("select total_blocks, free_blocks from pragma_database_size() "
-                                 "where database_name = 'published_db'").fetchone()
+    total, free = driver.execute(
+        "select total_blocks, free_blocks from pragma_database_size() "
+        "where database_name = 'published_db'"
+    ).fetchone()
     if total and free > MAX_FREE_SHARE * total:
         return None, f"the previous copy is {free}/{total} blocks free space"
     if manifest is not None:
         return manifest.tables, ""
-    held = driver.execute("select schema_name, table_name from duckdb_tables() "
-                          "where database_name = 'published_db'").fetchall()
-    return {f"{schema}.{table}": fingerprint(driver, "published_db", schema, table)
-            for schema, table in held}, ""
+    held = driver.execute(
+        "select schema_name, table_name from duckdb_tables() where database_name = 'published_db'"
+    ).fetchall()
+    return {
+        f"{schema}.{table}": fingerprint(driver, "published_db", schema, table)
+        for schema, table in held
+    }, ""
 
 
 def _discard(staging: Path) -> None:
@@ -186,8 +216,9 @@ def _discard(staging: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
-def publish_copy(warehouse: Path, published: Path, timeout_s: float | None = None, *,
-                 incremental: bool = True) -> Publication:
+def publish_copy(
+    warehouse: Path, published: Path, timeout_s: float | None = None, *, incremental: bool = True
+) -> Publication:
     """Bring the warehouse's reader tables to ``published`` through a temp file and an atomic
     rename (incrementally from the previous copy when it can be reused, see the module).
 
@@ -201,24 +232,35 @@ def publish_copy(warehouse: Path, published: Path, timeout_s: float | None = Non
     staging = published.with_name(published.name + ".next")
     _discard(staging)
     done = Publication(published, "incremental")
-    driver = duckdb.connect(config={"memory_limit": MEMORY_LIMIT,
-                                    "temp_directory": str(warehouse) + ".publish.tmp"})
+    driver = duckdb.connect(
+        config={"memory_limit": MEMORY_LIMIT, "temp_directory": str(warehouse) + ".publish.tmp"}
+    )
     try:
         driver.execute(f"attach {sql_string(warehouse)} as source_db (read_only)")
-        with deadline("copying the warehouse to the published file", timeout_s,
-                      timeout_setting("publish"), stop=driver.interrupt):
+        with deadline(
+            "copying the warehouse to the published file",
+            timeout_s,
+            timeout_setting("publish"),
+            stop=driver.interrupt,
+        ):
             tables = _reader_tables(driver)
             sources = _fingerprints(driver, tables)
-            previous, reason = (_previous_copy(driver, published, staging) if incremental
-                                else (None, "a full copy was asked for"))
+            previous, reason = (
+                _previous_copy(driver, published, staging)
+                if incremental
+                else (None, "a full copy was asked for")
+            )
             if previous is None:
-                if driver.execute("select count(*) from duckdb_databases() "
-                                  "where database_name = 'published_db'").fetchone()[0]:
+                if driver.execute(
+                    "select count(*) from duckdb_databases() where database_name = 'published_db'"
+                ).fetchone()[0]:
                     driver.execute("detach published_db")
                 _discard(staging)
                 done.mode, done.reason = "full", reason
-                driver.execute(f"attach {sql_string(staging)} as published_db "
-                               f"(storage_version '{STORAGE_VERSION}')")
+                driver.execute(
+                    f"attach {sql_string(staging)} as published_db "
+                    f"(storage_version '{STORAGE_VERSION}')"
+                )
                 _full_copy(driver, tables, done)
             else:
                 _sync(driver, tables, sources, previous, done)

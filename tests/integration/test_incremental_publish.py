@@ -39,13 +39,14 @@ def _build(path: Path) -> None:
                    'Person ' || (range % 40) as full_name, partition_date
             from range(4500) join (select release_id, partition_date from raw.releases)
               on release_id = 'src:' || (range % 3000)""")
-        conn.execute("create table raw.quarantine (release_id varchar, reason varchar, "
-                     "partition_date date)")
-        conn.execute("create table raw.http_responses as select 'sha' as payload_sha256, "
-                     "'payload' as body")
+        conn.execute(
+            "create table raw.quarantine (release_id varchar, reason varchar, partition_date date)"
+        )
+        conn.execute(
+            "create table raw.http_responses as select 'sha' as payload_sha256, 'payload' as body"
+        )
         conn.execute("create table raw.fetched_items as select * from raw.releases")
-        conn.execute("create table intermediate.int_releases_latest as "
-                     "select * from raw.releases")
+        conn.execute("create table intermediate.int_releases_latest as select * from raw.releases")
         conn.execute("""create table marts.fct_releases as
             select release_id, title, body_text, partition_date as published_date,
                    length(body_text) as word_count from raw.releases""")
@@ -78,8 +79,10 @@ def _moved_release(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute("""insert into raw.releases select release_id, 2, title, 'corrected text',
         date '2024-02-20' from raw.releases where release_id = 'src:7'""")
     conn.execute("delete from raw.releases where release_id = 'src:7' and version = 1")
-    conn.execute("update raw.person_mentions set partition_date = date '2024-02-20' "
-                 "where release_id = 'src:7'")
+    conn.execute(
+        "update raw.person_mentions set partition_date = date '2024-02-20' "
+        "where release_id = 'src:7'"
+    )
     _remake_marts(conn)
 
 
@@ -112,12 +115,17 @@ STEPS = [_new_day, _moved_release, _reprocess, _quarantine, _new_column, _droppe
 
 def _tables(path: Path) -> dict[str, list[tuple[str, str]]]:
     with duckdb.connect(str(path), read_only=True) as conn:
-        names = conn.execute("select schema_name || '.' || table_name from duckdb_tables() "
-                             "order by all").fetchall()
-        return {name: conn.execute(
-            "select column_name, data_type from duckdb_columns() "
-            "where schema_name || '.' || table_name = ? order by column_index",
-            [name]).fetchall() for (name,) in names}
+        names = conn.execute(
+            "select schema_name || '.' || table_name from duckdb_tables() order by all"
+        ).fetchall()
+        return {
+            name: conn.execute(
+                "select column_name, data_type from duckdb_columns() "
+                "where schema_name || '.' || table_name = ? order by column_index",
+                [name],
+            ).fetchall()
+            for (name,) in names
+        }
 
 
 def _same_content(incremental: Path, full: Path) -> None:
@@ -126,19 +134,29 @@ def _same_content(incremental: Path, full: Path) -> None:
     with duckdb.connect() as conn:
         conn.execute(f"attach '{incremental}' as inc (read_only)")
         conn.execute(f"attach '{full}' as ful (read_only)")
-        schemas = [conn.execute("select schema_name from duckdb_schemas() where "
-                                f"database_name = '{name}' and not internal order by all"
-                                ).fetchall() for name in ("inc", "ful")]
+        schemas = [
+            conn.execute(
+                "select schema_name from duckdb_schemas() where "
+                f"database_name = '{name}' and not internal order by all"
+            ).fetchall()
+            for name in ("inc", "ful")
+        ]
         assert schemas[0] == schemas[1]
         for name in _tables(full):
             schema, table = name.split(".")
             for left, right in (("inc", "ful"), ("ful", "inc")):
-                extra = conn.execute(f'select count(*) from (select * from {left}."{schema}".'
-                                     f'"{table}" except all select * from {right}."{schema}".'
-                                     f'"{table}")').fetchone()[0]
+                extra = conn.execute(
+                    f'select count(*) from (select * from {left}."{schema}".'
+                    f'"{table}" except all select * from {right}."{schema}".'
+                    f'"{table}")'
+                ).fetchone()[0]
                 assert extra == 0, f"{name}: {extra} rows in {left} not in {right}"
-        assert conn.execute("select tags['storage_version'] from duckdb_databases() "
-                            "where database_name = 'inc'").fetchone()[0] == "v1.5.0+"
+        assert (
+            conn.execute(
+                "select tags['storage_version'] from duckdb_databases() where database_name = 'inc'"
+            ).fetchone()[0]
+            == "v1.5.0+"
+        )
 
 
 def test_every_kind_of_run_publishes_incrementally_what_a_full_copy_holds(
@@ -153,8 +171,7 @@ def test_every_kind_of_run_publishes_incrementally_what_a_full_copy_holds(
             step(conn)
         done = publish_copy(warehouse, published)
         assert done.mode == "incremental", (step.__name__, done.reason)
-        full = publish_copy(warehouse, tmp_path / step.__name__ / "full.duckdb",
-                            incremental=False)
+        full = publish_copy(warehouse, tmp_path / step.__name__ / "full.duckdb", incremental=False)
         assert full.mode == "full"
         _same_content(published, full.path)
     tables = _tables(published)
@@ -185,8 +202,9 @@ def test_without_its_manifest_the_previous_copy_is_fingerprinted(tmp_path: Path)
         _new_day(conn)
     done = publish_copy(warehouse, published)
     assert done.mode == "incremental"
-    _same_content(published, publish_copy(warehouse, tmp_path / "full.duckdb",
-                                          incremental=False).path)
+    _same_content(
+        published, publish_copy(warehouse, tmp_path / "full.duckdb", incremental=False).path
+    )
 
 
 def test_a_stale_manifest_is_not_trusted(tmp_path: Path) -> None:
@@ -203,8 +221,9 @@ def test_a_stale_manifest_is_not_trusted(tmp_path: Path) -> None:
     with duckdb.connect(str(warehouse)) as conn:
         _quarantine(conn)
     publish_copy(warehouse, published)
-    _same_content(published, publish_copy(warehouse, tmp_path / "full.duckdb",
-                                          incremental=False).path)
+    _same_content(
+        published, publish_copy(warehouse, tmp_path / "full.duckdb", incremental=False).path
+    )
 
 
 def test_a_previous_copy_in_another_storage_format_gets_a_full_copy(tmp_path: Path) -> None:
@@ -215,8 +234,9 @@ def test_a_previous_copy_in_another_storage_format_gets_a_full_copy(tmp_path: Pa
         conn.execute("create table t as select 1 as n")
     done = publish_copy(warehouse, published)
     assert done.mode == "full" and "storage format" in done.reason
-    _same_content(published, publish_copy(warehouse, tmp_path / "full.duckdb",
-                                          incremental=False).path)
+    _same_content(
+        published, publish_copy(warehouse, tmp_path / "full.duckdb", incremental=False).path
+    )
 
 
 def _digest(path: Path) -> str:
@@ -258,8 +278,9 @@ def test_a_publish_killed_midway_leaves_the_old_copy_and_the_next_one_works(
     publish_copy(warehouse, published)
     before = _digest(published)
     _grow(warehouse)
-    child = subprocess.Popen([sys.executable, "-c", PUBLISH_IN_A_CHILD, str(warehouse),
-                              str(published)])
+    child = subprocess.Popen(
+        [sys.executable, "-c", PUBLISH_IN_A_CHILD, str(warehouse), str(published)]
+    )
     staging = published.with_name(published.name + ".next")
     deadline = time.monotonic() + 60
     while not staging.exists() and time.monotonic() < deadline and child.poll() is None:
@@ -269,12 +290,17 @@ def test_a_publish_killed_midway_leaves_the_old_copy_and_the_next_one_works(
     child.wait()
     assert _digest(published) == before
     with duckdb.connect(str(published), read_only=True) as conn:
-        assert "marts.big" not in {row[0] for row in conn.execute(
-            "select schema_name || '.' || table_name from duckdb_tables()").fetchall()}
+        assert "marts.big" not in {
+            row[0]
+            for row in conn.execute(
+                "select schema_name || '.' || table_name from duckdb_tables()"
+            ).fetchall()
+        }
     done = publish_copy(warehouse, published)
     assert done.mode == "incremental" and done.tables_rewritten == ["marts.big"]
-    _same_content(published, publish_copy(warehouse, tmp_path / "full.duckdb",
-                                          incremental=False).path)
+    _same_content(
+        published, publish_copy(warehouse, tmp_path / "full.duckdb", incremental=False).path
+    )
 
 
 def test_a_reader_of_the_old_copy_is_not_disturbed(tmp_path: Path) -> None:
