@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,6 +45,8 @@ STORAGE_VERSION = "v1.5.0"
 """The published file's DuckDB storage format: 1.x tools from 1.5 on can read it."""
 REWRITE_SHARE = 0.5
 """A table with more than this share of its rows in changed slices is rewritten whole."""
+Audit = Callable[[duckdb.DuckDBPyConnection], bool]
+"""A gate run on the warehouse before anything is copied; False: publish nothing."""
 MAX_FREE_SHARE = 0.5
 """A previous copy whose blocks are more than this share free is not reused (a full copy
 compacts it)."""
@@ -217,8 +220,13 @@ def _discard(staging: Path) -> None:
 
 
 def publish_copy(
-    warehouse: Path, published: Path, timeout_s: float | None = None, *, incremental: bool = True
-) -> Publication:
+    warehouse: Path,
+    published: Path,
+    timeout_s: float | None = None,
+    *,
+    incremental: bool = True,
+    audit: Audit | None = None,
+) -> Publication | None:
     """Bring the warehouse's reader tables to ``published`` through a temp file and an atomic
     rename (incrementally from the previous copy when it can be reused, see the module).
 
@@ -226,6 +234,10 @@ def publish_copy(
     changed); new readers see the new one. The copy is written in DuckDB 1.5 storage format
     so 1.x tools can read it, and is read-only on disk. A copy still running after
     ``timeout_s`` is stopped (`StepTimeoutError`); the published copy is then the old one.
+
+    ``audit`` runs first, on the same connection (the warehouse attached read-only as its
+    default catalog, so what the audit reads is in DuckDB's buffers when the copy reads the
+    same tables); when it returns False nothing is published and None is returned.
     """
     started = time.monotonic()
     published.parent.mkdir(parents=True, exist_ok=True)
@@ -237,6 +249,13 @@ def publish_copy(
     )
     try:
         driver.execute(f"attach {sql_string(warehouse)} as source_db (read_only)")
+        if audit is not None:
+            driver.execute("use source_db")
+            passed = audit(driver)
+            driver.execute("use memory")
+            if not passed:
+                driver.close()
+                return None
         with deadline(
             "copying the warehouse to the published file",
             timeout_s,
@@ -282,5 +301,7 @@ def publish_copy(
 
 
 def publish(warehouse: Path, published: Path, timeout_s: float | None = None) -> Path:
-    """`publish_copy`, returning the published file."""
-    return publish_copy(warehouse, published, timeout_s).path
+    """`publish_copy` without an audit, returning the published file."""
+    done = publish_copy(warehouse, published, timeout_s)
+    assert done is not None  # only an audit can refuse
+    return done.path

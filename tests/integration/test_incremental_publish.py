@@ -322,3 +322,26 @@ def test_a_reader_of_the_old_copy_is_not_disturbed(tmp_path: Path) -> None:
         reader.close()
     with duckdb.connect(str(published), read_only=True) as fresh:
         assert fresh.execute("select count(*) from raw.releases").fetchone()[0] == count + 15
+
+
+def test_a_failed_audit_publishes_nothing_and_its_reads_share_the_copys_connection(
+    tmp_path: Path,
+) -> None:
+    warehouse, published = tmp_path / "w.duckdb", tmp_path / "pub" / "pressroom.duckdb"
+    _build(warehouse)
+    publish_copy(warehouse, published)
+    before = _digest(published)
+    with duckdb.connect(str(warehouse)) as conn:
+        _new_day(conn)
+    seen: list[int] = []
+
+    def refuse(conn: duckdb.DuckDBPyConnection) -> bool:
+        seen.append(conn.execute("select count(*) from raw.releases").fetchone()[0])
+        return False
+
+    assert publish_copy(warehouse, published, audit=refuse) is None
+    assert seen == [3015]  # the audit saw the warehouse under its plain names
+    assert _digest(published) == before
+    assert not list(published.parent.glob("*.next*"))
+    done = publish_copy(warehouse, published, audit=lambda conn: True)
+    assert done is not None and done.mode == "incremental"
