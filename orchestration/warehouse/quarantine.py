@@ -34,7 +34,6 @@ MENTION_TABLES = (
 )
 
 
-
 def _latest(table: str) -> str:
     """CTEs ``latest``: the latest body of each release that has rows of ``raw.<table>`` in
     the window (not of every release: the window function over all texts cost seconds a
