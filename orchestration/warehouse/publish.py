@@ -256,6 +256,7 @@ def publish_copy(
             if not passed:
                 driver.close()
                 return None
+            started = time.monotonic()  # the copy's own time, not the audit's
         with deadline(
             "copying the warehouse to the published file",
             timeout_s,

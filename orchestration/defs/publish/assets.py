@@ -118,7 +118,9 @@ def published_warehouse(
             "bytes": publication.path.stat().st_size,
             "mode": publication.mode,
             "full_copy_reason": publication.reason or "none",
-            "tables_rewritten": len(publication.tables_rewritten),
+            "tables_rewritten": dg.MetadataValue.text(
+                ", ".join(publication.tables_rewritten) or "none"
+            ),
             "slices_replaced": publication.slices_replaced,
             "seconds": publication.seconds,
         }
