@@ -50,6 +50,24 @@ def slice_expression(columns: Columns) -> str:
     return f'hash("{names[0]}") % {BUCKETS}'
 
 
+def slice_condition(columns: Columns, keys: list[str]) -> str:
+    """SQL true for the rows of the slices ``keys``, as constants of the slice column's type
+    (so DuckDB compares dates, and can skip row groups by their min/max, rather than cast
+    every row to text)."""
+    names = dict(columns)
+    expression = slice_expression(columns)
+    values = [key for key in keys if key != "null"]
+    if SLICE_COLUMN in names:
+        kind = names[SLICE_COLUMN]
+        literals = [f"cast('{key.replace(chr(39), chr(39) * 2)}' as {kind})" for key in values]
+    else:
+        literals = [str(int(key)) for key in values]
+    parts = [f"{expression} in ({', '.join(literals)})"] if literals else []
+    if "null" in keys:
+        parts.append(f"{expression} is null")
+    return "(" + " or ".join(parts) + ")"
+
+
 def slice_key(value: object) -> str:
     return "null" if value is None else str(value)
 

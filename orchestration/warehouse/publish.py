@@ -36,7 +36,7 @@ from orchestration.warehouse.fingerprints import (
     changed_slices,
     fingerprint,
     quoted,
-    slice_expression,
+    slice_condition,
 )
 
 WRITER_ONLY = {("raw", "http_responses"), ("raw", "fetched_items")}
@@ -114,18 +114,11 @@ def _replace_slices(
     driver: duckdb.DuckDBPyConnection, schema: str, table: str, source: TablePrint, keys: list[str]
 ) -> None:
     """Delete the slices ``keys`` from the copy and insert them again from the warehouse."""
-    expression = slice_expression(source.columns)
-    values = [key for key in keys if key != "null"]
-    condition = f"cast({expression} as varchar) in (select unnest(?::varchar[]))"
-    if "null" in keys:
-        condition = f"({condition} or {expression} is null)"
-    driver.execute(
-        f"delete from {quoted(schema, table, 'published_db')} where {condition}", [values]
-    )
+    condition = slice_condition(source.columns, keys)
+    driver.execute(f"delete from {quoted(schema, table, 'published_db')} where {condition}")
     driver.execute(
         f"insert into {quoted(schema, table, 'published_db')} "
-        f"select * from {quoted(schema, table, 'source_db')} where {condition}",
-        [values],
+        f"select * from {quoted(schema, table, 'source_db')} where {condition}"
     )
 
 
