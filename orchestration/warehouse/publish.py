@@ -135,6 +135,7 @@ def _sync(
     held = driver.execute(
         "select schema_name, table_name from duckdb_tables() where database_name = 'published_db'"
     ).fetchall()
+    held_names = {f"{schema}.{table}" for schema, table in held}
     for schema, table in held:
         if f"{schema}.{table}" not in wanted:
             driver.execute(f"drop table {quoted(schema, table, 'published_db')}")
@@ -152,7 +153,8 @@ def _sync(
         driver.execute(f'create schema if not exists published_db."{schema}"')
     for schema, table in tables:
         name = f"{schema}.{table}"
-        source, before = sources[name], previous.get(name)
+        source = sources[name]
+        before = previous.get(name) if name in held_names else None
         if before is None or before.columns != source.columns:
             driver.execute(f"drop table if exists {quoted(schema, table, 'published_db')}")
             _create(driver, schema, table)
