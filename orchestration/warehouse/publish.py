@@ -6,11 +6,23 @@ warehouse's bytes, and ``raw.fetched_items``) and dbt's ``intermediate`` tables 
 marts' building blocks, internal by contract; at 100,000 releases they held another copy of
 every release text). dbt's staging views are not copied: they name the writer's catalog and
 would not resolve in the copy.
+
+Publishing costs what changed: the next copy starts as a file copy of the previous published
+one, and only the slices whose content fingerprint differs from what was published
+(``fingerprints.py``: a day of a partitioned table, a key bucket of any other) are deleted
+and inserted again; a table whose columns changed, or more than half of whose rows did, is
+rewritten whole. Without a usable previous copy (none, unreadable, another storage format,
+mostly free space) the copy is written whole, as a fresh file. Either way the result holds
+the same rows as a full copy, and it is written beside the old copy and renamed over it.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -18,57 +30,274 @@ import duckdb
 from orchestration.deadlines import deadline
 from orchestration.settings import timeout_setting
 from orchestration.warehouse.connection import MEMORY_LIMIT, sql_string
+from orchestration.warehouse.fingerprints import (
+    Manifest,
+    TablePrint,
+    changed_slices,
+    fingerprint,
+    quoted,
+    slice_condition,
+)
 
 WRITER_ONLY = {("raw", "http_responses"), ("raw", "fetched_items")}
 WRITER_ONLY_SCHEMAS = {"intermediate"}
+STORAGE_VERSION = "v1.5.0"
+"""The published file's DuckDB storage format: 1.x tools from 1.5 on can read it."""
+REWRITE_SHARE = 0.5
+"""A table with more than this share of its rows in changed slices is rewritten whole."""
+Audit = Callable[[duckdb.DuckDBPyConnection], bool]
+"""A gate run on the warehouse before anything is copied; False: publish nothing."""
+MAX_FREE_SHARE = 0.5
+"""A previous copy whose blocks are more than this share free is not reused (a full copy
+compacts it)."""
 
 
-def _copy(driver: duckdb.DuckDBPyConnection) -> int:
+@dataclass
+class Publication:
+    """What a publish did: the file, full or incremental (and why full), what it wrote."""
+
+    path: Path
+    mode: str
+    reason: str = ""
+    tables_rewritten: list[str] = field(default_factory=list)
+    slices_replaced: int = 0
+    seconds: float = 0.0
+
+
+def _reader_tables(driver: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     tables = driver.execute("""
         select schema_name, table_name from duckdb_tables()
         where database_name = 'source_db' order by all
     """).fetchall()
-    schemas = sorted({schema for schema, _ in tables} - WRITER_ONLY_SCHEMAS)
+    return [
+        (schema, table)
+        for schema, table in tables
+        if (schema, table) not in WRITER_ONLY and schema not in WRITER_ONLY_SCHEMAS
+    ]
+
+
+def _schemas(driver: duckdb.DuckDBPyConnection) -> list[str]:
+    """The schemas a full copy creates (every source schema but the writer-only ones)."""
+    rows = driver.execute(
+        "select distinct schema_name from duckdb_tables() where database_name = 'source_db'"
+    ).fetchall()
+    return sorted({schema for (schema,) in rows} - WRITER_ONLY_SCHEMAS)
+
+
+def _create(driver: duckdb.DuckDBPyConnection, schema: str, table: str) -> None:
+    driver.execute(
+        f"create table {quoted(schema, table, 'published_db')} as "
+        f"select * from {quoted(schema, table, 'source_db')}"
+    )
+
+
+def _fingerprints(
+    driver: duckdb.DuckDBPyConnection, tables: list[tuple[str, str]]
+) -> dict[str, TablePrint]:
+    return {
+        f"{schema}.{table}": fingerprint(driver, "source_db", schema, table)
+        for schema, table in tables
+    }
+
+
+def _full_copy(
+    driver: duckdb.DuckDBPyConnection, tables: list[tuple[str, str]], done: Publication
+) -> None:
+    for schema in _schemas(driver):
+        driver.execute(f'create schema if not exists published_db."{schema}"')
+    for schema, table in tables:
+        _create(driver, schema, table)
+        done.tables_rewritten.append(f"{schema}.{table}")
+
+
+def _replace_slices(
+    driver: duckdb.DuckDBPyConnection, schema: str, table: str, source: TablePrint, keys: list[str]
+) -> None:
+    """Delete the slices ``keys`` from the copy and insert them again from the warehouse."""
+    condition = slice_condition(source.columns, keys)
+    driver.execute(f"delete from {quoted(schema, table, 'published_db')} where {condition}")
+    driver.execute(
+        f"insert into {quoted(schema, table, 'published_db')} "
+        f"select * from {quoted(schema, table, 'source_db')} where {condition}"
+    )
+
+
+def _sync(
+    driver: duckdb.DuckDBPyConnection,
+    tables: list[tuple[str, str]],
+    sources: dict[str, TablePrint],
+    previous: dict[str, TablePrint],
+    done: Publication,
+) -> None:
+    """Make the copy (attached as published_db, holding what ``previous`` describes) hold
+    the warehouse's reader tables."""
+    wanted = {f"{schema}.{table}" for schema, table in tables}
+    held = driver.execute(
+        "select schema_name, table_name from duckdb_tables() where database_name = 'published_db'"
+    ).fetchall()
+    held_names = {f"{schema}.{table}" for schema, table in held}
+    for schema, table in held:
+        if f"{schema}.{table}" not in wanted:
+            driver.execute(f"drop table {quoted(schema, table, 'published_db')}")
+    schemas = _schemas(driver)
+    present = {
+        schema
+        for (schema,) in driver.execute(
+            "select schema_name from duckdb_schemas() where database_name = 'published_db' "
+            "and not internal"
+        ).fetchall()
+    }
+    for schema in sorted(present - set(schemas)):
+        driver.execute(f'drop schema published_db."{schema}" cascade')
     for schema in schemas:
         driver.execute(f'create schema if not exists published_db."{schema}"')
-    copied = 0
     for schema, table in tables:
-        if (schema, table) in WRITER_ONLY or schema in WRITER_ONLY_SCHEMAS:
+        name = f"{schema}.{table}"
+        source = sources[name]
+        before = previous.get(name) if name in held_names else None
+        if before is None or before.columns != source.columns:
+            driver.execute(f"drop table if exists {quoted(schema, table, 'published_db')}")
+            _create(driver, schema, table)
+            done.tables_rewritten.append(name)
             continue
-        driver.execute(
-            f'create table published_db."{schema}"."{table}" as '
-            f'select * from source_db."{schema}"."{table}"'
-        )
-        copied += 1
-    return copied
+        keys = changed_slices(before, source)
+        if not keys:
+            continue
+        touched = sum(source.slices.get(key, (0, ""))[0] for key in keys)
+        if touched > REWRITE_SHARE * max(source.rows, 1):
+            driver.execute(f"drop table {quoted(schema, table, 'published_db')}")
+            _create(driver, schema, table)
+            done.tables_rewritten.append(name)
+            continue
+        _replace_slices(driver, schema, table, source, keys)
+        done.slices_replaced += len(keys)
+
+
+def _previous_copy(
+    driver: duckdb.DuckDBPyConnection, published: Path, staging: Path
+) -> tuple[dict[str, TablePrint] | None, str]:
+    """Start ``staging`` from a copy of ``published`` and attach it as published_db.
+    Returns (its tables' fingerprints, "") or (None, why it cannot be reused)."""
+    if not published.is_file():
+        return None, "no previous published copy"
+    manifest = Manifest.read_for(published)
+    shutil.copyfile(published, staging)
+    try:
+        driver.execute(f"attach {sql_string(staging)} as published_db")
+    except duckdb.Error as error:
+        return None, f"the previous copy does not open ({str(error)[:200]})"
+    tags = driver.execute(
+        "select tags['storage_version'] from duckdb_databases() "
+        "where database_name = 'published_db'"
+    ).fetchone()[0]
+    if not str(tags or "").startswith(STORAGE_VERSION):
+        return None, f"the previous copy is in storage format {tags}, not {STORAGE_VERSION}"
+    total, free = driver.execute(
+        "select total_blocks, free_blocks from pragma_database_size() "
+        "where database_name = 'published_db'"
+    ).fetchone()
+    if total and free > MAX_FREE_SHARE * total:
+        return None, f"the previous copy is {free}/{total} blocks free space"
+    if manifest is not None:
+        return manifest.tables, ""
+    held = driver.execute(
+        "select schema_name, table_name from duckdb_tables() where database_name = 'published_db'"
+    ).fetchall()
+    return {
+        f"{schema}.{table}": fingerprint(driver, "published_db", schema, table)
+        for schema, table in held
+    }, ""
+
+
+def _discard(staging: Path) -> None:
+    for leftover in (staging, staging.with_name(staging.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+
+
+def publish_copy(
+    warehouse: Path,
+    published: Path,
+    timeout_s: float | None = None,
+    *,
+    incremental: bool = True,
+    audit: Audit | None = None,
+) -> Publication | None:
+    """Bring the warehouse's reader tables to ``published`` through a temp file and an atomic
+    rename (incrementally from the previous copy when it can be reused, see the module).
+
+    Readers holding the old copy keep their snapshot (the old file is only read, never
+    changed); new readers see the new one. The copy is written in DuckDB 1.5 storage format
+    so 1.x tools can read it, and is read-only on disk. A copy still running after
+    ``timeout_s`` is stopped (`StepTimeoutError`); the published copy is then the old one.
+
+    ``audit`` runs first, on the same connection (the warehouse attached read-only as its
+    default catalog, so what the audit reads is in DuckDB's buffers when the copy reads the
+    same tables); when it returns False nothing is published and None is returned.
+    """
+    started = time.monotonic()
+    published.parent.mkdir(parents=True, exist_ok=True)
+    staging = published.with_name(published.name + ".next")
+    _discard(staging)
+    done = Publication(published, "incremental")
+    driver = duckdb.connect(
+        config={"memory_limit": MEMORY_LIMIT, "temp_directory": str(warehouse) + ".publish.tmp"}
+    )
+    try:
+        driver.execute(f"attach {sql_string(warehouse)} as source_db (read_only)")
+        if audit is not None:
+            driver.execute("use source_db")
+            passed = audit(driver)
+            driver.execute("use memory")
+            if not passed:
+                driver.close()
+                return None
+            started = time.monotonic()  # the copy's own time, not the audit's
+        with deadline(
+            "copying the warehouse to the published file",
+            timeout_s,
+            timeout_setting("publish"),
+            stop=driver.interrupt,
+        ):
+            tables = _reader_tables(driver)
+            sources = _fingerprints(driver, tables)
+            previous, reason = (
+                _previous_copy(driver, published, staging)
+                if incremental
+                else (None, "a full copy was asked for")
+            )
+            if previous is None:
+                if driver.execute(
+                    "select count(*) from duckdb_databases() where database_name = 'published_db'"
+                ).fetchone()[0]:
+                    driver.execute("detach published_db")
+                _discard(staging)
+                done.mode, done.reason = "full", reason
+                driver.execute(
+                    f"attach {sql_string(staging)} as published_db "
+                    f"(storage_version '{STORAGE_VERSION}')"
+                )
+                _full_copy(driver, tables, done)
+            else:
+                _sync(driver, tables, sources, previous, done)
+            driver.execute("detach published_db")
+        driver.execute("detach source_db")
+    except BaseException:
+        driver.close()
+        _discard(staging)
+        raise
+    driver.close()
+    staging.chmod(0o444)  # read-only on disk: readers cannot change what they were given
+    manifest = Manifest(Manifest.identity_of(staging), sources)
+    manifest_next = Manifest.path_for(staging)
+    manifest.write(manifest_next)
+    os.replace(staging, published)
+    os.replace(manifest_next, Manifest.path_for(published))
+    done.seconds = round(time.monotonic() - started, 3)
+    return done
 
 
 def publish(warehouse: Path, published: Path, timeout_s: float | None = None) -> Path:
-    """Copy the warehouse's reader tables to ``published`` through a temp file and an atomic
-    rename.
-
-    Readers holding the old copy keep their snapshot; new readers see the new one. The copy is
-    written in DuckDB 1.5 storage format so 1.x tools can read it, and is read-only on disk.
-    A copy still running after ``timeout_s`` is stopped (`StepTimeoutError`); the published
-    copy is then the old one.
-    """
-    published.parent.mkdir(parents=True, exist_ok=True)
-    staging = published.with_name(published.name + ".next")
-    for leftover in (staging, staging.with_name(staging.name + ".wal")):
-        leftover.unlink(missing_ok=True)
-    driver = duckdb.connect(config={"memory_limit": MEMORY_LIMIT,
-                                    "temp_directory": str(warehouse) + ".publish.tmp"})
-    try:
-        driver.execute(f"attach {sql_string(warehouse)} as source_db (read_only)")
-        driver.execute(f"attach {sql_string(staging)} as published_db "
-                       "(storage_version 'v1.5.0')")
-        with deadline("copying the warehouse to the published file", timeout_s,
-                      timeout_setting("publish"), stop=driver.interrupt):
-            _copy(driver)
-        driver.execute("detach published_db")
-        driver.execute("detach source_db")
-    finally:
-        driver.close()
-    staging.chmod(0o444)  # read-only on disk: readers cannot change what they were given
-    os.replace(staging, published)
-    return published
+    """`publish_copy` without an audit, returning the published file."""
+    done = publish_copy(warehouse, published, timeout_s)
+    assert done is not None  # only an audit can refuse
+    return done.path

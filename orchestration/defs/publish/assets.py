@@ -46,33 +46,45 @@ def published_warehouse(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, sources: SourcesResource
 ):
     from orchestration.deadlines import deadline
-    from orchestration.quality.audit import audit_warehouse
+    from orchestration.quality.audit import AuditResult, audit_warehouse
     from orchestration.settings import timeout_setting
     from orchestration.warehouse.connection import open_warehouse
-    from orchestration.warehouse.publish import publish
+    from orchestration.warehouse.publish import publish_copy
 
     names = [source.name for source in sources.load().sources]
     target = warehouse.target
-    snapshot = None
+    limit = timeout_setting("publish")
+    audits: list[AuditResult] = []
+
+    def audit(conn) -> bool:
+        with deadline("the publish audit", warehouse.publish_timeout_s, limit, stop=conn.interrupt):
+            audits.append(audit_warehouse(conn, names, gx_timeout_s=warehouse.gx_timeout_s))
+        return audits[-1].passed
+
+    snapshot = publication = None
     if target.is_lake:  # audit one snapshot, then publish exactly that one
         from orchestration.warehouse.lake import current_snapshot
 
         with open_warehouse(target, read_only=True) as conn:
             snapshot = current_snapshot(conn)
-    limit = timeout_setting("publish")
-    with (
-        open_warehouse(target, read_only=True, snapshot=snapshot) as conn,
-        deadline("the publish audit", warehouse.publish_timeout_s, limit, stop=conn.interrupt),
-    ):
-        audit = audit_warehouse(conn, names, gx_timeout_s=warehouse.gx_timeout_s)
+        with open_warehouse(target, read_only=True, snapshot=snapshot) as conn:
+            audit(conn)
+    else:  # the audit runs on the publish's connection: the copy reuses what it read
+        publication = publish_copy(
+            Path(warehouse.path),
+            Path(warehouse.published_path),
+            timeout_s=warehouse.publish_timeout_s,
+            audit=audit,
+        )
+    result = audits[-1]
     metadata = {
-        "rules": audit.rules,
-        "suites": audit.suites,
-        "rows_validated": audit.rows_validated,
-        "problems": len(audit.problems),
+        "rules": result.rules,
+        "suites": result.suites,
+        "rows_validated": result.rows_validated,
+        "problems": len(result.problems),
     }
-    if not audit.passed:
-        detail = "\n".join(audit.problems)[:3000]
+    if not result.passed:
+        detail = "\n".join(result.problems)[:3000]
         yield dg.AssetCheckResult(
             check_name=AUDIT_CHECK,
             passed=False,
@@ -81,19 +93,35 @@ def published_warehouse(
         raise dg.Failure(
             description="publish audit failed; the published warehouse was left unchanged:\n"
             + detail,
-            metadata={"problems": len(audit.problems)},
+            metadata={"problems": len(result.problems)},
         )
     yield dg.AssetCheckResult(check_name=AUDIT_CHECK, passed=True, metadata=metadata)
     if snapshot is not None:
         from orchestration.warehouse.lake import record_published
 
-        warehouse.write(lambda conn: record_published(conn, snapshot, context.run_id),
-                        what="recording the published snapshot", log=context.log.warning)
+        warehouse.write(
+            lambda conn: record_published(conn, snapshot, context.run_id),
+            what="recording the published snapshot",
+            log=context.log.warning,
+        )
         context.log.info(f"published DuckLake snapshot {snapshot}")
-        yield dg.MaterializeResult(metadata={"snapshot_id": snapshot,
-                                             "warehouse": target.describe()})
+        yield dg.MaterializeResult(
+            metadata={"snapshot_id": snapshot, "warehouse": target.describe()}
+        )
         return
-    path = publish(
-        Path(warehouse.path), Path(warehouse.published_path), timeout_s=warehouse.publish_timeout_s
+    assert publication is not None  # the audit passed, so the copy was published
+    why = f" ({publication.reason})" if publication.reason else ""
+    context.log.info(f"published: a {publication.mode} copy{why} in {publication.seconds} s")
+    yield dg.MaterializeResult(
+        metadata={
+            "path": str(publication.path),
+            "bytes": publication.path.stat().st_size,
+            "mode": publication.mode,
+            "full_copy_reason": publication.reason or "none",
+            "tables_rewritten": dg.MetadataValue.text(
+                ", ".join(publication.tables_rewritten) or "none"
+            ),
+            "slices_replaced": publication.slices_replaced,
+            "seconds": publication.seconds,
+        }
     )
-    yield dg.MaterializeResult(metadata={"path": str(path), "bytes": path.stat().st_size})

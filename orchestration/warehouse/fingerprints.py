@@ -1,0 +1,158 @@
+"""Content fingerprints of a DuckDB database's tables, by slice, to find what changed.
+
+A table is cut into slices by a cheap column: its ``partition_date`` (a day of releases,
+where rows of one run sit together) or else a bucket of its first column's hash (the key in
+every pressroom table). A slice's fingerprint is its row count and the sum of its rows' 64-bit
+hashes (``hash(row)``, every column; a sum, so row order does not matter and duplicates
+count). Two slices with equal fingerprints hold the same rows but for a hash-sum collision
+(about 2^-64 a slice). The fingerprints of what was last published are kept beside the
+published file (`Manifest`), so only the warehouse is read on each publish.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+SLICE_COLUMN = "partition_date"
+BUCKETS = 1024
+"""Slices of a table without ``partition_date``: a new day's rows touch a few of them."""
+
+Columns = tuple[tuple[str, str], ...]
+Slices = dict[str, tuple[int, str]]
+"""Slice key (text) -> (rows, hash sum as text)."""
+
+
+def quoted(schema: str, table: str, database: str | None = None) -> str:
+    name = f'"{schema}"."{table}"'
+    return f'"{database}".{name}' if database else name
+
+
+def columns_of(conn: duckdb.DuckDBPyConnection, database: str, schema: str, table: str) -> Columns:
+    return tuple(
+        conn.execute(
+            "select column_name, data_type from duckdb_columns() where database_name = ? "
+            "and schema_name = ? and table_name = ? order by column_index",
+            [database, schema, table],
+        ).fetchall()
+    )
+
+
+def slice_expression(columns: Columns) -> str:
+    """SQL for a row's slice; the same on both sides, since the columns must match."""
+    names = [name for name, _ in columns]
+    if SLICE_COLUMN in names:
+        return f'"{SLICE_COLUMN}"'
+    return f'hash("{names[0]}") % {BUCKETS}'
+
+
+def slice_condition(columns: Columns, keys: list[str]) -> str:
+    """SQL true for the rows of the slices ``keys``, as constants of the slice column's type
+    (so DuckDB compares dates, and can skip row groups by their min/max, rather than cast
+    every row to text)."""
+    names = dict(columns)
+    expression = slice_expression(columns)
+    values = [key for key in keys if key != "null"]
+    if SLICE_COLUMN in names:
+        kind = names[SLICE_COLUMN]
+        literals = [f"cast('{key.replace(chr(39), chr(39) * 2)}' as {kind})" for key in values]
+    else:
+        literals = [str(int(key)) for key in values]
+    parts = [f"{expression} in ({', '.join(literals)})"] if literals else []
+    if "null" in keys:
+        parts.append(f"{expression} is null")
+    return "(" + " or ".join(parts) + ")"
+
+
+def slice_key(value: object) -> str:
+    return "null" if value is None else str(value)
+
+
+@dataclass
+class TablePrint:
+    """One table's columns and its slices' fingerprints."""
+
+    columns: Columns
+    slices: Slices
+
+    @property
+    def rows(self) -> int:
+        return sum(count for count, _ in self.slices.values())
+
+
+def fingerprint(
+    conn: duckdb.DuckDBPyConnection, database: str, schema: str, table: str
+) -> TablePrint:
+    columns = columns_of(conn, database, schema, table)
+    rows = conn.execute(
+        f"select {slice_expression(columns)} as slice, count(*), sum(hash(row_values))::varchar "
+        f"from {quoted(schema, table, database)} as row_values group by all"
+    ).fetchall()
+    return TablePrint(columns, {slice_key(value): (count, total) for value, count, total in rows})
+
+
+def changed_slices(before: TablePrint, after: TablePrint) -> list[str]:
+    """Slice keys whose rows differ (present on either side)."""
+    keys = before.slices.keys() | after.slices.keys()
+    return sorted(key for key in keys if before.slices.get(key) != after.slices.get(key))
+
+
+@dataclass
+class Manifest:
+    """The fingerprints of a published file, valid only for that exact file."""
+
+    identity: list[int]
+    tables: dict[str, TablePrint] = field(default_factory=dict)
+
+    @staticmethod
+    def path_for(published: Path) -> Path:
+        return published.with_name(published.name + ".manifest.json")
+
+    @staticmethod
+    def identity_of(path: Path) -> list[int]:
+        """Inode, size and modification time: a rename keeps them, any rewrite changes one."""
+        stat = path.stat()
+        return [stat.st_ino, stat.st_size, stat.st_mtime_ns]
+
+    def write(self, path: Path) -> None:
+        payload = {
+            "identity": self.identity,
+            "tables": {
+                name: {
+                    "columns": [list(column) for column in table.columns],
+                    "slices": {key: list(value) for key, value in table.slices.items()},
+                }
+                for name, table in self.tables.items()
+            },
+        }
+        temporary = path.with_name(path.name + ".tmp")
+        temporary.write_text(json.dumps(payload, separators=(",", ":")), encoding="utf-8")
+        os.replace(temporary, path)
+
+    @classmethod
+    def read_for(cls, published: Path) -> Manifest | None:
+        """The manifest of ``published`` as it is on disk now, or None (missing, unreadable,
+        or written for another file: then the published copy is fingerprinted instead)."""
+        try:
+            payload = json.loads(cls.path_for(published).read_text(encoding="utf-8"))
+            if payload["identity"] != cls.identity_of(published):
+                return None
+            return cls(
+                payload["identity"],
+                {
+                    name: TablePrint(
+                        tuple((column, kind) for column, kind in table["columns"]),
+                        {
+                            key: (int(count), str(total))
+                            for key, (count, total) in table["slices"].items()
+                        },
+                    )
+                    for name, table in payload["tables"].items()
+                },
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
