@@ -8,7 +8,7 @@ with DuckDB SQL `generate_series` in a temporary DuckDB file, then times (median
 `--repeat`):
 
 - full:        `dbt run --full-refresh` over everything;
-- incremental: `dbt run` with PRESSROOM_MIN_DATE = PRESSROOM_MAX_DATE = a new day, after
+- incremental: `dbt run` for the window of a new day (`Window.dbt_args`), after
                adding that day's releases (a fresh copy of the fully built file each time).
 
 `dbt run` (not build) so that the timing is the models, not the tests; seeds are loaded
@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from orchestration.warehouse.schema import ensure_raw_schema  # noqa: E402
+from orchestration.window import Window  # noqa: E402
 
 DBT_PROJECT_DIR = ROOT / "dbt_project"
 DBT = Path(sys.executable).parent / "dbt"
@@ -134,17 +135,16 @@ def model_seconds(work: Path) -> float:
     return sum(result["execution_time"] for result in results["results"])
 
 
-def dbt(db_path: Path, work: Path, *args: str, min_date: str = "", max_date: str = "") -> float:
+def dbt(db_path: Path, work: Path, *args: str, window: Window | None = None) -> float:
     env = {
         "PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin",
         "HOME": str(work),
         "PRESSROOM_DUCKDB_PATH": str(db_path),
-        "PRESSROOM_MIN_DATE": min_date,
-        "PRESSROOM_MAX_DATE": max_date,
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
-    command = [str(DBT), *args, "--project-dir", str(DBT_PROJECT_DIR),
-               "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(work / "target"),
+    command = [str(DBT), *args, *(window.dbt_args() if window else []),
+               "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+               "--target-path", str(work / "target"),
                "--log-path", str(work / "logs"), "--quiet"]
     started = time.perf_counter()
     completed = subprocess.run(command, env=env, capture_output=True, text=True)
@@ -195,8 +195,9 @@ def main() -> None:
             conn = duckdb.connect(str(copy))
             generate_raw(conn, args.releases, args.new_day_releases, DAYS)
             conn.close()
-            incremental_times.append(dbt(copy, work, "run", min_date=new_day.isoformat(),
-                                         max_date=new_day.isoformat()))
+            incremental_times.append(
+                dbt(copy, work, "run", window=Window.of_days(new_day, new_day))
+            )
             incremental_model_times.append(model_seconds(work))
             copy.unlink()
         print("incremental runs (s):", ", ".join(f"{value:.1f}" for value in incremental_times))

@@ -1,13 +1,13 @@
 """The one window type: a half-open range of publication days, ``[start, end)``.
 
 A run covers a window whether it comes from a partition, a partition range (run tags), the
-CLI's ``--start``/``--end`` or the days a fetch touched; dbt receives it as ``--vars``.
+CLI's ``--start``/``--end`` or the days a fetch touched; dbt receives it as its
+``--event-time-start``/``--event-time-end`` flags (`dbt_args`).
 Knows nothing of Dagster (``defs/partitions.py`` converts partitions to and from it).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -46,13 +46,16 @@ class Window:
     def days(self) -> int:
         return (self.end - self.start).days
 
-    def dbt_vars(self) -> dict[str, str]:
-        """The window as dbt reads it (`partition_window` macro): inclusive ISO days."""
-        return {"min_date": self.start.isoformat(), "max_date": self.last.isoformat()}
-
     def dbt_args(self) -> list[str]:
-        """``--vars`` arguments for a dbt command scoped to this window."""
-        return ["--vars", json.dumps(self.dbt_vars(), sort_keys=True)]
+        """The window for ``dbt build`` (the `partition_window` macro): dbt's event-time flags,
+        ``[start, end)`` as here. Not ``--vars``: dbt hashes those into its partial-parse
+        state, so every new window cost a full parse of the project (~2.6 s of CPU)."""
+        return [
+            "--event-time-start",
+            self.start.isoformat(),
+            "--event-time-end",
+            self.end.isoformat(),
+        ]
 
     def __str__(self) -> str:
         return f"{self.start.isoformat()}..{self.last.isoformat()}"

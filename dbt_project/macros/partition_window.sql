@@ -1,38 +1,39 @@
 {#-
-  The incremental partition window: the one place that reads it. Dagster passes it as
-  `--vars '{"min_date": ..., "max_date": ...}'` (ISO dates, inclusive; empty or unset =
-  unbounded); PRESSROOM_MIN_DATE / PRESSROOM_MAX_DATE are read when the vars are absent (dbt
-  run by hand). A new window costs dbt a full parse (about a second).
+  The incremental partition window: the one place that reads it. Dagster passes it as dbt's
+  own `--event-time-start START --event-time-end END` (publication days, YYYY-MM-DD; END
+  exclusive, like orchestration/window.py's Window); without them the window is unbounded
+  (every day). Flags, not `--vars`: dbt hashes --vars into its partial-parse state, so a new
+  window in --vars cost a full parse of the project on every run; the flags are not part of
+  that state, and are read only while executing, never while parsing. (dbt applies them
+  itself to microbatch models only; this project has none.)
   `dbt build --full-refresh` ignores the window and rebuilds everything.
 -#}
 
 {% macro partition_window() -%}
-    {%- set min_date = var('min_date', env_var('PRESSROOM_MIN_DATE', '')) | trim -%}
-    {%- set max_date = var('max_date', env_var('PRESSROOM_MAX_DATE', '')) | trim -%}
-    {%- if flags.FULL_REFRESH -%}
-        {{ return({'min': '', 'max': ''}) }}
+    {%- if flags.FULL_REFRESH or not execute -%}
+        {{ return({'start': none, 'end': none}) }}
     {%- endif -%}
-    {%- for value in [min_date, max_date] if value -%}
-        {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', value) -%}
+    {%- set start = invocation_args_dict.get('event_time_start') -%}
+    {%- set end = invocation_args_dict.get('event_time_end') -%}
+    {%- if start is none or end is none -%}
+        {{ return({'start': none, 'end': none}) }}
+    {%- endif -%}
+    {%- for value in [start, end] -%}
+        {%- if value.strftime('%H:%M:%S.%f') != '00:00:00.000000' -%}
             {{ exceptions.raise_compiler_error(
-                "PRESSROOM_MIN_DATE / PRESSROOM_MAX_DATE must be ISO dates (YYYY-MM-DD), got '"
-                ~ value ~ "'. Unset them to process every partition.") }}
+                "--event-time-start / --event-time-end are publication days (YYYY-MM-DD), got '"
+                ~ value ~ "'. Leave both out to process every partition.") }}
         {%- endif -%}
     {%- endfor -%}
-    {{ return({'min': min_date, 'max': max_date}) }}
+    {{ return({'start': start.strftime('%Y-%m-%d'), 'end': end.strftime('%Y-%m-%d')}) }}
 {%- endmacro %}
 
-{#- True when a window is set (an incremental partition run), false for "everything". -#}
-{% macro partition_window_is_bounded() -%}
-    {%- set window = partition_window() -%}
-    {{ return(window['min'] != '' or window['max'] != '') }}
-{%- endmacro %}
-
-{#- A SQL predicate: `column` (a DATE) lies inside the window. -#}
+{#- A SQL predicate: `column` (a DATE) lies inside the window [start, end). -#}
 {% macro in_partition_window(column) -%}
     {%- set window = partition_window() -%}
-    {%- set clauses = [] -%}
-    {%- if window['min'] -%}{%- do clauses.append(column ~ " >= date '" ~ window['min'] ~ "'") -%}{%- endif -%}
-    {%- if window['max'] -%}{%- do clauses.append(column ~ " <= date '" ~ window['max'] ~ "'") -%}{%- endif -%}
-    {%- if clauses -%}({{ clauses | join(' and ') }}){%- else -%}true{%- endif -%}
+    {%- if window['start'] -%}
+        ({{ column }} >= date '{{ window['start'] }}' and {{ column }} < date '{{ window['end'] }}')
+    {%- else -%}
+        true
+    {%- endif -%}
 {%- endmacro %}

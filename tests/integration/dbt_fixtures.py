@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.warehouse.schema import ensure_raw_schema
+from orchestration.window import Window
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 EXTRACTOR_VERSION = "test-1.0"
@@ -251,7 +252,7 @@ R_LONE_RUTTE = Release(
 BATCH_1 = [R_ADVISORY, R_EUROPOL, R_EUROJUST, R_HUNGARY, R_LONE_RUTTE]
 BATCH_2 = [R_NEWS, R_RUTTE_PM, R_NOVAK_LATER]
 ALL_RELEASES = BATCH_1 + BATCH_2
-BATCH_2_WINDOW = ("2023-11-09", "2024-10-16")
+BATCH_2_WINDOW = Window.of_days(date(2023, 11, 9), date(2024, 10, 16))
 
 # resolution cases (issue #10), arriving in a third incremental run:
 # - the news item again, through a text dump (no date, as-of 22 Nov): the same release, a
@@ -297,13 +298,13 @@ R_OTHER_PRESS_CONFERENCE = Release(
                   description="Press conference by the Secretary General")],
 )
 RESOLUTION_CASES = [R_NEWS_DUMP_COPY, R_DE_BOLLE, R_COUNCIL_AGENDA, R_OTHER_PRESS_CONFERENCE]
-RESOLUTION_WINDOW = ("2023-11-20", "2023-11-27")
+RESOLUTION_WINDOW = Window.of_days(date(2023, 11, 20), date(2023, 11, 27))
 
 # then the extractor re-reads the Europol release (partition 2023-11-06) and now dates the
 # operation 7 November: it must split from the Eurojust report instead of dragging it along
 R_EUROPOL_REEXTRACTED = dataclasses.replace(
     R_EUROPOL, events=[dataclasses.replace(R_EUROPOL.events[0], start_date=date(2023, 11, 7))])
-REEXTRACTION_WINDOW = ("2023-11-06", "2023-11-06")
+REEXTRACTION_WINDOW = Window.of_days(date(2023, 11, 6), date(2023, 11, 6))
 
 
 def _span(body: str, surface: str) -> tuple[int, int]:
@@ -412,20 +413,20 @@ def _release_duckdb() -> None:
     DuckDBConnectionManager.close_all_connections()
 
 
-def run_dbt(db_path: Path, work_dir: Path, *args: str, min_date: str = "", max_date: str = "",
+def run_dbt(db_path: Path, work_dir: Path, *args: str, window: Window | None = None,
             check: bool = True):
-    """Run dbt in-process against `db_path`; raise with dbt's own message when it fails
-    (unless ``check`` is false: then the caller reads the result)."""
+    """Run dbt in-process against `db_path`, for ``window`` (none: every day) as the pipeline
+    passes it (`Window.dbt_args`); raise with dbt's own message when it fails (unless
+    ``check`` is false: then the caller reads the result)."""
     from dbt.cli.main import dbtRunner
 
     env = {
         "PRESSROOM_DUCKDB_PATH": str(db_path),
-        "PRESSROOM_MIN_DATE": min_date,
-        "PRESSROOM_MAX_DATE": max_date,
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
     cli_args = [
         *args,
+        *(window.dbt_args() if window else []),
         "--project-dir", str(DBT_PROJECT_DIR),
         "--profiles-dir", str(DBT_PROJECT_DIR),
         "--target-path", str(work_dir / "target"),

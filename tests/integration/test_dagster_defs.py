@@ -95,19 +95,18 @@ def test_live_polling_schedule_is_stopped_by_default(defs: dg.Definitions) -> No
     assert schedule.default_status == dg.DefaultScheduleStatus.STOPPED
 
 
-def test_window_reaches_dbt_as_vars() -> None:
+def test_window_reaches_dbt_as_event_time_flags() -> None:
     args = dbt_build_args(Window(date(2023, 11, 1), date(2023, 11, 3)), "/w.duckdb")
     # on the DuckDB file no JSON artifacts (nothing reads them): a global flag, before build
     assert args[:3] == ["--no-write-json", "build", "--vars"]
-    # [start, end) becomes dbt's inclusive first and last day
-    assert json.loads(args[3]) == {
-        "duckdb_path": "/w.duckdb",
-        "min_date": "2023-11-01",
-        "max_date": "2023-11-02",
-    }
-    assert json.loads(dbt_build_args(None, "/w.duckdb")[3]) == {"duckdb_path": "/w.duckdb"}
+    # --vars hold only what is constant for a home: dbt hashes them into its parse state
+    assert json.loads(args[3]) == {"duckdb_path": "/w.duckdb"}
+    # the window [start, end) as dbt's own event-time flags (end exclusive there too)
+    assert args[4:8] == ["--event-time-start", "2023-11-01", "--event-time-end", "2023-11-03"]
+    assert dbt_build_args(None, "/w.duckdb")[:4] == args[:4]
+    assert "--event-time-start" not in dbt_build_args(None, "/w.duckdb")
     # unit tests check the SQL in CI (test_dbt_project), not on every pipeline run
-    assert args[4:] == ["--exclude", "resource_type:unit_test"]
+    assert args[8:] == ["--exclude", "resource_type:unit_test"]
     with pytest.raises(ValueError, match="must end after"):
         Window(date(2023, 11, 3), date(2023, 11, 1))
 

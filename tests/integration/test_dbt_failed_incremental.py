@@ -52,9 +52,14 @@ def test_failed_incremental_model_keeps_its_table_and_skips_downstream(tmp_path:
     assert before[FAILING][0] > 0
 
     load_releases(db, BATCH_2)
-    window = {"min_date": BATCH_2_WINDOW[0], "max_date": BATCH_2_WINDOW[1]}
     result = run_dbt(
-        db, tmp_path, "build", "--vars", f"{{fail_model: {FAILING}}}", check=False, **window
+        db,
+        tmp_path,
+        "build",
+        "--vars",
+        f"{{fail_model: {FAILING}}}",
+        check=False,
+        window=BATCH_2_WINDOW,
     )
     assert not result.success
     status = {node.node.name: str(node.status) for node in result.result.results}
@@ -70,8 +75,8 @@ def test_failed_incremental_model_keeps_its_table_and_skips_downstream(tmp_path:
         assert after[model] == before[model], model
     assert after["fct_releases"] != before["fct_releases"]  # not downstream: it did run
 
-    run_dbt(db, tmp_path, "build", **window)
+    run_dbt(db, tmp_path, "build", window=BATCH_2_WINDOW)
     assert _leftovers(db) == []
     load_releases(clean, BATCH_2)
-    run_dbt(clean, tmp_path, "build", **window)
+    run_dbt(clean, tmp_path, "build", window=BATCH_2_WINDOW)
     assert _snapshot(db) == _snapshot(clean)

@@ -61,16 +61,13 @@ def warehouses(tmp_path_factory):
     shutil.copy(incremental_db, after_batch_1)
 
     load_releases(incremental_db, BATCH_2)
-    run_dbt(incremental_db, work, "build",
-            min_date=BATCH_2_WINDOW[0], max_date=BATCH_2_WINDOW[1])
+    run_dbt(incremental_db, work, "build", window=BATCH_2_WINDOW)
 
     load_releases(incremental_db, [R_EUROPOL_REEXTRACTED])
-    run_dbt(incremental_db, work, "build",
-            min_date=REEXTRACTION_WINDOW[0], max_date=REEXTRACTION_WINDOW[1])
+    run_dbt(incremental_db, work, "build", window=REEXTRACTION_WINDOW)
 
     load_releases(incremental_db, RESOLUTION_CASES)
-    run_dbt(incremental_db, work, "build",
-            min_date=RESOLUTION_WINDOW[0], max_date=RESOLUTION_WINDOW[1])
+    run_dbt(incremental_db, work, "build", window=RESOLUTION_WINDOW)
 
     full_refresh_db = work / "full_refresh.duckdb"
     shutil.copy(incremental_db, full_refresh_db)

@@ -120,8 +120,8 @@ def test_resources_and_dbt_follow_the_setting(tmp_path: Path) -> None:
     assert args[:3] == ["build", "--target", "lake"]
     assert json.loads(args[4]) == {
         "ducklake_catalog": "dbname=lake", "ducklake_data_path": str(tmp_path / "lake"),
-        "min_date": "2023-11-01", "max_date": "2023-11-01",
     }  # fmt: skip
+    assert args[5:9] == ["--event-time-start", "2023-11-01", "--event-time-end", "2023-11-02"]
     file_mode = build_resources(dataclasses.replace(settings, warehouse_spec=""))["warehouse"]
     assert file_mode.target == DuckDBFile(
         tmp_path / "warehouse.duckdb", tmp_path / "published" / "pressroom.duckdb"

@@ -7,7 +7,7 @@ build step, so nothing downstream (the publish) runs; warn-severity tests print 
 in dbt's output. Dagster's own blocking checks (SQL rules, GX suites) stay asset checks.
 
 The dbt assets are not partitioned: a run builds the marts for a `Window` of publication
-days (the days the raw run just rebuilt), passed to dbt as ``--vars``. Partitioning 30 dbt
+days (the days the raw run just rebuilt), passed to dbt as its event-time flags. Partitioning 30 dbt
 assets would cost Dagster two events per asset per partition of a backfill for no gain: the
 incremental models already scope their work to the window.
 """
@@ -78,8 +78,10 @@ class TransformWindow(dg.Config):
 
 def dbt_build_args(window: Window | None, warehouse: WarehouseTarget | str) -> list[str]:
     """The dbt command: the warehouse (a file path, or a DuckLake through the profile's
-    ``lake`` target) and the window (none: every day) as ``--vars``. dbt's unit tests check
-    the SQL, not the data: CI runs them (tests/integration), a pipeline run does not.
+    ``lake`` target) as ``--vars``, constant for a home, and the window (none: every day) as
+    dbt's event-time flags (`Window.dbt_args`), which stay out of dbt's partial-parse state:
+    a new window no longer costs a full parse. dbt's unit tests check the SQL, not the data:
+    CI runs them (tests/integration), a pipeline run does not.
 
     On the DuckDB file dbt writes no JSON artifacts (``--no-write-json``: manifest.json twice,
     run_results.json, graph.gpickle; ~0.6 s of a sample run's build) as nothing reads them;
@@ -96,13 +98,13 @@ def dbt_build_args(window: Window | None, warehouse: WarehouseTarget | str) -> l
     else:
         path = warehouse.path if isinstance(warehouse, DuckDBFile) else warehouse
         place, target, artifacts = {"duckdb_path": str(path)}, [], ["--no-write-json"]
-    variables = {**place, **(window.dbt_vars() if window else {})}
     return [
         *artifacts,
         "build",
         *target,
         "--vars",
-        json.dumps(variables, sort_keys=True),
+        json.dumps(place, sort_keys=True),
+        *(window.dbt_args() if window else []),
         "--exclude",
         "resource_type:unit_test",
     ]
