@@ -9,9 +9,70 @@ from datetime import UTC, datetime
 import duckdb
 import polars as pl
 
-from orchestration.sources.collect import Collected
+from orchestration.sources.collect import Collected, ItemRef
 from orchestration.sources.dates import to_naive_utc
+from orchestration.sources.models import ParsedRelease
 from orchestration.warehouse.connection import insert_frame, registered, transaction
+
+# One item's payloads as a key: equal for every observation of the same payloads, in
+# raw.fetched_items and in any frame with its columns.
+PARSE_KEY = ("md5(to_json([source, item_key, feed_payload_sha256, detail_url, "
+             "detail_payload_sha256, cast(detail_status as varchar), context_json]))")
+REF_SCHEMA = {"source": pl.Utf8, "item_key": pl.Utf8, "feed_payload_sha256": pl.Utf8,
+              "detail_url": pl.Utf8, "detail_payload_sha256": pl.Utf8, "detail_status": pl.Int32,
+              "context_json": pl.Utf8}
+PARSED_SCHEMA = {
+    "parser": pl.Utf8, "release_id": pl.Utf8, "source_name": pl.Utf8, "native_id": pl.Utf8,
+    "url": pl.Utf8, "title": pl.Utf8, "summary": pl.Utf8, "body_text": pl.Utf8,
+    "published_at": pl.Datetime("us"), "is_truncated": pl.Boolean, "language": pl.Utf8,
+    "release_type_hint": pl.Utf8, "metadata_json": pl.Utf8, "content_hash": pl.Utf8,
+}
+PARSED_COLUMNS = ", ".join(
+    ["parse_key", "parser", "release_id", "source", *list(PARSED_SCHEMA)[2:]]
+)
+
+
+def ref_columns(ref: ItemRef) -> dict:
+    """The raw.fetched_items columns that make up an item's parse key."""
+    return {"source": ref.source, "item_key": ref.item_key,
+            "feed_payload_sha256": ref.feed_payload_sha256, "detail_url": ref.detail_url,
+            "detail_payload_sha256": ref.detail_payload_sha256,
+            "detail_status": ref.detail_status,
+            "context_json": json.dumps(ref.context, sort_keys=True) if ref.context else None}
+
+
+def parsed_columns(release: ParsedRelease, parser: str) -> dict:
+    """One raw.parsed_items row's release columns (all but the key and the source)."""
+    return {
+        "parser": parser, "release_id": release.release_id, "source_name": release.source_name,
+        "native_id": release.native_id, "url": release.url, "title": release.title,
+        "summary": release.summary, "body_text": release.body_text,
+        "published_at": to_naive_utc(release.published_at),
+        "is_truncated": release.is_truncated, "language": release.language,
+        "release_type_hint": release.release_type_hint,
+        "metadata_json": json.dumps(release.metadata, sort_keys=True, ensure_ascii=False),
+        "content_hash": release.content_hash,
+    }
+
+
+def store_parses(conn: duckdb.DuckDBPyConnection, parses: pl.DataFrame) -> int:
+    """Keep parses (frame: `REF_SCHEMA`, `PARSED_SCHEMA` and an ``ord``er; the first of a key
+    wins), replacing any kept parse of the same key. Inside the caller's transaction."""
+    if parses.height == 0:
+        return 0
+    with registered(conn, "incoming_parses", parses):
+        conn.execute(f"""
+            create or replace temp table parses_incoming as
+            select {PARSE_KEY} as parse_key, * from incoming_parses
+            qualify row_number() over (partition by parse_key order by ord) = 1
+        """)
+    conn.execute("delete from raw.parsed_items "
+                 "where parse_key in (select parse_key from parses_incoming)")
+    conn.execute(f"insert into raw.parsed_items ({PARSED_COLUMNS}) "
+                 f"select {PARSED_COLUMNS} from parses_incoming")
+    count = conn.execute("select count(*) from parses_incoming").fetchone()[0]
+    conn.execute("drop table parses_incoming")
+    return count
 
 
 def store_collected(conn: duckdb.DuckDBPyConnection, collected: Collected, run_id: str) -> dict:
@@ -53,6 +114,11 @@ def store_collected(conn: duckdb.DuckDBPyConnection, collected: Collected, run_i
     )
     rejections = rejections.unique(subset=["source", "locator", "reason"], keep="last",
                                    maintain_order=True)
+    parses = pl.DataFrame(
+        [{"ord": index, **ref_columns(ref), **parsed_columns(ref.release, ref.parser)}
+         for index, ref in enumerate(collected.items) if ref.release is not None and ref.parser],
+        schema={"ord": pl.Int64, **REF_SCHEMA, **PARSED_SCHEMA},
+    )
     with transaction(conn):
         if payloads.height:
             with registered(conn, "incoming_payloads", payloads):
@@ -79,6 +145,7 @@ def store_collected(conn: duckdb.DuckDBPyConnection, collected: Collected, run_i
                       and kept.reason = incoming.reason
                 """)
         insert_frame(conn, "raw.rejected_items", rejections)
+        store_parses(conn, parses)
     return {"payloads": payloads.height, "items": items.height, "rejected": rejections.height}
 
 
@@ -98,19 +165,30 @@ class PayloadCache:
     def __init__(self, conn: duckdb.DuckDBPyConnection) -> None:
         self.conn = conn
         self._compressed: dict[str, bytes] = {}
+        self._types: dict[str, str | None] = {}
 
     def prefetch(self, refs: list[dict]) -> None:
         """Hold the payloads of these item rows (and drop the previous batch's)."""
         wanted = sorted({sha for ref in refs for sha in (ref.get("feed_payload_sha256"),
                                                         ref.get("detail_payload_sha256")) if sha})
-        self._compressed = {}
+        self._compressed, self._types = {}, {}
         if wanted:
             with registered(self.conn, "wanted_payloads", pl.DataFrame({"payload_sha256": wanted})):
-                self._compressed = dict(self.conn.execute(
-                    "select payload_sha256, body_zlib from raw.http_responses "
+                for sha, body, content_type in self.conn.execute(
+                    "select payload_sha256, body_zlib, content_type from raw.http_responses "
                     "where payload_sha256 in (select payload_sha256 from wanted_payloads)"
-                ).fetchall())
+                ).fetchall():
+                    self._compressed[sha], self._types[sha] = body, content_type
 
     def get(self, sha: str) -> bytes:
         body = self._compressed.get(sha)
         return zlib.decompress(body) if body is not None else load_payload(self.conn, sha)
+
+    def content_type(self, sha: str) -> str | None:
+        """The content type the payload was served with (feeds are parsed with it)."""
+        if sha in self._types:
+            return self._types[sha]
+        row = self.conn.execute(
+            "select content_type from raw.http_responses where payload_sha256 = ?", [sha]
+        ).fetchone()
+        return row[0] if row else None
