@@ -297,6 +297,11 @@ def collect_dump(path: Path, dump: DumpConfig, known_sources: dict[str, str],
                                      "feed_payload_sha256": sha, "context": context,
                                      "parser": None if release.native_id in repeated else parser},
                 fetched_at, sha)
+        if collected.items[-1].release is not None:  # kept as the rebuild parses it: the
+            # payload alone, without the file's name (the dump's metadata names it "dump")
+            metadata = {**release.metadata, "dump": "dump"}
+            collected.items[-1] = replace(collected.items[-1],
+                                          release=replace(release, metadata=metadata))
     return collected
 
 
