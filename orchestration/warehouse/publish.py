@@ -19,7 +19,7 @@ from orchestration.deadlines import deadline
 from orchestration.settings import timeout_setting
 from orchestration.warehouse.connection import MEMORY_LIMIT, sql_string
 
-WRITER_ONLY = {("raw", "http_responses"), ("raw", "fetched_items")}
+WRITER_ONLY = {("raw", "http_responses"), ("raw", "fetched_items"), ("raw", "parsed_items")}
 WRITER_ONLY_SCHEMAS = {"intermediate"}
 
 
