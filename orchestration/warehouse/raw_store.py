@@ -56,23 +56,30 @@ def parsed_columns(release: ParsedRelease, parser: str) -> dict:
 
 
 def store_parses(conn: duckdb.DuckDBPyConnection, parses: pl.DataFrame) -> int:
-    """Keep parses (frame: `REF_SCHEMA`, `PARSED_SCHEMA` and an ``ord``er; the first of a key
-    wins), replacing any kept parse of the same key. Inside the caller's transaction."""
+    """Keep parses (frame: `REF_SCHEMA` and `PARSED_SCHEMA` columns, one row per parse key),
+    replacing any kept parse of the same key. Inside the caller's transaction."""
     if parses.height == 0:
         return 0
     with registered(conn, "incoming_parses", parses):
-        conn.execute(f"""
-            create or replace temp table parses_incoming as
-            select {PARSE_KEY} as parse_key, * from incoming_parses
-            qualify row_number() over (partition by parse_key order by ord) = 1
-        """)
-    conn.execute("delete from raw.parsed_items "
-                 "where parse_key in (select parse_key from parses_incoming)")
-    conn.execute(f"insert into raw.parsed_items ({PARSED_COLUMNS}) "
-                 f"select {PARSED_COLUMNS} from parses_incoming")
-    count = conn.execute("select count(*) from parses_incoming").fetchone()[0]
-    conn.execute("drop table parses_incoming")
-    return count
+        conn.execute(f"delete from raw.parsed_items "
+                     f"where parse_key in (select {PARSE_KEY} from incoming_parses)")
+        conn.execute(f"insert into raw.parsed_items ({PARSED_COLUMNS}) "
+                     f"select {PARSE_KEY}, {PARSED_COLUMNS.removeprefix('parse_key, ')} "
+                     "from incoming_parses")
+    return parses.height
+
+
+def parse_rows(refs: list[tuple[dict, ParsedRelease, str]]) -> pl.DataFrame:
+    """The parses of (ref columns, release, parser) as `store_parses` takes them: the first
+    of a parse key wins."""
+    rows, keys = [], set()
+    for ref, release, parser in refs:
+        key = tuple(ref[column] for column in REF_SCHEMA)
+        if key not in keys:
+            keys.add(key)
+            rows.append({**{column: ref[column] for column in REF_SCHEMA},
+                         **parsed_columns(release, parser)})
+    return pl.DataFrame(rows, schema={**REF_SCHEMA, **PARSED_SCHEMA})
 
 
 def store_collected(conn: duckdb.DuckDBPyConnection, collected: Collected, run_id: str) -> dict:
@@ -114,11 +121,8 @@ def store_collected(conn: duckdb.DuckDBPyConnection, collected: Collected, run_i
     )
     rejections = rejections.unique(subset=["source", "locator", "reason"], keep="last",
                                    maintain_order=True)
-    parses = pl.DataFrame(
-        [{"ord": index, **ref_columns(ref), **parsed_columns(ref.release, ref.parser)}
-         for index, ref in enumerate(collected.items) if ref.release is not None and ref.parser],
-        schema={"ord": pl.Int64, **REF_SCHEMA, **PARSED_SCHEMA},
-    )
+    parses = parse_rows([(ref_columns(ref), ref.release, ref.parser) for ref in collected.items
+                         if ref.release is not None and ref.parser])
     with transaction(conn):
         if payloads.height:
             with registered(conn, "incoming_payloads", payloads):

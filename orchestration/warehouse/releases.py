@@ -14,14 +14,7 @@ from orchestration.sources.models import ParsedRelease
 from orchestration.sources.rebuild import Rebuilder
 from orchestration.warehouse.connection import registered, transaction
 from orchestration.warehouse.quarantine import quarantine_window, release_window
-from orchestration.warehouse.raw_store import (
-    PARSE_KEY,
-    PARSED_SCHEMA,
-    REF_SCHEMA,
-    PayloadCache,
-    parsed_columns,
-    store_parses,
-)
+from orchestration.warehouse.raw_store import PARSE_KEY, PayloadCache, parse_rows, store_parses
 
 
 @dataclass(frozen=True)
@@ -141,10 +134,8 @@ def _parse_missing(conn: duckdb.DuckDBPyConnection, sources: dict[str, SourceCon
         for ref in refs:
             release = rebuilder.build(ref) if ref["parser"] else None
             if isinstance(release, ParsedRelease) and release.release_id == ref["release_id"]:
-                parses.append({"ord": len(parses), **{key: ref[key] for key in REF_SCHEMA},
-                               **parsed_columns(release, ref["parser"])})
-        store_parses(conn, pl.DataFrame(parses, schema={"ord": pl.Int64, **REF_SCHEMA,
-                                                        **PARSED_SCHEMA}))
+                parses.append((ref, release, ref["parser"]))
+        store_parses(conn, parse_rows(parses))
     conn.execute("drop table missing_refs")
     return missing
 
