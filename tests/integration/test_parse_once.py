@@ -29,8 +29,9 @@ from orchestration.warehouse.schema import ensure_raw_schema
 
 pytestmark = pytest.mark.timeout(120)
 
-SAMPLE_CONFIG = Path(__file__).resolve().parents[2] / "orchestration" / "sources" / "sample" / (
-    "sources.yaml")
+SAMPLE_CONFIG = (
+    Path(__file__).resolve().parents[2] / "orchestration" / "sources" / "sample" / ("sources.yaml")
+)
 NOW = datetime(2024, 1, 1, tzinfo=UTC)
 WIDE = (date(2000, 1, 1), date(2100, 1, 1))
 RELEASES = "select * from raw.releases order by release_id, version"
@@ -113,7 +114,9 @@ def test_the_rebuild_from_kept_payloads_alone_gives_the_same_rows(
     assert parses.builds == observations  # every observation parsed again from its payloads
     assert warehouse.execute(RELEASES).fetchall() == rows
     assert (from_payloads.releases, from_payloads.versions_written) == (
-        from_fetch.releases, from_fetch.versions_written)
+        from_fetch.releases,
+        from_fetch.versions_written,
+    )
     # the rebuild kept what it parsed: the next one parses nothing
     parses.builds = 0
     _rebuild(warehouse, sample_file)
@@ -140,14 +143,23 @@ def test_a_changed_source_setting_is_parsed_again(
 ) -> None:
     _fetch(warehouse, SAMPLE_CONFIG, sample_file)
     _rebuild(warehouse, sample_file)
-    renamed = sample_file.model_copy(update={"sources": [
-        source.model_copy(update={"display_name": f"{source.display_name} (renamed)"})
-        if source.name == "frontex" else source
-        for source in sample_file.sources]})
+    renamed = sample_file.model_copy(
+        update={
+            "sources": [
+                source.model_copy(update={"display_name": f"{source.display_name} (renamed)"})
+                if source.name == "frontex"
+                else source
+                for source in sample_file.sources
+            ]
+        }
+    )
     _rebuild(warehouse, renamed)
-    names = dict(warehouse.execute(
-        "select source, any_value(source_name) from raw.releases "
-        "where source in ('frontex', 'nato') group by all").fetchall())
+    names = dict(
+        warehouse.execute(
+            "select source, any_value(source_name) from raw.releases "
+            "where source in ('frontex', 'nato') group by all"
+        ).fetchall()
+    )
     assert names["frontex"].endswith("(renamed)") and not names["nato"].endswith("(renamed)")
 
 
@@ -156,15 +168,19 @@ def _replay(root: Path, feed: str) -> Path:
     folder.mkdir(parents=True)
     (root / "fetches" / "01" / "fetch.yaml").write_text('fetched_at: "2023-11-20T12:00:00Z"\n')
     (folder / "rss.xml").write_text(feed, encoding="utf-8")
-    (folder / "index.yaml").write_text(textwrap.dedent("""\
+    (folder / "index.yaml").write_text(
+        textwrap.dedent("""\
         responses:
           - url: "https://feeds.example.org/rss.xml"
             file: "rss.xml"
             status: 200
             content_type: "application/rss+xml"
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     config = root / "sources.yaml"
-    config.write_text(textwrap.dedent("""\
+    config.write_text(
+        textwrap.dedent("""\
         replay_dir: fetches
         sources:
           - name: agency
@@ -172,7 +188,9 @@ def _replay(root: Path, feed: str) -> Path:
             kind: rss
             base_url: https://feeds.example.org
             feed_url: /rss.xml
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     return config
 
 
@@ -182,12 +200,16 @@ def test_a_repeated_entry_key_is_rebuilt_as_a_reparse_would(
     """A feed repeating a guid with another text: every observation of that key is the first
     entry (what a re-parse of the payload finds), with or without the fetch's parses."""
     items = "".join(
-        f"<item><title>{title}</title><guid isPermaLink=\"false\">a-1</guid>"
+        f'<item><title>{title}</title><guid isPermaLink="false">a-1</guid>'
         f"<description>{text}</description>"
         "<pubDate>Mon, 20 Nov 2023 10:00:00 GMT</pubDate></item>"
-        for title, text in (("First", "The first text."), ("Second", "The second text.")))
-    config = _replay(tmp_path / "replay", '<?xml version="1.0" encoding="utf-8"?><rss '
-                     f'version="2.0"><channel><title>T</title>{items}</channel></rss>')
+        for title, text in (("First", "The first text."), ("Second", "The second text."))
+    )
+    config = _replay(
+        tmp_path / "replay",
+        '<?xml version="1.0" encoding="utf-8"?><rss '
+        f'version="2.0"><channel><title>T</title>{items}</channel></rss>',
+    )
     sources_file = load_sources(config)
     _fetch(warehouse, config, sources_file)
     _rebuild(warehouse, sources_file)
