@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from orchestration.sources.config import SourceConfig
@@ -20,7 +20,7 @@ from orchestration.sources.config import SourceConfig
 PARSE_SETTINGS = frozenset(
     {"name", "display_name", "kind", "profile", "base_url", "language", "timezone", "full_text"}
 )
-LIBRARIES = ("feedparser", "lxml", "ftfy")
+LIBRARIES = ("pressroom", "feedparser", "lxml", "ftfy")  # pressroom: for an install without .py
 
 
 @functools.cache
@@ -30,7 +30,11 @@ def _code() -> str:
     for path in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(path.name.encode("utf-8") + b"\x00" + path.read_bytes() + b"\x00")
     for library in LIBRARIES:
-        digest.update(f"{library}={version(library)}\x00".encode())
+        try:
+            installed = version(library)
+        except PackageNotFoundError:  # a plain checkout on the path
+            installed = "-"
+        digest.update(f"{library}={installed}\x00".encode())
     return digest.hexdigest()
 
 
