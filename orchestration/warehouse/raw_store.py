@@ -41,18 +41,16 @@ def ref_columns(ref: ItemRef) -> dict:
             "context_json": json.dumps(ref.context, sort_keys=True) if ref.context else None}
 
 
-def parsed_columns(release: ParsedRelease, parser: str) -> dict:
-    """One raw.parsed_items row's release columns (all but the key and the source)."""
-    return {
-        "parser": parser, "release_id": release.release_id, "source_name": release.source_name,
-        "native_id": release.native_id, "url": release.url, "title": release.title,
-        "summary": release.summary, "body_text": release.body_text,
-        "published_at": to_naive_utc(release.published_at),
-        "is_truncated": release.is_truncated, "language": release.language,
-        "release_type_hint": release.release_type_hint,
-        "metadata_json": json.dumps(release.metadata, sort_keys=True, ensure_ascii=False),
-        "content_hash": release.content_hash,
-    }
+def parsed_columns(release: ParsedRelease, parser: str) -> tuple:
+    """One raw.parsed_items row's release columns, in `PARSED_SCHEMA` order."""
+    metadata = release.metadata
+    return (
+        parser, release.release_id, release.source_name, release.native_id, release.url,
+        release.title, release.summary, release.body_text, to_naive_utc(release.published_at),
+        release.is_truncated, release.language, release.release_type_hint,
+        json.dumps(metadata, sort_keys=True, ensure_ascii=False) if metadata else "{}",
+        release.content_hash,
+    )
 
 
 def store_parses(conn: duckdb.DuckDBPyConnection, parses: pl.DataFrame) -> int:
@@ -77,9 +75,8 @@ def parse_rows(refs: list[tuple[dict, ParsedRelease, str]]) -> pl.DataFrame:
         key = tuple(ref[column] for column in REF_SCHEMA)
         if key not in keys:
             keys.add(key)
-            rows.append({**{column: ref[column] for column in REF_SCHEMA},
-                         **parsed_columns(release, parser)})
-    return pl.DataFrame(rows, schema={**REF_SCHEMA, **PARSED_SCHEMA})
+            rows.append(key + parsed_columns(release, parser))
+    return pl.DataFrame(rows, schema={**REF_SCHEMA, **PARSED_SCHEMA}, orient="row")
 
 
 def store_collected(conn: duckdb.DuckDBPyConnection, collected: Collected, run_id: str) -> dict:
