@@ -15,6 +15,10 @@ import json
 from lxml import etree
 
 _SCAN_LIMIT = 4096
+_BOM_AND_SPACE = b"\xef\xbb\xbf \t\r\n"
+# The last body parsed strictly and its root's local name (None: not well formed): a fetch
+# asks both questions of the same body, and one parse answers both when it is well formed.
+_last_strict: tuple[bytes, str | None] | None = None
 
 
 def _parser(recover: bool) -> etree.XMLParser:
@@ -27,33 +31,48 @@ def _local_name(tag: object) -> str:
     return str(tag).rsplit("}", 1)[-1].rsplit(":", 1)[-1].lower() if isinstance(tag, str) else ""
 
 
+def _strict_root(stripped: bytes) -> str | None:
+    """The root's local name when ``stripped`` is well-formed XML, else None (remembered for
+    the last body)."""
+    global _last_strict
+    last = _last_strict
+    if last is not None and (last[0] is stripped or last[0] == stripped):
+        return last[1]
+    try:
+        name: str | None = _local_name(etree.fromstring(stripped, _parser(recover=False)).tag)
+    except (etree.XMLSyntaxError, ValueError):
+        name = None
+    _last_strict = (stripped, name)
+    return name
+
+
 def xml_refusal(body: bytes, content_type: str | None = None) -> str | None:
     """Why ``body`` is not an XML feed or sitemap at all, or None when it is XML (perhaps
     damaged: see `xml_complete`)."""
-    stripped = body.lstrip(b"\xef\xbb\xbf \t\r\n")
+    stripped = body.lstrip(_BOM_AND_SPACE)
     kind = f" (content-type {content_type})" if content_type else ""
     if not stripped:
         return f"expected XML but the body is empty{kind}"
     if not stripped.startswith(b"<"):
         return f"expected XML but the body does not start with '<'{kind}"
-    try:
-        root = etree.fromstring(stripped, _parser(recover=True))
-    except (etree.XMLSyntaxError, ValueError):
-        root = None
-    if root is None:
-        return f"expected XML but no element could be read{kind}"
-    if _local_name(root.tag) == "html" or b"<!doctype html" in stripped[:_SCAN_LIMIT].lower():
+    name = _strict_root(stripped)  # a well-formed body: the tree a recovering parse gives too
+    if name is None:
+        try:
+            root = etree.fromstring(stripped, _parser(recover=True))
+        except (etree.XMLSyntaxError, ValueError):
+            root = None
+        if root is None:
+            return f"expected XML but no element could be read{kind}"
+        name = _local_name(root.tag)
+    if name == "html" or b"<!doctype html" in stripped[:_SCAN_LIMIT].lower():
         return f"expected XML but got an HTML page (maintenance or block page?){kind}"
     return None
 
 
 def xml_complete(body: bytes) -> bool:
     """True when the whole body is well-formed XML (so it may be cached)."""
-    try:
-        etree.fromstring(body.lstrip(b"\xef\xbb\xbf \t\r\n"), _parser(recover=False))
-    except (etree.XMLSyntaxError, ValueError):
-        return False
-    return True
+    stripped = body.lstrip(_BOM_AND_SPACE)
+    return bool(stripped) and _strict_root(stripped) is not None
 
 
 def json_refusal(body: bytes, content_type: str | None = None) -> str | None:

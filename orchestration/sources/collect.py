@@ -17,6 +17,7 @@ from orchestration.sources.bodies import json_refusal, xml_complete, xml_refusal
 from orchestration.sources.config import DumpConfig, SourceConfig
 from orchestration.sources.dump import parse_dump
 from orchestration.sources.feeds import parse_feed
+from orchestration.sources.fingerprint import parser_fingerprint
 from orchestration.sources.models import ParsedRelease, Rejection
 from orchestration.sources.redact import Redactor
 from orchestration.sources.releases import (
@@ -64,6 +65,11 @@ class ItemRef:
     detail_payload_sha256: str | None = None
     detail_status: int | None = None
     context: dict[str, str] = field(default_factory=dict)
+    # The release this fetch parsed from those payloads, kept so that the rebuild need not
+    # parse them again, and the parser's fingerprint; None when the rebuild would not derive
+    # the same release from the kept payloads (a repeated key, a URL redacted after parsing).
+    release: ParsedRelease | None = field(default=None, compare=False, repr=False)
+    parser: str | None = None
 
 
 @dataclass
@@ -96,7 +102,7 @@ def _record(collected: Collected, release: ParsedRelease | Rejection, ref: dict,
         return None
     collected.items.append(ItemRef(
         release_id=release.release_id, partition_date=partition_date_of(release, fetched_at),
-        fetched_at=fetched_at, **ref,
+        fetched_at=fetched_at, release=release if ref.get("parser") else None, **ref,
     ))
     return release
 
@@ -142,12 +148,21 @@ def redact_collected(collected: Collected, redactor: Redactor) -> Collected:
     for sha, (source, response) in collected.payloads.items():
         safe.payloads[sha] = (source, replace(response, url=redactor.url(response.url) or "",
                                               final_url=redactor.url(response.final_url) or ""))
-    safe.items = [replace(ref, detail_url=redactor.url(ref.detail_url)) for ref in collected.items]
+    safe.items = [_redacted_ref(ref, redactor) for ref in collected.items]
     safe.rejections = [
         (Rejection(rejection.source, redactor.url(rejection.locator) or "", rejection.reason,
                    redactor.scrub(rejection.detail)), payload, partition)
         for rejection, payload, partition in collected.rejections]
     return safe
+
+
+def _redacted_ref(ref: ItemRef, redactor: Redactor) -> ItemRef:
+    """``ref`` with its detail URL redacted; its parse is dropped when that changed the URL
+    (the parse may quote the URL, and the rebuild parses with the redacted one)."""
+    url = redactor.url(ref.detail_url)
+    if url == ref.detail_url:
+        return ref
+    return replace(ref, detail_url=url, release=None, parser=None)
 
 
 def _item_failed(collected: Collected, source: SourceConfig, locator: str, error: Exception,
@@ -180,7 +195,10 @@ def _collect_source(collected: Collected, source: SourceConfig, transport: Trans
                                    f"{feed.malformed}; kept the {len(feed.items)} entries "
                                    "that could be recovered"), feed_sha, answer.fetched_at.date())
     oldest: tuple[ParsedRelease, Detail] | None = None
+    parser, keys = parser_fingerprint(source), set()
     for item in feed.items:
+        repeated = item.key in keys  # a re-parse finds the first entry of a repeated key
+        keys.add(item.key)
         try:
             url = detail_url(source, item.link) if item.link else None
             detail, detail_sha = (None, None)
@@ -189,7 +207,8 @@ def _collect_source(collected: Collected, source: SourceConfig, transport: Trans
             release = release_from_feed_item(item, detail, context)
             ref = {"source": source.name, "item_key": item.key, "feed_payload_sha256": feed_sha,
                    "detail_url": url, "detail_payload_sha256": detail_sha,
-                   "detail_status": detail.status if detail else None}
+                   "detail_status": detail.status if detail else None,
+                   "parser": None if repeated else parser}
             kept = _record(collected, release, ref, answer.fetched_at, feed_sha)
         except Exception as error:  # one bad item never costs the others
             _item_failed(collected, source, f"{feed_url}#{item.key}", error, feed_sha,
@@ -210,6 +229,8 @@ def _collect_sitemap(collected: Collected, transport: Transport, source: SourceC
         collected.reject(Rejection(source.name, answer.url, "malformed_sitemap", str(error)),
                          sitemap_sha, answer.fetched_at.date())
         return
+    parser = parser_fingerprint(source)
+    repeated = _repeated(entry.loc for entry in entries)  # a re-parse finds the last of them
     for entry in entries[: source.backfill.max_items]:
         try:
             url = detail_url(source, entry.loc)
@@ -220,7 +241,8 @@ def _collect_sitemap(collected: Collected, transport: Transport, source: SourceC
             ref = {"source": source.name, "item_key": entry.loc,
                    "feed_payload_sha256": sitemap_sha, "detail_url": url,
                    "detail_payload_sha256": detail_sha,
-                   "detail_status": detail.status if detail else None}
+                   "detail_status": detail.status if detail else None,
+                   "parser": None if entry.loc in repeated else parser}
             _record(collected, release, ref, answer.fetched_at, sitemap_sha)
         except Exception as error:  # one bad item never costs the others
             _item_failed(collected, source, entry.loc, error, sitemap_sha,
@@ -232,7 +254,7 @@ def _walk_back(collected: Collected, transport: Transport, source: SourceConfig,
     """Follow ``navigation.previous`` from the oldest feed item until a known release."""
     from orchestration.sources.europol import NodeError, parse_node
 
-    detail = start
+    detail, parser = start, parser_fingerprint(source)
     for _ in range(source.backfill.max_items):
         try:
             previous = parse_node(detail.body or b"").previous_alias
@@ -248,7 +270,7 @@ def _walk_back(collected: Collected, transport: Transport, source: SourceConfig,
             return
         release = release_from_node(previous, detail, context)
         ref = {"source": source.name, "item_key": previous, "detail_url": url,
-               "detail_payload_sha256": sha, "detail_status": detail.status}
+               "detail_payload_sha256": sha, "detail_status": detail.status, "parser": parser}
         kept = _record(collected, release, ref, context.fetched_at, sha)
         if kept is None or kept.release_id in known:
             return
@@ -268,11 +290,27 @@ def collect_dump(path: Path, dump: DumpConfig, known_sources: dict[str, str],
     for rejection in parsed.rejections:
         collected.reject(rejection, sha, dump.as_of)
     context = {"as_of": dump.as_of.isoformat(), "known_sources": json.dumps(known_sources)}
+    parser = parser_fingerprint(None)
+    repeated = _repeated(release.native_id for release in parsed.releases)  # re-parse: last
     for release in parsed.releases:
         _record(collected, release, {"source": release.source, "item_key": release.native_id,
-                                     "feed_payload_sha256": sha, "context": context},
+                                     "feed_payload_sha256": sha, "context": context,
+                                     "parser": None if release.native_id in repeated else parser},
                 fetched_at, sha)
+        if collected.items[-1].release is not None:  # kept as the rebuild parses it: the
+            # payload alone, without the file's name (the dump's metadata names it "dump")
+            metadata = {**release.metadata, "dump": "dump"}
+            collected.items[-1] = replace(collected.items[-1],
+                                          release=replace(release, metadata=metadata))
     return collected
+
+
+def _repeated(keys: Iterable[str]) -> set[str]:
+    seen: set[str] = set()
+    repeated = set()
+    for key in keys:
+        (repeated if key in seen else seen).add(key)
+    return repeated
 
 
 def merge(results: Iterable[Collected]) -> Collected:

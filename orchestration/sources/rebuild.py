@@ -22,6 +22,7 @@ from orchestration.sources.releases import (
 from orchestration.sources.sitemap import SitemapEntry
 
 PayloadLoader = Callable[[str], bytes]
+ContentTypeOf = Callable[[str], "str | None"]
 PAYLOADS_CACHED = 32  # inflated article pages (feeds, dumps and sitemaps are cached parsed)
 PARSED_CACHED = 4  # parsed feeds, dumps and sitemaps, indexed by entry key
 
@@ -35,10 +36,12 @@ class Rebuilder:
     """
 
     def __init__(self, sources: dict[str, SourceConfig], load_payload: PayloadLoader,
-                 now: datetime | None = None) -> None:
+                 now: datetime | None = None, content_type_of: ContentTypeOf | None = None
+                 ) -> None:
         self.sources = sources
         self.now = now or datetime.now(UTC)
         self._load = load_payload  # a feed page is parsed once: its bytes are not kept
+        self._content_type = content_type_of or (lambda _sha: None)
         self._payload = lru_cache(maxsize=PAYLOADS_CACHED)(load_payload)
         self._feed = lru_cache(maxsize=PARSED_CACHED)(self._parse_feed)
         self._dump = lru_cache(maxsize=PARSED_CACHED)(self._parse_dump)
@@ -51,7 +54,7 @@ class Rebuilder:
     def _parse_feed(self, sha: str) -> dict[str, FeedItem]:
         """Entries of a feed payload by key (the first entry wins for a repeated key)."""
         items: dict[str, FeedItem] = {}
-        for item in parse_feed(self._load(sha)).items:
+        for item in parse_feed(self._load(sha), self._content_type(sha)).items:
             items.setdefault(item.key, item)
         return items
 

@@ -39,7 +39,7 @@ from orchestration.warehouse.fingerprints import (
     slice_condition,
 )
 
-WRITER_ONLY = {("raw", "http_responses"), ("raw", "fetched_items")}
+WRITER_ONLY = {("raw", "http_responses"), ("raw", "fetched_items"), ("raw", "parsed_items")}
 WRITER_ONLY_SCHEMAS = {"intermediate"}
 STORAGE_VERSION = "v1.5.0"
 """The published file's DuckDB storage format: 1.x tools from 1.5 on can read it."""

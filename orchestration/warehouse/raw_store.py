@@ -9,9 +9,74 @@ from datetime import UTC, datetime
 import duckdb
 import polars as pl
 
-from orchestration.sources.collect import Collected
+from orchestration.sources.collect import Collected, ItemRef
 from orchestration.sources.dates import to_naive_utc
+from orchestration.sources.models import ParsedRelease
 from orchestration.warehouse.connection import insert_frame, registered, transaction
+
+# One item's payloads as a key: equal for every observation of the same payloads, in
+# raw.fetched_items and in any frame with its columns.
+PARSE_KEY = ("md5(to_json([source, item_key, feed_payload_sha256, detail_url, "
+             "detail_payload_sha256, cast(detail_status as varchar), context_json]))")
+REF_SCHEMA = {"source": pl.Utf8, "item_key": pl.Utf8, "feed_payload_sha256": pl.Utf8,
+              "detail_url": pl.Utf8, "detail_payload_sha256": pl.Utf8, "detail_status": pl.Int32,
+              "context_json": pl.Utf8}
+PARSED_SCHEMA = {
+    "parser": pl.Utf8, "release_id": pl.Utf8, "source_name": pl.Utf8, "native_id": pl.Utf8,
+    "url": pl.Utf8, "title": pl.Utf8, "summary": pl.Utf8, "body_text": pl.Utf8,
+    "published_at": pl.Datetime("us"), "is_truncated": pl.Boolean, "language": pl.Utf8,
+    "release_type_hint": pl.Utf8, "metadata_json": pl.Utf8, "content_hash": pl.Utf8,
+}
+PARSED_COLUMNS = ", ".join(
+    ["parse_key", "parser", "release_id", "source", *list(PARSED_SCHEMA)[2:]]
+)
+
+
+def ref_columns(ref: ItemRef) -> dict:
+    """The raw.fetched_items columns that make up an item's parse key."""
+    return {"source": ref.source, "item_key": ref.item_key,
+            "feed_payload_sha256": ref.feed_payload_sha256, "detail_url": ref.detail_url,
+            "detail_payload_sha256": ref.detail_payload_sha256,
+            "detail_status": ref.detail_status,
+            "context_json": json.dumps(ref.context, sort_keys=True) if ref.context else None}
+
+
+def parsed_columns(release: ParsedRelease, parser: str) -> tuple:
+    """One raw.parsed_items row's release columns, in `PARSED_SCHEMA` order."""
+    metadata = release.metadata
+    return (
+        parser, release.release_id, release.source_name, release.native_id, release.url,
+        release.title, release.summary, release.body_text, to_naive_utc(release.published_at),
+        release.is_truncated, release.language, release.release_type_hint,
+        json.dumps(metadata, sort_keys=True, ensure_ascii=False) if metadata else "{}",
+        release.content_hash,
+    )
+
+
+def store_parses(conn: duckdb.DuckDBPyConnection, parses: pl.DataFrame) -> int:
+    """Keep parses (frame: `REF_SCHEMA` and `PARSED_SCHEMA` columns, one row per parse key),
+    replacing any kept parse of the same key. Inside the caller's transaction."""
+    if parses.height == 0:
+        return 0
+    with registered(conn, "incoming_parses", parses):
+        conn.execute(f"delete from raw.parsed_items "
+                     f"where parse_key in (select {PARSE_KEY} from incoming_parses)")
+        conn.execute(f"insert into raw.parsed_items ({PARSED_COLUMNS}) "
+                     f"select {PARSE_KEY}, {PARSED_COLUMNS.removeprefix('parse_key, ')} "
+                     "from incoming_parses")
+    return parses.height
+
+
+def parse_rows(refs: list[tuple[dict, ParsedRelease, str]]) -> pl.DataFrame:
+    """The parses of (ref columns, release, parser) as `store_parses` takes them: the first
+    of a parse key wins."""
+    rows, keys = [], set()
+    for ref, release, parser in refs:
+        key = tuple(ref[column] for column in REF_SCHEMA)
+        if key not in keys:
+            keys.add(key)
+            rows.append(key + parsed_columns(release, parser))
+    return pl.DataFrame(rows, schema={**REF_SCHEMA, **PARSED_SCHEMA}, orient="row")
 
 
 def store_collected(conn: duckdb.DuckDBPyConnection, collected: Collected, run_id: str) -> dict:
@@ -53,6 +118,8 @@ def store_collected(conn: duckdb.DuckDBPyConnection, collected: Collected, run_i
     )
     rejections = rejections.unique(subset=["source", "locator", "reason"], keep="last",
                                    maintain_order=True)
+    parses = parse_rows([(ref_columns(ref), ref.release, ref.parser) for ref in collected.items
+                         if ref.release is not None and ref.parser])
     with transaction(conn):
         if payloads.height:
             with registered(conn, "incoming_payloads", payloads):
@@ -79,6 +146,7 @@ def store_collected(conn: duckdb.DuckDBPyConnection, collected: Collected, run_i
                       and kept.reason = incoming.reason
                 """)
         insert_frame(conn, "raw.rejected_items", rejections)
+        store_parses(conn, parses)
     return {"payloads": payloads.height, "items": items.height, "rejected": rejections.height}
 
 
@@ -98,19 +166,30 @@ class PayloadCache:
     def __init__(self, conn: duckdb.DuckDBPyConnection) -> None:
         self.conn = conn
         self._compressed: dict[str, bytes] = {}
+        self._types: dict[str, str | None] = {}
 
     def prefetch(self, refs: list[dict]) -> None:
         """Hold the payloads of these item rows (and drop the previous batch's)."""
         wanted = sorted({sha for ref in refs for sha in (ref.get("feed_payload_sha256"),
                                                         ref.get("detail_payload_sha256")) if sha})
-        self._compressed = {}
+        self._compressed, self._types = {}, {}
         if wanted:
             with registered(self.conn, "wanted_payloads", pl.DataFrame({"payload_sha256": wanted})):
-                self._compressed = dict(self.conn.execute(
-                    "select payload_sha256, body_zlib from raw.http_responses "
+                for sha, body, content_type in self.conn.execute(
+                    "select payload_sha256, body_zlib, content_type from raw.http_responses "
                     "where payload_sha256 in (select payload_sha256 from wanted_payloads)"
-                ).fetchall())
+                ).fetchall():
+                    self._compressed[sha], self._types[sha] = body, content_type
 
     def get(self, sha: str) -> bytes:
         body = self._compressed.get(sha)
         return zlib.decompress(body) if body is not None else load_payload(self.conn, sha)
+
+    def content_type(self, sha: str) -> str | None:
+        """The content type the payload was served with (feeds are parsed with it)."""
+        if sha in self._types:
+            return self._types[sha]
+        row = self.conn.execute(
+            "select content_type from raw.http_responses where payload_sha256 = ?", [sha]
+        ).fetchone()
+        return row[0] if row else None

@@ -31,6 +31,26 @@ RAW_TABLES: dict[str, str] = {
         release_id varchar not null,
         partition_date date not null
     """,
+    # A cache: the release a fetch (or a rebuild) parsed from one item's payloads, so that
+    # the rebuild does not parse them again; rows of another parser fingerprint are ignored.
+    "parsed_items": """
+        parse_key varchar not null,
+        parser varchar not null,
+        release_id varchar not null,
+        source varchar not null,
+        source_name varchar not null,
+        native_id varchar not null,
+        url varchar,
+        title varchar not null,
+        summary varchar,
+        body_text varchar not null,
+        published_at timestamp,
+        is_truncated boolean not null,
+        language varchar,
+        release_type_hint varchar,
+        metadata_json varchar,
+        content_hash varchar not null
+    """,
     "releases": """
         release_id varchar not null,
         version integer not null,

@@ -131,10 +131,13 @@ def _one_payload_of(settings: Settings, year: str) -> tuple[str, bytes]:
 
 
 def _set_payload(settings: Settings, sha: str, body: bytes) -> None:
+    """Replace a kept payload and drop the fetch's kept parses (else the rebuild would not
+    read the payload again)."""
     with duckdb.connect(str(settings.warehouse_path)) as conn:
         conn.execute(
             "update raw.http_responses set body_zlib = ? where payload_sha256 = ?", [body, sha]
         )
+        conn.execute("delete from raw.parsed_items")
 
 
 def test_one_failing_year_leaves_the_others_and_reruns_to_a_clean_backfill(tmp_path: Path) -> None:
