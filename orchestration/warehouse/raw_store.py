@@ -58,12 +58,14 @@ def store_parses(conn: duckdb.DuckDBPyConnection, parses: pl.DataFrame) -> int:
     replacing any kept parse of the same key. Inside the caller's transaction."""
     if parses.height == 0:
         return 0
-    with registered(conn, "incoming_parses", parses):
-        conn.execute(f"delete from raw.parsed_items "
-                     f"where parse_key in (select {PARSE_KEY} from incoming_parses)")
-        conn.execute(f"insert into raw.parsed_items ({PARSED_COLUMNS}) "
-                     f"select {PARSE_KEY}, {PARSED_COLUMNS.removeprefix('parse_key, ')} "
-                     "from incoming_parses")
+    # scanned by name, not registered: the rebuild calls this in a loop inside one
+    # transaction, which kept every registered batch until its commit (see `registered`)
+    incoming_parses = parses.to_arrow()  # noqa: F841
+    conn.execute(f"delete from raw.parsed_items "
+                 f"where parse_key in (select {PARSE_KEY} from incoming_parses)")
+    conn.execute(f"insert into raw.parsed_items ({PARSED_COLUMNS}) "
+                 f"select {PARSE_KEY}, {PARSED_COLUMNS.removeprefix('parse_key, ')} "
+                 "from incoming_parses")
     return parses.height
 
 
