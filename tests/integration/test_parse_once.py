@@ -12,7 +12,6 @@ import hashlib
 import textwrap
 from collections import Counter
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -21,19 +20,15 @@ import pytest
 import orchestration.sources.collect as collect_module
 import orchestration.sources.rebuild as rebuild_module
 from orchestration.sources.config import SourcesFile, load_sources
-from orchestration.sources.runner import collect_dumps, collect_sources, known_labels
 from orchestration.warehouse.connection import open_warehouse
-from orchestration.warehouse.raw_store import store_collected
-from orchestration.warehouse.releases import rebuild_releases
 from orchestration.warehouse.schema import ensure_raw_schema
+from tests.integration.raw_replay import rebuild_all, store_replays
 
 pytestmark = pytest.mark.timeout(120)
 
 SAMPLE_CONFIG = (
     Path(__file__).resolve().parents[2] / "orchestration" / "sources" / "sample" / ("sources.yaml")
 )
-NOW = datetime(2024, 1, 1, tzinfo=UTC)
-WIDE = (date(2000, 1, 1), date(2100, 1, 1))
 RELEASES = "select * from raw.releases order by release_id, version"
 
 
@@ -61,18 +56,6 @@ class Parses:
         return counted
 
 
-def _fetch(conn: duckdb.DuckDBPyConnection, config: Path, sources_file: SourcesFile) -> None:
-    for number, collected in enumerate(collect_sources(sources_file, config, now=NOW)):
-        store_collected(conn, collected, f"replay-{number:02d}")
-    labels = known_labels(sources_file)
-    for number, collected in enumerate(collect_dumps(sources_file.dumps, config, labels)):
-        store_collected(conn, collected, f"dump-{number:02d}")
-
-
-def _rebuild(conn: duckdb.DuckDBPyConnection, sources_file: SourcesFile):
-    return rebuild_releases(conn, {s.name: s for s in sources_file.sources}, *WIDE, now=NOW)
-
-
 @pytest.fixture
 def warehouse(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     with open_warehouse(tmp_path / "warehouse.duckdb") as conn:
@@ -89,14 +72,14 @@ def test_a_run_parses_each_feed_payload_once_and_the_rebuild_parses_nothing(
     warehouse: duckdb.DuckDBPyConnection, sample_file: SourcesFile, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     parses = Parses(monkeypatch)
-    _fetch(warehouse, SAMPLE_CONFIG, sample_file)
+    store_replays(warehouse, SAMPLE_CONFIG, sample_file)
     feeds = warehouse.execute(
         "select count(distinct feed_payload_sha256) from raw.fetched_items "
         "where context_json is null and feed_payload_sha256 is not null"
     ).fetchone()[0]
     assert feeds >= 4 and len(parses.feeds) == feeds  # NATO, Europol, Frontex, two fetches
     assert set(parses.feeds.values()) == {1}
-    stats = _rebuild(warehouse, sample_file)
+    stats = rebuild_all(warehouse, sample_file)
     assert stats.releases > 60
     assert (parses.builds, set(parses.feeds.values())) == (0, {1})
 
@@ -104,13 +87,13 @@ def test_a_run_parses_each_feed_payload_once_and_the_rebuild_parses_nothing(
 def test_the_rebuild_from_kept_payloads_alone_gives_the_same_rows(
     warehouse: duckdb.DuckDBPyConnection, sample_file: SourcesFile, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _fetch(warehouse, SAMPLE_CONFIG, sample_file)
-    from_fetch = _rebuild(warehouse, sample_file)
+    store_replays(warehouse, SAMPLE_CONFIG, sample_file)
+    from_fetch = rebuild_all(warehouse, sample_file)
     rows = warehouse.execute(RELEASES).fetchall()
     observations = warehouse.execute("select count(*) from raw.fetched_items").fetchone()[0]
     warehouse.execute("delete from raw.parsed_items")
     parses = Parses(monkeypatch)
-    from_payloads = _rebuild(warehouse, sample_file)
+    from_payloads = rebuild_all(warehouse, sample_file)
     assert parses.builds == observations  # every observation parsed again from its payloads
     assert warehouse.execute(RELEASES).fetchall() == rows
     assert (from_payloads.releases, from_payloads.versions_written) == (
@@ -119,7 +102,7 @@ def test_the_rebuild_from_kept_payloads_alone_gives_the_same_rows(
     )
     # the rebuild kept what it parsed: the next one parses nothing
     parses.builds = 0
-    _rebuild(warehouse, sample_file)
+    rebuild_all(warehouse, sample_file)
     assert parses.builds == 0
     assert warehouse.execute(RELEASES).fetchall() == rows
 
@@ -127,13 +110,13 @@ def test_the_rebuild_from_kept_payloads_alone_gives_the_same_rows(
 def test_parses_of_another_parser_version_are_not_used(
     warehouse: duckdb.DuckDBPyConnection, sample_file: SourcesFile, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _fetch(warehouse, SAMPLE_CONFIG, sample_file)
-    _rebuild(warehouse, sample_file)
+    store_replays(warehouse, SAMPLE_CONFIG, sample_file)
+    rebuild_all(warehouse, sample_file)
     rows = warehouse.execute(RELEASES).fetchall()
     # what an older parser kept: wrong texts under another fingerprint
     warehouse.execute("update raw.parsed_items set parser = 'older', body_text = 'stale'")
     parses = Parses(monkeypatch)
-    _rebuild(warehouse, sample_file)
+    rebuild_all(warehouse, sample_file)
     assert parses.builds > 0
     assert warehouse.execute(RELEASES).fetchall() == rows
 
@@ -141,8 +124,8 @@ def test_parses_of_another_parser_version_are_not_used(
 def test_a_changed_source_setting_is_parsed_again(
     warehouse: duckdb.DuckDBPyConnection, sample_file: SourcesFile, tmp_path: Path
 ) -> None:
-    _fetch(warehouse, SAMPLE_CONFIG, sample_file)
-    _rebuild(warehouse, sample_file)
+    store_replays(warehouse, SAMPLE_CONFIG, sample_file)
+    rebuild_all(warehouse, sample_file)
     renamed = sample_file.model_copy(
         update={
             "sources": [
@@ -153,7 +136,7 @@ def test_a_changed_source_setting_is_parsed_again(
             ]
         }
     )
-    _rebuild(warehouse, renamed)
+    rebuild_all(warehouse, renamed)
     names = dict(
         warehouse.execute(
             "select source, any_value(source_name) from raw.releases "
@@ -211,10 +194,10 @@ def test_a_repeated_entry_key_is_rebuilt_as_a_reparse_would(
         f'version="2.0"><channel><title>T</title>{items}</channel></rss>',
     )
     sources_file = load_sources(config)
-    _fetch(warehouse, config, sources_file)
-    _rebuild(warehouse, sources_file)
+    store_replays(warehouse, config, sources_file)
+    rebuild_all(warehouse, sources_file)
     rows = warehouse.execute(RELEASES).fetchall()
     assert [(row[0], row[1], row[6]) for row in rows] == [("agency:a-1", 1, "First")]
     warehouse.execute("delete from raw.parsed_items")
-    _rebuild(warehouse, sources_file)
+    rebuild_all(warehouse, sources_file)
     assert warehouse.execute(RELEASES).fetchall() == rows

@@ -19,43 +19,26 @@ from __future__ import annotations
 import json
 import textwrap
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from orchestration.sources.config import SourcesFile, load_sources
-from orchestration.sources.runner import collect_dumps, collect_sources, known_labels
 from orchestration.warehouse.connection import open_warehouse
-from orchestration.warehouse.raw_store import store_collected
 from orchestration.warehouse.releases import rebuild_releases
 from orchestration.warehouse.schema import ensure_raw_schema
+from tests.integration.raw_replay import NOW, WIDE, rebuild_all, store_replays
 
 pytestmark = pytest.mark.timeout(60)
 
 SAMPLE = Path(__file__).resolve().parents[2] / "orchestration" / "sources" / "sample"
 SAMPLE_CONFIG = SAMPLE / "sources.yaml"
-NOW = datetime(2024, 1, 1, tzinfo=UTC)
-WIDE = (date(2000, 1, 1), date(2100, 1, 1))
 FETCH_01 = datetime(2023, 11, 29, 6, 0)
 FETCH_02 = datetime(2023, 11, 30, 6, 0)
 EUROPOL_NEWS = "europol:news/"
 FRONTEX_NEWS = "frontex:frontex.europa.eu/media-centre/news/news-release/"
-
-
-def _collect(conn: duckdb.DuckDBPyConnection, config_path: Path, sources_file: SourcesFile,
-             ) -> None:
-    """Collect and store every recorded fetch and dump; run ids are stable across runs."""
-    for number, collected in enumerate(collect_sources(sources_file, config_path, now=NOW)):
-        store_collected(conn, collected, f"replay-{number:02d}")
-    labels = known_labels(sources_file)
-    for number, collected in enumerate(collect_dumps(sources_file.dumps, config_path, labels)):
-        store_collected(conn, collected, f"dump-{number:02d}")
-
-
-def _rebuild(conn: duckdb.DuckDBPyConnection, sources_file: SourcesFile):
-    return rebuild_releases(conn, {s.name: s for s in sources_file.sources}, *WIDE, now=NOW)
 
 
 def _rows(conn: duckdb.DuckDBPyConnection, sql: str, *params: object) -> list[tuple]:
@@ -84,8 +67,8 @@ def sample(tmp_path_factory: pytest.TempPathFactory,
     """The whole sample loaded once; tests using it must leave raw.releases as they found it."""
     with open_warehouse(tmp_path_factory.mktemp("sample") / "warehouse.duckdb") as conn:
         ensure_raw_schema(conn)
-        _collect(conn, SAMPLE_CONFIG, sample_file)
-        _rebuild(conn, sample_file)
+        store_replays(conn, SAMPLE_CONFIG, sample_file)
+        rebuild_all(conn, sample_file)
         yield conn
 
 
@@ -93,8 +76,8 @@ def sample(tmp_path_factory: pytest.TempPathFactory,
 def loaded(warehouse: duckdb.DuckDBPyConnection,
            sample_file: SourcesFile) -> duckdb.DuckDBPyConnection:
     """The whole sample in a warehouse of the test's own (for tests that write)."""
-    _collect(warehouse, SAMPLE_CONFIG, sample_file)
-    _rebuild(warehouse, sample_file)
+    store_replays(warehouse, SAMPLE_CONFIG, sample_file)
+    rebuild_all(warehouse, sample_file)
     return warehouse
 
 
@@ -298,18 +281,18 @@ def test_every_version_points_at_a_kept_payload(sample: duckdb.DuckDBPyConnectio
 
 def test_same_partition_twice_gives_identical_rows(
         warehouse: duckdb.DuckDBPyConnection, sample_file: SourcesFile) -> None:
-    _collect(warehouse, SAMPLE_CONFIG, sample_file)
-    _rebuild(warehouse, sample_file)
+    store_replays(warehouse, SAMPLE_CONFIG, sample_file)
+    rebuild_all(warehouse, sample_file)
     first = {table: _table(warehouse, table)
              for table in ("releases", "fetched_items", "http_responses")}
     first_rejections = _table(warehouse, "rejected_items", "* exclude (rejected_at)")
 
-    stats = _rebuild(warehouse, sample_file)
+    stats = rebuild_all(warehouse, sample_file)
     assert _table(warehouse, "releases") == first["releases"]
     assert (stats.new, stats.changed, stats.unchanged) == (0, 0, 70)
 
-    _collect(warehouse, SAMPLE_CONFIG, sample_file)
-    _rebuild(warehouse, sample_file)
+    store_replays(warehouse, SAMPLE_CONFIG, sample_file)
+    rebuild_all(warehouse, sample_file)
     for table, rows in first.items():
         assert _table(warehouse, table) == rows, table
     assert _table(warehouse, "rejected_items", "* exclude (rejected_at)") == first_rejections
@@ -383,8 +366,8 @@ def test_changed_item_becomes_a_new_version_with_the_same_id(
     ]), 200, RSS_TYPE)])
     config = _write_config(root, "none")
     sources_file = load_sources(config)
-    _collect(warehouse, config, sources_file)
-    stats = _rebuild(warehouse, sources_file)
+    store_replays(warehouse, config, sources_file)
+    stats = rebuild_all(warehouse, sources_file)
     rows = _rows(warehouse, """
         select release_id, version, body_text, fetched_at, published_at from raw.releases
         order by release_id, version
@@ -417,8 +400,8 @@ def test_truncated_reobservation_does_not_supersede_full_text(
     ])
     config = _write_config(root, "html")
     sources_file = load_sources(config)
-    _collect(warehouse, config, sources_file)
-    _rebuild(warehouse, sources_file)
+    store_replays(warehouse, config, sources_file)
+    rebuild_all(warehouse, sources_file)
     observed = _rows(warehouse, "select detail_status from raw.fetched_items order by fetched_at")
     assert observed == [(200,), (404,)]
     assert _rows(warehouse, "select version, body_text, is_truncated from raw.releases") == [
@@ -457,7 +440,7 @@ def test_crash_mid_write_leaves_the_previous_state(
     assert crashing.deleted
     assert _table(sample, "releases") == before
     # the connection is usable afterwards and a normal rebuild gives the same rows
-    _rebuild(sample, sample_file)
+    rebuild_all(sample, sample_file)
     assert _table(sample, "releases") == before
 
 
@@ -465,8 +448,8 @@ def test_releases_survive_reopening_the_file(tmp_path: Path, sample_file: Source
     path = tmp_path / "w.duckdb"
     with open_warehouse(path) as conn:
         ensure_raw_schema(conn)
-        _collect(conn, SAMPLE_CONFIG, sample_file)
-        _rebuild(conn, sample_file)
+        store_replays(conn, SAMPLE_CONFIG, sample_file)
+        rebuild_all(conn, sample_file)
         before = _table(conn, "releases")
     with open_warehouse(path, read_only=True) as conn:
         assert _table(conn, "releases") == before
