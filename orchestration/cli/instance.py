@@ -33,9 +33,18 @@ python_logs:
         class: orchestration.cli.events.RunEventRelay
         level: DEBUG
 """
+# The default SQLite event log with its files kept open (orchestration/event_log.py).
+POOLED_EVENT_LOG = """\
+event_log_storage:
+  module: orchestration.event_log
+  class: PooledSqliteEventLogStorage
+  config:
+    home:
+      env: DAGSTER_HOME
+"""
 DAGSTER_YAML = (
     f"{MANAGED_MARK}: edit freely after removing this line (pressroom then "
-    f"leaves it alone)\n{INSTANCE_SETTINGS}{PROGRESS_RELAY}"
+    f"leaves it alone)\n{INSTANCE_SETTINGS}{POOLED_EVENT_LOG}{PROGRESS_RELAY}"
 )
 # Runs, event logs, schedules and pool slots in PostgreSQL; Dagster reads the URL from the
 # environment when the instance loads, so the password is never written to disk.
@@ -79,13 +88,13 @@ def prepare(settings: Settings) -> None:
 def dagster_yaml(pool_limit: int, dagster: DagsterSettings) -> str:
     """The instance yaml pressroom manages: the writers' pool limit for this warehouse
     (scaling.py) and, with `PRESSROOM_DAGSTER_POSTGRES`, storage in PostgreSQL. The default
-    (one writer, SQLite under the home) is `DAGSTER_YAML`."""
+    (one writer, SQLite under the home with the pooled event log) is `DAGSTER_YAML`."""
     if pool_limit == FILE_WRITERS and not dagster.on_postgres:
         return DAGSTER_YAML
     limit = f"default_limit: {FILE_WRITERS}\n"
     assert limit in INSTANCE_SETTINGS, "INSTANCE_YAML no longer sets the pools' default limit"
     instance = INSTANCE_SETTINGS.replace(limit, f"default_limit: {pool_limit}\n", 1)
-    storage = POSTGRES_STORAGE if dagster.on_postgres else ""
+    storage = POSTGRES_STORAGE if dagster.on_postgres else POOLED_EVENT_LOG
     return f"{DAGSTER_YAML.splitlines()[0]}\n{instance}{storage}{PROGRESS_RELAY}"
 
 

@@ -1,0 +1,103 @@
+"""The pooled SQLite event log: what pressroom's instance yaml configures, on real Dagster
+materializations; it opens each file once, and what it writes reads back through Dagster's
+own storage (what an instance configured without it, or an older pressroom, sees)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import dagster as dg
+import pytest
+import sqlalchemy as sa
+from dagster._core.storage.event_log import SqliteEventLogStorage
+
+from orchestration.cli.instance import DAGSTER_YAML
+from orchestration.event_log import OPEN_FILES, PooledSqliteEventLogStorage
+
+
+@dg.asset
+def counted() -> int:
+    return 1
+
+
+@pytest.fixture
+def dagster_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "dagster"
+    home.mkdir()
+    (home / "dagster.yaml").write_text(DAGSTER_YAML, encoding="utf-8")
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    return home
+
+
+@pytest.fixture
+def connects() -> Iterator[list[str]]:
+    """The file of every SQLite connection opened while the test runs."""
+    opened: list[str] = []
+
+    def count(connection: sqlite3.Connection, _record: object) -> None:
+        opened.append(Path(connection.execute("PRAGMA database_list").fetchone()[2]).name)
+
+    sa.event.listen(sa.engine.Engine, "connect", count)
+    yield opened
+    sa.event.remove(sa.engine.Engine, "connect", count)
+
+
+def test_the_home_yaml_configures_the_pooled_log(dagster_home: Path) -> None:
+    with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
+        storage = instance.event_log_storage
+        assert isinstance(storage, PooledSqliteEventLogStorage)
+        assert Path(storage._base_dir) == dagster_home / "history" / "runs"
+
+
+def test_files_are_opened_once_per_run_not_per_event(
+    dagster_home: Path, connects: list[str]
+) -> None:
+    with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
+        dg.materialize([counted], instance=instance)  # creates the index and a run file
+        connects.clear()
+        result = dg.materialize([counted], instance=instance)
+        assert result.success
+        events = instance.all_logs(result.run_id)
+    assert len(events) > 10
+    # a few opens (the new file's schema check takes a second connection, the index may be
+    # read through Dagster's own `has_table`), not one per event as Dagster's own storage does;
+    # runs.db is the run storage, not this class
+    event_files = [name for name in connects if name != "runs.db"]
+    assert f"{result.run_id}.db" in event_files
+    assert len(event_files) <= 4, event_files
+
+
+def test_commits_are_synchronous_normal(dagster_home: Path) -> None:
+    with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
+        storage = instance.event_log_storage
+        with storage.index_connection() as connection:
+            assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_what_it_writes_reads_back_through_dagsters_own_storage(dagster_home: Path) -> None:
+    with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
+        result = dg.materialize([counted], instance=instance)
+        written = [event.dagster_event_type for event in instance.all_logs(result.run_id)]
+    plain = SqliteEventLogStorage(str(dagster_home / "history" / "runs"))
+    try:
+        read = [event.dagster_event_type for event in plain.get_logs_for_run(result.run_id)]
+        latest = plain.get_latest_materialization_events([dg.AssetKey("counted")])
+    finally:
+        plain.dispose()
+    assert read == written
+    assert latest[dg.AssetKey("counted")].run_id == result.run_id
+
+
+def test_open_files_are_bounded_and_wipe_closes_them(dagster_home: Path) -> None:
+    with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
+        storage = instance.event_log_storage
+        for _ in range(OPEN_FILES + 3):
+            dg.materialize([counted], instance=instance)
+        assert len(storage._engines) == OPEN_FILES
+        storage.wipe()  # closes the files first; the index is then emptied, not deleted
+        assert list(storage._engines) == ["index"]
+        assert not [path for path in Path(storage._base_dir).glob("*.db") if path.stem != "index"]
+        assert dg.materialize([counted], instance=instance).success
