@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import subprocess
 import sys
@@ -33,18 +34,8 @@ python_logs:
         class: orchestration.cli.events.RunEventRelay
         level: DEBUG
 """
-# The default SQLite event log with its files kept open (orchestration/event_log.py).
-POOLED_EVENT_LOG = """\
-event_log_storage:
-  module: orchestration.event_log
-  class: PooledSqliteEventLogStorage
-  config:
-    home:
-      env: DAGSTER_HOME
-"""
-DAGSTER_YAML = (
-    f"{MANAGED_MARK}: edit freely after removing this line (pressroom then "
-    f"leaves it alone)\n{INSTANCE_SETTINGS}{POOLED_EVENT_LOG}{PROGRESS_RELAY}"
+MANAGED_LINE = (
+    f"{MANAGED_MARK}: edit freely after removing this line (pressroom then leaves it alone)\n"
 )
 # Runs, event logs, schedules and pool slots in PostgreSQL; Dagster reads the URL from the
 # environment when the instance loads, so the password is never written to disk.
@@ -80,25 +71,34 @@ def prepare(settings: Settings) -> None:
     export_environment(settings)
     os.environ["DAGSTER_HOME"] = str(settings.dagster_home)
     settings.dagster_home.mkdir(parents=True, exist_ok=True)
-    text = dagster_yaml(writer_pool_limit(settings), load_dagster_settings())
+    text = dagster_yaml(writer_pool_limit(settings), load_dagster_settings(), settings.dagster_home)
     write_dagster_yaml(settings.dagster_home / "dagster.yaml", text)
     ensure_dbt_manifest()
 
 
-def dagster_yaml(pool_limit: int, dagster: DagsterSettings) -> str:
+def dagster_yaml(pool_limit: int, dagster: DagsterSettings, dagster_home: Path) -> str:
     """The instance yaml pressroom manages: the writers' pool limit for this warehouse
-    (scaling.py) and, with `PRESSROOM_DAGSTER_POSTGRES`, storage in PostgreSQL. The default
-    (one writer, SQLite under the home with the pooled event log) is `DAGSTER_YAML`."""
-    if pool_limit == FILE_WRITERS and not dagster.on_postgres:
-        return DAGSTER_YAML
+    (scaling.py) and the storage: with `PRESSROOM_DAGSTER_POSTGRES` in PostgreSQL, else
+    Dagster's SQLite files under ``dagster_home`` with the pooled event log."""
     limit = f"default_limit: {FILE_WRITERS}\n"
     assert limit in INSTANCE_SETTINGS, "INSTANCE_YAML no longer sets the pools' default limit"
     instance = INSTANCE_SETTINGS.replace(limit, f"default_limit: {pool_limit}\n", 1)
-    storage = POSTGRES_STORAGE if dagster.on_postgres else POOLED_EVENT_LOG
-    return f"{DAGSTER_YAML.splitlines()[0]}\n{instance}{storage}{PROGRESS_RELAY}"
+    storage = POSTGRES_STORAGE if dagster.on_postgres else pooled_event_log(dagster_home)
+    return f"{MANAGED_LINE}{instance}{storage}{PROGRESS_RELAY}"
 
 
-def write_dagster_yaml(path: Path, text: str = DAGSTER_YAML) -> None:
+def pooled_event_log(dagster_home: Path) -> str:
+    """The event log in Dagster's usual SQLite files, its files kept open
+    (orchestration/event_log.py). The home is written out: an instance opened by its path
+    (`DagsterInstance.from_config`) must not depend on ``DAGSTER_HOME``."""
+    home = json.dumps(str(dagster_home))  # a YAML double-quoted string, whatever the path
+    return (
+        "event_log_storage:\n  module: orchestration.event_log\n"
+        f"  class: PooledSqliteEventLogStorage\n  config:\n    home: {home}\n"
+    )
+
+
+def write_dagster_yaml(path: Path, text: str) -> None:
     """Write the instance config unless the operator has made it their own."""
     if path.exists():
         current = path.read_text(encoding="utf-8")

@@ -79,7 +79,7 @@ def pressroom_postgres_home(
     """A Dagster home with the yaml pressroom writes for PRESSROOM_DAGSTER_POSTGRES (set)."""
     monkeypatch.setenv("PRESSROOM_DAGSTER_POSTGRES", postgres_dsn)
     (tmp_path / "dagster.yaml").write_text(
-        dagster_yaml(1, DagsterSettings(postgres_url=postgres_dsn)), encoding="utf-8"
+        dagster_yaml(1, DagsterSettings(postgres_url=postgres_dsn), tmp_path), encoding="utf-8"
     )
     return tmp_path
 

@@ -13,8 +13,9 @@ import pytest
 import sqlalchemy as sa
 from dagster._core.storage.event_log import SqliteEventLogStorage
 
-from orchestration.cli.instance import DAGSTER_YAML
+from orchestration.cli.instance import dagster_yaml
 from orchestration.event_log import OPEN_FILES, PooledSqliteEventLogStorage
+from orchestration.settings import DagsterSettings
 
 
 @dg.asset
@@ -24,10 +25,10 @@ def counted() -> int:
 
 @pytest.fixture
 def dagster_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    home = tmp_path / "dagster"
+    home = tmp_path / "dagster home's"
     home.mkdir()
-    (home / "dagster.yaml").write_text(DAGSTER_YAML, encoding="utf-8")
-    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    (home / "dagster.yaml").write_text(dagster_yaml(1, DagsterSettings(), home), encoding="utf-8")
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)  # opened by its path alone
     return home
 
 

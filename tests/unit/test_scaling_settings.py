@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from orchestration.cli import main
-from orchestration.cli.instance import DAGSTER_YAML, dagster_yaml
+from orchestration.cli.instance import dagster_yaml
 from orchestration.defs.execution import executor_for
 from orchestration.scaling import FILE_WRITERS, LAKE_WRITERS, writer_pool_limit
 from orchestration.settings import DagsterSettings, Settings, load_dagster_settings
@@ -25,8 +25,9 @@ def test_defaults_are_in_process_and_sqlite(monkeypatch: pytest.MonkeyPatch) -> 
     settings = load_dagster_settings()
     assert settings == DagsterSettings(executor="in_process", postgres_url="")
     assert executor_for(settings) is dg.in_process_executor
-    assert dagster_yaml(FILE_WRITERS, settings) == DAGSTER_YAML
-    assert "storage" not in yaml.safe_load(DAGSTER_YAML)
+    config = yaml.safe_load(dagster_yaml(FILE_WRITERS, settings, Path("/srv/home/dagster")))
+    assert "storage" not in config  # Dagster's SQLite files under the home
+    assert config["event_log_storage"]["config"] == {"home": "/srv/home/dagster"}
 
 
 def test_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -64,7 +65,7 @@ def test_the_command_line_names_a_bad_setting(
 
 
 def test_postgres_yaml_names_the_variable_not_the_password() -> None:
-    text = dagster_yaml(FILE_WRITERS, DagsterSettings(postgres_url=URL))
+    text = dagster_yaml(FILE_WRITERS, DagsterSettings(postgres_url=URL), Path("/srv"))
     assert text.startswith("# written by pressroom")
     assert "s3cret" not in text
     config = yaml.safe_load(text)
@@ -73,6 +74,7 @@ def test_postgres_yaml_names_the_variable_not_the_password() -> None:
     }
     assert config["concurrency"]["pools"]["default_limit"] == 1
     assert config["run_monitoring"]["enabled"] is True
+    assert "event_log_storage" not in config  # PostgreSQL holds the event log
     assert "pressroom_progress" in config["python_logs"]["dagster_handler_config"]["handlers"]
 
 
@@ -81,6 +83,6 @@ def test_a_lake_takes_several_writers_a_file_one(tmp_path: Path) -> None:
     assert writer_pool_limit(file_settings) == FILE_WRITERS == 1
     lake = dataclasses.replace(file_settings, warehouse_spec="ducklake:postgres:dbname=lake")
     assert writer_pool_limit(lake) == LAKE_WRITERS
-    config = yaml.safe_load(dagster_yaml(LAKE_WRITERS, DagsterSettings()))
+    config = yaml.safe_load(dagster_yaml(LAKE_WRITERS, DagsterSettings(), tmp_path))
     assert config["concurrency"]["pools"]["default_limit"] == LAKE_WRITERS > 1
     assert "storage" not in config
