@@ -30,11 +30,16 @@ class LoadStats:
 
 BATCH_RELEASES = 2000  # item references re-parsed, held and written at once (bounds memory)
 
-# Every version of each release of the window, from the kept parses of its observations (in
-# fetch order): each distinct text is a version, and a truncated observation never supersedes
-# a full text (a failed page fetch must not overwrite what we had).
+VERSION_BUCKET_REFS = 100_000
+"""Observations whose versions are derived and written in one statement: the window functions
+and the join that brings the texts hold a bucket, not the window (an archive of 1,000,000
+releases in one window ran out of DuckDB's 600 MB pool)."""
+
+# Every version of each release of one bucket of the window (releases by a hash of their id),
+# from the kept parses of its observations (in fetch order): each distinct text is a version,
+# and a truncated observation never supersedes a full text (a failed page fetch must not
+# overwrite what we had).
 _VERSIONS = """
-    create or replace temp table window_versions as
     with observed as (
         select refs.release_id, refs.fetched_at, refs.run_id, refs.item_key,
                refs.release_partition, refs.parse_key, refs.parser,
@@ -44,6 +49,7 @@ _VERSIONS = """
         inner join raw.parsed_items as parsed
             on parsed.parse_key = refs.parse_key and parsed.parser = refs.parser
             and parsed.release_id = refs.release_id
+        where hash(refs.release_id) % $buckets = $bucket
     ),
     ordered as (
         select *, bool_or(not is_truncated) over (
@@ -75,6 +81,8 @@ _INSERT_VERSIONS = """
     from window_versions as versions
     inner join raw.parsed_items as parsed
         on parsed.parse_key = versions.parse_key and parsed.parser = versions.parser
+    where hash(versions.release_id) % $buckets = $bucket
+      and hash(parsed.release_id) % $buckets = $bucket
     order by versions.release_id, versions.version
 """
 
@@ -140,6 +148,27 @@ def _parse_missing(conn: duckdb.DuckDBPyConnection, sources: dict[str, SourceCon
     return missing
 
 
+def version_buckets(observations: int) -> int:
+    """Buckets of at most about `VERSION_BUCKET_REFS` observations (at least one)."""
+    return max(1, -(-observations // VERSION_BUCKET_REFS))
+
+
+def _write_versions(conn: duckdb.DuckDBPyConnection) -> None:
+    """Temp table ``window_versions`` and the versions in raw.releases, a bucket of releases
+    at a time (`version_buckets`)."""
+    buckets = version_buckets(conn.execute("select count(*) from window_refs").fetchone()[0])
+    conn.execute(f"create or replace temp table window_versions as {_VERSIONS} limit 0",
+                 {"buckets": 1, "bucket": 0})
+    for bucket in range(buckets):
+        conn.execute(f"insert into window_versions {_VERSIONS}",
+                     {"buckets": buckets, "bucket": bucket})
+    # a release whose latest observation moved here from another window
+    conn.execute("delete from raw.releases "
+                 "where release_id in (select release_id from window_versions)")
+    for bucket in range(buckets):
+        conn.execute(_INSERT_VERSIONS, {"buckets": buckets, "bucket": bucket})
+
+
 def rebuild_releases(conn: duckdb.DuckDBPyConnection, sources: dict[str, SourceConfig],
                      start: date, end: date, *, now: datetime | None = None,
                      batch_size: int = BATCH_RELEASES) -> LoadStats:
@@ -169,11 +198,7 @@ def rebuild_releases(conn: duckdb.DuckDBPyConnection, sources: dict[str, SourceC
             """, [start, end])
         _window_refs(conn, sources, start, end)
         _parse_missing(conn, sources, now, batch_size)
-        conn.execute(_VERSIONS)
-        # a release whose latest observation moved here from another window
-        conn.execute("delete from raw.releases "
-                     "where release_id in (select release_id from window_versions)")
-        conn.execute(_INSERT_VERSIONS)
+        _write_versions(conn)
         observations, releases, versions_written, new, changed = conn.execute("""
             with latest as (
                 select release_id, max(version) as version from window_versions group by 1
