@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime
 import duckdb
 
 from orchestration.sources.dates import EARLIEST_PARTITION
+from orchestration.warehouse.buckets import bucket_count, in_bucket
 from orchestration.warehouse.connection import transaction
 
 MAX_BODY_CHARS = 1_000_000
@@ -35,13 +36,15 @@ MENTION_TABLES = (
 
 
 def _latest(table: str) -> str:
-    """CTEs ``latest``: the latest body of each release that has rows of ``raw.<table>`` in
-    the window (not of every release: the window function over all texts cost seconds a
-    screen at 100,000 releases). (release_id, version) is raw.releases' primary key."""
+    """CTEs ``latest``: the latest body of each release of bucket $4 of $3 that has rows of
+    ``raw.<table>`` in the window (not of every release: the window function over all texts
+    cost seconds a screen at 100,000 releases). (release_id, version) is raw.releases' primary
+    key."""
     return f"""latest_versions as (
         select release_id, max(version) as version from raw.releases
         where release_id in (select release_id from raw.{table}
-                             where partition_date >= $1 and partition_date < $2)
+                             where partition_date >= $1 and partition_date < $2
+                               and {in_bucket("release_id", "$3", "$4")})
         group by release_id
     ), latest as (
         select releases.release_id, releases.body_text from raw.releases as releases
@@ -50,10 +53,12 @@ def _latest(table: str) -> str:
 
 @dataclass(frozen=True)
 class Screen:
-    """A query over window [$1, $2) returning (release_id, reason) of offending releases."""
+    """A query over window [$1, $2) returning (release_id, reason) of offending releases;
+    ``per_bucket``: one release bucket at a time, bucket $4 of $3 (it joins release texts)."""
 
     check: str
     sql: str
+    per_bucket: bool = False
 
 
 def _span(table: str, start: str, end: str, surface: str | None, nullable: bool = False) -> str:
@@ -74,7 +79,8 @@ def _span(table: str, start: str, end: str, surface: str | None, nullable: bool 
                || '..' || coalesce(cast(mentions.{end} as varchar), '?')
                || ' is not inside the release text'
         from raw.{table} as mentions left join latest using (release_id)
-        where mentions.partition_date >= $1 and mentions.partition_date < $2 and ({condition})"""
+        where mentions.partition_date >= $1 and mentions.partition_date < $2
+          and {in_bucket("mentions.release_id", "$3", "$4")} and ({condition})"""
 
 
 def _outside_set(
@@ -145,12 +151,13 @@ RELEASE_SCREENS = (
 def mention_screens() -> tuple[Screen, ...]:
     low, high = EVENT_YEARS
     return (
-        Screen("person_span", _span("person_mentions", "start", '"end"', "surface_text")),
-        Screen("location_span", _span("location_mentions", "start", '"end"', "surface_text")),
-        Screen("event_span", _span("event_mentions", "evidence_start", "evidence_end", None)),
+        Screen("person_span", _span("person_mentions", "start", '"end"', "surface_text"), True),
+        Screen("location_span", _span("location_mentions", "start", '"end"', "surface_text"), True),
+        Screen("event_span", _span("event_mentions", "evidence_start", "evidence_end", None), True),
         Screen(
             "participant_span",
             _span("event_participants", "evidence_start", "evidence_end", None, nullable=True),
+            True,
         ),
         Screen("duplicate_mention", _duplicates("person_mentions", "mention_id")),
         Screen("duplicate_mention", _duplicates("location_mentions", "mention_id")),
@@ -246,9 +253,24 @@ def _offenders(
     conn: duckdb.DuckDBPyConnection, screens: tuple[Screen, ...], start: date, end: date
 ) -> dict[str, tuple[str, str]]:
     """release_id -> (check, reason) of the first screen it fails."""
+    buckets = 1
+    if any(screen.per_bucket for screen in screens):
+        releases = conn.execute(
+            "select count(*) from raw.releases where partition_date >= $1 and partition_date < $2",
+            [start, end],
+        ).fetchone()[0]
+        buckets = bucket_count(releases)
     found: dict[str, tuple[str, str]] = {}
     for screen in screens:
-        for release_id, reason in conn.execute(screen.sql, [start, end]).fetchall():
+        runs = (
+            [[start, end, buckets, bucket] for bucket in range(buckets)]
+            if screen.per_bucket
+            else [[start, end]]
+        )
+        offending = [
+            row for parameters in runs for row in conn.execute(screen.sql, parameters).fetchall()
+        ]
+        for release_id, reason in offending:
             if release_id is not None:
                 found.setdefault(release_id, (screen.check, str(reason)[:500]))
     return found

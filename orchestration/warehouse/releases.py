@@ -12,6 +12,7 @@ from orchestration.sources.config import SourceConfig
 from orchestration.sources.fingerprint import parser_fingerprint
 from orchestration.sources.models import ParsedRelease
 from orchestration.sources.rebuild import Rebuilder
+from orchestration.warehouse.buckets import bucket_count, in_bucket
 from orchestration.warehouse.connection import registered, transaction
 from orchestration.warehouse.quarantine import quarantine_window, release_window
 from orchestration.warehouse.raw_store import PARSE_KEY, PayloadCache, parse_rows, store_parses
@@ -30,16 +31,12 @@ class LoadStats:
 
 BATCH_RELEASES = 2000  # item references re-parsed, held and written at once (bounds memory)
 
-VERSION_BUCKET_REFS = 100_000
-"""Observations whose versions are derived and written in one statement: the window functions
-and the join that brings the texts hold a bucket, not the window (an archive of 1,000,000
-releases in one window ran out of DuckDB's 600 MB pool)."""
-
-# Every version of each release of one bucket of the window (releases by a hash of their id),
+# Every version of each release of one bucket of the window (buckets.py: the window functions
+# and the join that brings the texts hold a bucket of observations, not the window),
 # from the kept parses of its observations (in fetch order): each distinct text is a version,
 # and a truncated observation never supersedes a full text (a failed page fetch must not
 # overwrite what we had).
-_VERSIONS = """
+_VERSIONS = f"""
     with observed as (
         select refs.release_id, refs.fetched_at, refs.run_id, refs.item_key,
                refs.release_partition, refs.parse_key, refs.parser,
@@ -49,7 +46,7 @@ _VERSIONS = """
         inner join raw.parsed_items as parsed
             on parsed.parse_key = refs.parse_key and parsed.parser = refs.parser
             and parsed.release_id = refs.release_id
-        where hash(refs.release_id) % $buckets = $bucket
+        where {in_bucket("refs.release_id", "$buckets", "$bucket")}
     ),
     ordered as (
         select *, bool_or(not is_truncated) over (
@@ -69,7 +66,7 @@ _VERSIONS = """
            ) as version
     from first_of_each_text
 """
-_INSERT_VERSIONS = """
+_INSERT_VERSIONS = f"""
     insert into raw.releases (release_id, version, source, source_name, native_id, url, title,
         summary, body_text, published_at, partition_date, is_truncated, language,
         release_type_hint, metadata_json, content_hash, fetched_at, payload_sha256)
@@ -81,8 +78,8 @@ _INSERT_VERSIONS = """
     from window_versions as versions
     inner join raw.parsed_items as parsed
         on parsed.parse_key = versions.parse_key and parsed.parser = versions.parser
-    where hash(versions.release_id) % $buckets = $bucket
-      and hash(parsed.release_id) % $buckets = $bucket
+    where {in_bucket("versions.release_id", "$buckets", "$bucket")}
+      and {in_bucket("parsed.release_id", "$buckets", "$bucket")}
     order by versions.release_id, versions.version
 """
 
@@ -148,15 +145,10 @@ def _parse_missing(conn: duckdb.DuckDBPyConnection, sources: dict[str, SourceCon
     return missing
 
 
-def version_buckets(observations: int) -> int:
-    """Buckets of at most about `VERSION_BUCKET_REFS` observations (at least one)."""
-    return max(1, -(-observations // VERSION_BUCKET_REFS))
-
-
 def _write_versions(conn: duckdb.DuckDBPyConnection) -> None:
     """Temp table ``window_versions`` and the versions in raw.releases, a bucket of releases
-    at a time (`version_buckets`)."""
-    buckets = version_buckets(conn.execute("select count(*) from window_refs").fetchone()[0])
+    at a time."""
+    buckets = bucket_count(conn.execute("select count(*) from window_refs").fetchone()[0])
     conn.execute(f"create or replace temp table window_versions as {_VERSIONS} limit 0",
                  {"buckets": 1, "bucket": 0})
     for bucket in range(buckets):

@@ -1,5 +1,6 @@
-"""The rebuild derives and writes versions a bucket of releases at a time (bounded memory on
-an archive in one window): any number of buckets gives the rows one bucket gives.
+"""Statements that join release texts run a bucket of releases at a time (bounded memory on
+an archive in one window): the rebuild's versions and the quarantine's span screens give with
+any number of buckets what they give with one.
 
 Real DuckDB files and the bundled sample replayed (two fetches and the text dump: releases
 with several versions, truncated observations, a dump)."""
@@ -10,11 +11,13 @@ from pathlib import Path
 
 import pytest
 
+import orchestration.warehouse.buckets as buckets_module
 import orchestration.warehouse.releases as releases_module
 from orchestration.sources.config import load_sources
 from orchestration.warehouse.connection import open_warehouse
+from orchestration.warehouse.quarantine import _offenders, mention_screens
 from orchestration.warehouse.schema import ensure_raw_schema
-from tests.integration.raw_replay import rebuild_all, store_replays
+from tests.integration.raw_replay import WIDE, rebuild_all, store_replays
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -35,22 +38,46 @@ def test_versions_in_buckets_equal_versions_in_one(
         rows = conn.execute(RELEASES).fetchall()
         assert whole.versions_written > whole.releases > 60  # some releases have versions
 
-        monkeypatch.setattr(releases_module, "VERSION_BUCKET_REFS", 7)
-        buckets: list[int] = []
-        count = releases_module.version_buckets
+        monkeypatch.setattr(buckets_module, "RELEASES_PER_BUCKET", 7)
+        counts: list[int] = []
+        count = releases_module.bucket_count
         monkeypatch.setattr(
-            releases_module,
-            "version_buckets",
-            lambda refs: buckets.append(count(refs)) or buckets[-1],
+            releases_module, "bucket_count", lambda rows: counts.append(count(rows)) or counts[-1]
         )
         bucketed = rebuild_all(conn, sample)
         assert conn.execute(RELEASES).fetchall() == rows
     same = ("observations", "releases", "versions_written")
     assert [getattr(bucketed, name) for name in same] == [getattr(whole, name) for name in same]
-    assert buckets and buckets[0] >= whole.versions_written // 7 > 1
+    assert counts and counts[0] >= whole.versions_written // 7 > 1
+
+
+def test_span_screens_in_buckets_find_every_offender(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sample = load_sources(SAMPLE_CONFIG)
+    with open_warehouse(tmp_path / "warehouse.duckdb") as conn:
+        ensure_raw_schema(conn)
+        store_replays(conn, SAMPLE_CONFIG, sample)
+        rebuild_all(conn, sample)
+        conn.execute("""
+            insert into raw.person_mentions (mention_id, release_id, start, "end", surface_text,
+                full_name, partition_date, extractor_version)
+            select 'm-' || release_id, release_id, 0, 1000000, 'Nobody', 'Nobody',
+                   any_value(partition_date), 'test'
+            from raw.releases group by release_id
+        """)
+        releases = {
+            row[0] for row in conn.execute("select release_id from raw.releases").fetchall()
+        }
+        in_one = _offenders(conn, mention_screens(), *WIDE)
+        monkeypatch.setattr(buckets_module, "RELEASES_PER_BUCKET", 10)
+        in_buckets = _offenders(conn, mention_screens(), *WIDE)
+    assert len(releases) > 60
+    assert set(in_one) == set(in_buckets) == releases
+    assert in_one == in_buckets
 
 
 def test_an_archive_is_cut_in_buckets_of_a_hundred_thousand() -> None:
-    assert releases_module.version_buckets(0) == releases_module.version_buckets(1) == 1
-    assert releases_module.version_buckets(100_000) == 1
-    assert releases_module.version_buckets(1_000_000) == 10
+    assert buckets_module.bucket_count(0) == buckets_module.bucket_count(1) == 1
+    assert buckets_module.bucket_count(100_000) == 1
+    assert buckets_module.bucket_count(1_000_000) == 10
