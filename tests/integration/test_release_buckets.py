@@ -1,6 +1,7 @@
 """Statements that join release texts run a bucket of releases at a time (bounded memory on
-an archive in one window): the rebuild's versions and the quarantine's span screens give with
-any number of buckets what they give with one.
+an archive in one window): the rebuild's versions, the quarantine's span screens and the span
+rule (a blocking check and the publish audit) give with any number of buckets what they give
+with one.
 
 Real DuckDB files and the bundled sample replayed (two fetches and the text dump: releases
 with several versions, truncated observations, a dump)."""
@@ -13,6 +14,7 @@ import pytest
 
 import orchestration.warehouse.buckets as buckets_module
 import orchestration.warehouse.releases as releases_module
+from orchestration.quality.rules import RULES
 from orchestration.sources.config import load_sources
 from orchestration.warehouse.connection import open_warehouse
 from orchestration.warehouse.quarantine import _offenders, mention_screens
@@ -51,7 +53,7 @@ def test_versions_in_buckets_equal_versions_in_one(
     assert counts and counts[0] >= whole.versions_written // 7 > 1
 
 
-def test_span_screens_in_buckets_find_every_offender(
+def test_span_screens_and_rule_in_buckets_find_every_offender(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sample = load_sources(SAMPLE_CONFIG)
@@ -69,12 +71,18 @@ def test_span_screens_in_buckets_find_every_offender(
         releases = {
             row[0] for row in conn.execute("select release_id from raw.releases").fetchall()
         }
+        (rule,) = [rule for rule in RULES if rule.per_bucket]
         in_one = _offenders(conn, mention_screens(), *WIDE)
+        rule_in_one = sorted(rule.offending_rows(conn, *WIDE))
         monkeypatch.setattr(buckets_module, "RELEASES_PER_BUCKET", 10)
         in_buckets = _offenders(conn, mention_screens(), *WIDE)
+        rule_in_buckets = sorted(rule.offending_rows(conn, *WIDE))
     assert len(releases) > 60
     assert set(in_one) == set(in_buckets) == releases
     assert in_one == in_buckets
+    # the blocking check and the publish audit's rule, the same way
+    assert rule_in_one == rule_in_buckets
+    assert {row[0] for row in rule_in_buckets} == releases
 
 
 def test_an_archive_is_cut_in_buckets_of_a_hundred_thousand() -> None:
