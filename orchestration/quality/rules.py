@@ -13,7 +13,7 @@ import duckdb
 import pycountry
 
 from orchestration.sources.dates import EARLIEST_PARTITION
-from orchestration.warehouse.buckets import bucket_count, in_bucket
+from orchestration.warehouse.buckets import in_bucket, window_buckets
 
 VALID_COUNTRY_CODES = sorted({country.alpha_2 for country in pycountry.countries} | {"XK"})
 
@@ -34,10 +34,7 @@ class Rule:
                        ) -> list[tuple]:
         if not self.per_bucket:
             return conn.execute(self.sql, [start, end]).fetchall()
-        releases = conn.execute("select count(*) from raw.releases "
-                                "where partition_date >= ? and partition_date < ?",
-                                [start, end]).fetchone()[0]
-        buckets = bucket_count(releases)
+        buckets = window_buckets(conn, start, end)
         return [row for bucket in range(buckets)
                 for row in conn.execute(self.sql, [start, end, buckets, bucket]).fetchall()]
 

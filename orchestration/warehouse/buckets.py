@@ -4,6 +4,10 @@ archive's. 1,000,000 releases in one window ran out of the 600 MB pool without t
 
 from __future__ import annotations
 
+from datetime import date
+
+import duckdb
+
 RELEASES_PER_BUCKET = 100_000
 """About as many releases (or observations) as a bucket holds: 100,000 in one statement fit
 the pool (measured at 100,000 releases over 20 years)."""
@@ -17,3 +21,12 @@ def bucket_count(rows: int) -> int:
 def in_bucket(column: str, buckets: str, bucket: str) -> str:
     """SQL: ``column``'s release falls in bucket ``bucket`` of ``buckets`` (parameters)."""
     return f"hash({column}) % {buckets} = {bucket}"
+
+
+def window_buckets(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> int:
+    """Buckets for the releases of [start, end) in raw.releases."""
+    releases = conn.execute(
+        "select count(*) from raw.releases where partition_date >= ? and partition_date < ?",
+        [start, end],
+    ).fetchone()[0]
+    return bucket_count(releases)

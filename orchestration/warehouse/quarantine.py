@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime
 import duckdb
 
 from orchestration.sources.dates import EARLIEST_PARTITION
-from orchestration.warehouse.buckets import bucket_count, in_bucket
+from orchestration.warehouse.buckets import in_bucket, window_buckets
 from orchestration.warehouse.connection import transaction
 
 MAX_BODY_CHARS = 1_000_000
@@ -253,13 +253,8 @@ def _offenders(
     conn: duckdb.DuckDBPyConnection, screens: tuple[Screen, ...], start: date, end: date
 ) -> dict[str, tuple[str, str]]:
     """release_id -> (check, reason) of the first screen it fails."""
-    buckets = 1
-    if any(screen.per_bucket for screen in screens):
-        releases = conn.execute(
-            "select count(*) from raw.releases where partition_date >= $1 and partition_date < $2",
-            [start, end],
-        ).fetchone()[0]
-        buckets = bucket_count(releases)
+    per_bucket = any(screen.per_bucket for screen in screens)
+    buckets = window_buckets(conn, start, end) if per_bucket else 1
     found: dict[str, tuple[str, str]] = {}
     for screen in screens:
         runs = (
