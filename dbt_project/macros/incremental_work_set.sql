@@ -72,8 +72,8 @@
     (title, valid_from, valid_to, is_known_office) rows, all that `appearance_titles` ranks
     on, differ between int_person_roles and dim_people_roles as the last run left it
     (dim_people_roles is rebuilt after this model: it depends on it). A person seen again
-    with the titles they already hold changes nothing. Without that previous table every
-    appearance is re-derived. -#}
+    with the titles they already hold changes nothing, nor does a new span of the one title
+    a person has ever held. Without that previous table every appearance is re-derived. -#}
 {% macro refresh_appearance_titles() -%}
     {%- if is_incremental() -%}
         {%- set previous_roles = previous_relation('dim_people_roles') -%}
@@ -89,6 +89,21 @@
                     (select {{ role_columns }} from {{ previous_roles }}
                      except select {{ role_columns }} from {{ ref('int_person_roles') }})
                 ) as changed_roles
+                where person_id not in (
+                    -- one title on every span, before and after, and an observed span on
+                    -- each side (always eligible): every appearance keeps that title
+                    select person_id from (
+                        select 'now' as side, person_id, title, is_known_office
+                        from {{ ref('int_person_roles') }}
+                        union all
+                        select 'before' as side, person_id, title, is_known_office
+                        from {{ previous_roles }}
+                    ) as spans
+                    group by person_id
+                    having count(distinct title) = 1 and count(title) = count(*)
+                        and bool_or(side = 'now' and not is_known_office)
+                        and bool_or(side = 'before' and not is_known_office)
+                )
             {%- endset -%}
         {%- endif -%}
         {%- set appearances -%}

@@ -6,7 +6,8 @@ as the last run left it). Here Erika Lind is seen as Chief Economist on 1 March 
 meeting on 20 March ahead; a release of 10 March names her Governor, which closes the
 Chief Economist span on 1 March and opens Governor from 10 March: the 20 March meeting, an
 appearance from the first day that this run does not rebuild, must now say Governor, as a
-full build does. Tomas Berg, seen again with the title he holds, keeps his.
+full build does. Tomas Berg, seen again as Ambassador but for another country (a new span of
+the one title he has ever held: the post-hook leaves him out), keeps his.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ R_LATER_DAY = Release(
     hint="news",
     people=[
         Person("Erika Lind", "Erika Lind", None, "Governor", "Bank"),
-        Person("Tomas Berg", "Tomas Berg", None, "Ambassador", "Sweden"),
+        Person("Tomas Berg", "Tomas Berg", None, "Ambassador", "Norway"),
     ],
 )
 
@@ -109,6 +110,27 @@ def test_first_day_titles(builds) -> None:
 def test_an_earlier_appearance_follows_a_title_gained_later(builds) -> None:
     incremental, _, _ = builds
     assert _titles(incremental) == {"Erika Lind": "Governor", "Tomas Berg": "Ambassador"}
+
+
+def test_both_people_have_changed_spans(builds) -> None:
+    """Both go through the post-hook's comparison: Erika's titles differ, Tomas's one title
+    gained a span (Sweden closed on 1 March, Norway open from 10 March)."""
+    incremental, _, _ = builds
+    with duckdb.connect(str(incremental), read_only=True) as conn:
+        spans = conn.execute("""
+            select people.full_name, roles.title, roles.organisation, roles.valid_from,
+                roles.valid_to
+            from marts.dim_people_roles as roles
+            inner join marts.dim_people as people using (person_id)
+            where people.full_name in ('Erika Lind', 'Tomas Berg')
+            order by 1, 4
+        """).fetchall()
+    assert spans == [
+        ("Erika Lind", "Chief Economist", "Bank", date(2024, 3, 1), date(2024, 3, 1)),
+        ("Erika Lind", "Governor", "Bank", date(2024, 3, 10), None),
+        ("Tomas Berg", "Ambassador", "Sweden", date(2024, 3, 1), date(2024, 3, 1)),
+        ("Tomas Berg", "Ambassador", "Norway", date(2024, 3, 10), None),
+    ]
 
 
 def test_incremental_appearances_equal_a_full_build(builds) -> None:
