@@ -67,22 +67,60 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- fct_appearances: role history can change when new releases arrive (a new title seen),
-    so re-derive title_at_event for the people named in this run's work set. -#}
+{#- fct_appearances: role history can change when new releases arrive (a new title seen, a
+    span closed), so re-derive title_at_event for the people whose spans changed: those whose
+    (title, valid_from, valid_to, is_known_office) rows, all that `appearance_titles` ranks
+    on, differ between int_person_roles and dim_people_roles as the last run left it
+    (dim_people_roles is rebuilt after this model: it depends on it). A person seen again
+    with the titles they already hold changes nothing, nor does a new span of the one title
+    a person has ever held. Without that previous table every appearance is re-derived. -#}
 {% macro refresh_appearance_titles() -%}
     {%- if is_incremental() -%}
+        {%- set previous_roles = previous_relation('dim_people_roles') -%}
+        {%- set role_columns = 'person_id, title, valid_from, valid_to, is_known_office' -%}
+        {%- if previous_roles is none -%}
+            {%- set changed_people = 'select person_id from ' ~ this -%}
+        {%- else -%}
+            {%- set changed_people -%}
+                select person_id from (
+                    (select {{ role_columns }} from {{ ref('int_person_roles') }}
+                     except select {{ role_columns }} from {{ previous_roles }})
+                    union all
+                    (select {{ role_columns }} from {{ previous_roles }}
+                     except select {{ role_columns }} from {{ ref('int_person_roles') }})
+                ) as changed_roles
+                where person_id not in (
+                    -- one title on every span, before and after, and an observed span on
+                    -- each side (always eligible): every appearance keeps that title
+                    select person_id from (
+                        select 'now' as side, person_id, title, is_known_office
+                        from {{ ref('int_person_roles') }}
+                        union all
+                        select 'before' as side, person_id, title, is_known_office
+                        from {{ previous_roles }}
+                    ) as spans
+                    group by person_id
+                    having count(distinct title) = 1 and count(title) = count(*)
+                        and bool_or(side = 'now' and not is_known_office)
+                        and bool_or(side = 'before' and not is_known_office)
+                )
+            {%- endset -%}
+        {%- endif -%}
+        {%- set appearances -%}
+            (select appearances.appearance_id, appearances.person_id, events.start_date as event_date
+             from {{ this }} as appearances
+             inner join {{ ref('fct_events') }} as events
+                 on appearances.event_id = events.event_id
+             where appearances.person_id in ({{ changed_people }}))
+        {%- endset %}
         update {{ this }} as target
         set title_at_event = refreshed.title_at_event
         from (
-            {{ appearance_titles(
-                "(select appearances.appearance_id, appearances.person_id, events.start_date as event_date
-                  from " ~ this ~ " as appearances
-                  inner join " ~ ref('fct_events') ~ " as events
-                      on appearances.event_id = events.event_id
-                  where appearances.person_id in (
-                      select person_id from " ~ ref('int_person_mentions_resolved') ~ "
-                      where release_id in (select release_id from " ~ ref('int_releases_windowed') ~ ")))"
-            ) }}
+            -- a person left with no span at all gets no title, as in a full build
+            select appearances.appearance_id, titles.title_at_event
+            from {{ appearances }} as appearances
+            left join ({{ appearance_titles(appearances) }}) as titles
+                on appearances.appearance_id = titles.appearance_id
         ) as refreshed
         where target.appearance_id = refreshed.appearance_id
             and target.title_at_event is distinct from refreshed.title_at_event

@@ -1,6 +1,9 @@
 {{ config(severity='warn') }}
 -- Soft check: a mention's offsets index its release's body_text
 -- (body_text[start:end] == mention_text, Python code-point offsets).
+-- A run with a partition window checks the releases it rebuilt (int_releases_windowed): the
+-- marts' other rows are as the run that wrote them checked them. Without one, every release.
+-- depends_on: {{ ref('int_releases_windowed') }}
 with
 
 person_mentions as (
@@ -18,6 +21,9 @@ location_mentions as (
 releases as (
 
     select * from {{ ref('fct_releases') }}
+    {% if partition_window()['start'] -%}
+    where release_id in (select release_id from {{ ref('int_releases_windowed') }})
+    {%- endif %}
 
 ),
 

@@ -37,20 +37,31 @@ countries as (
 
 ),
 
--- "Minister of National Defence of Romania": the office, and the country as organisation
+-- "Minister of National Defence of Romania": the office, and the country as organisation;
+-- matched once per distinct title (a title against every country), not once per mention
+title_countries as (
+
+    select
+        titles.title,
+        countries.country_name as title_country
+    from (select distinct title from person_mentions where title is not null) as titles
+    left join countries
+        on ends_with(lower(titles.title), ' of ' || lower(countries.country_name))
+    qualify row_number() over (
+        partition by titles.title
+        order by length(countries.country_name) desc nulls last
+    ) = 1
+
+),
+
 titles_split as (
 
     select
         person_mentions.*,
-        countries.country_name as title_country
+        title_countries.title_country
     from person_mentions
-    left join countries
-        on ends_with(lower(person_mentions.title), ' of ' || lower(countries.country_name))
-    where person_mentions.title is not null
-    qualify row_number() over (
-        partition by person_mentions.person_mention_id
-        order by length(countries.country_name) desc nulls last
-    ) = 1
+    inner join title_countries
+        on person_mentions.title = title_countries.title
 
 ),
 

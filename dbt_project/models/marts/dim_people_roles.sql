@@ -1,3 +1,6 @@
+{#- Rebuilt after fct_appearances: that model's post-hook (refresh_appearance_titles) reads
+    this table as the last run left it, to find the people whose spans changed. -#}
+-- depends_on: {{ ref('fct_appearances') }}
 with
 
 roles as (
