@@ -15,8 +15,9 @@ from orchestration.sources.collect import Collected
 from orchestration.sources.config import DumpConfig
 from orchestration.sources.runner import collect_dumps, collect_sources, known_labels
 from orchestration.warehouse.connection import retry_conflicts
-from orchestration.warehouse.raw_store import store_collected
+from orchestration.warehouse.raw_store import store_all, store_collected
 from orchestration.warehouse.releases import rebuild_releases
+from orchestration.warehouse.schema import in_lake
 
 if TYPE_CHECKING:
     from orchestration.sources.http_transport import HttpTransport
@@ -99,13 +100,22 @@ def fetch_sources(context: dg.AssetExecutionContext, config: FetchConfig,
         known = frozenset(row[0] for row in conn.execute(
             "select distinct release_id from raw.releases").fetchall())
 
+        lake, conflicts = in_lake(conn), []
+
+        def store_one(collected: Collected) -> dict:  # on the writer thread: no Dagster log
+            return retry_conflicts(  # a DuckLake commit another writer beat: redo it
+                lambda: store_collected(conn, collected, context.run_id),
+                what="storing a fetch (one source or dump)", log=conflicts.append)
+
+        def stored(collected: Collected, counts: dict) -> None:
+            tally.add(collected, counts)
+            for line in conflicts:
+                context.log.warning(line)
+            conflicts.clear()
+
         def store(results) -> None:
-            for collected in results:  # one source (or dump) at a time: bounded memory
-                counts = retry_conflicts(  # a DuckLake commit another writer beat: redo it
-                    lambda collected=collected: store_collected(conn, collected, context.run_id),
-                    what="storing a fetch (one source or dump)",
-                    log=context.log.warning)
-                tally.add(collected, counts)
+            # one source (or dump) at a time, written while the next is fetched: bounded memory
+            store_all(conn, results, store_one, stored, checkpoint=not lake)
 
         if config.include_sources:
             needs_http = (not sources_file.replay_dir
