@@ -33,7 +33,7 @@ def _sample() -> list[Collected]:
 
 
 def _threshold(conn) -> str:
-    return _threshold(conn)
+    return conn.execute("select current_setting('checkpoint_threshold')").fetchone()[0]
 
 
 def _rows(conn, table: str) -> list[tuple]:
