@@ -109,13 +109,18 @@ class FeedParsers:
         def here() -> Collected:
             return collect_source(source, feed, now=now, known_release_ids=known_release_ids)
 
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                self.processes, mp_context=multiprocessing.get_context("spawn")
+        try:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(
+                    self.processes, mp_context=multiprocessing.get_context("spawn")
+                )
+            future = self._pool.submit(
+                collect_source, source, feed, now=now, known_release_ids=known_release_ids
             )
-        future = self._pool.submit(
-            collect_source, source, feed, now=now, known_release_ids=known_release_ids
-        )
+        except Exception:  # a pool whose workers died (e.g. could not start): parse here
+            self.processes = 0
+            collected = here()
+            return lambda: collected
         self.submitted += 1
         return lambda: _polled(future, here)
 
