@@ -4,6 +4,8 @@ every feed is parsed in the pressroom process. Real HTTP on 127.0.0.1, real pars
 
 from __future__ import annotations
 
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime
 
 import pytest
@@ -12,7 +14,7 @@ from pytest_httpserver import HTTPServer
 from orchestration.sources import feed_pool
 from orchestration.sources.collect import Collected
 from orchestration.sources.config import SourcesFile
-from orchestration.sources.feed_pool import FeedParsers
+from orchestration.sources.feed_pool import FeedParsers, _polled
 from orchestration.sources.http import HttpSettings
 from orchestration.sources.http_transport import HttpTransport
 from orchestration.sources.runner import collect_sources
@@ -163,3 +165,43 @@ def test_small_feeds_are_parsed_here(
     collected = _fetch(httpserver, _sources(httpserver), processes=2)
     assert started == []
     assert [len(c.items) for c in collected] == [3, 3, 3, 0]
+
+
+class _DeadPool:
+    """A pool whose workers could not start (what ProcessPoolExecutor raises then)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        pass
+
+    def submit(self, *args, **kwargs):
+        raise BrokenProcessPool("A child process terminated abruptly")
+
+    def shutdown(self, **kwargs) -> None:
+        pass
+
+
+def test_feeds_are_parsed_here_when_the_workers_cannot_start(
+    httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(3):
+        httpserver.expect_request(f"/feeds/archive{n}.xml").respond_with_data(
+            _atom(f"archive{n}", 5), content_type="application/atom+xml"
+        )
+    httpserver.expect_request("/feeds/down.xml").respond_with_data(
+        MAINTENANCE, content_type="application/atom+xml"
+    )
+    sources = _sources(httpserver)
+    monkeypatch.setattr(feed_pool, "MIN_WORKER_FEED_BYTES", 1000)
+    here = _fetch(httpserver, sources, processes=0)
+    monkeypatch.setattr(feed_pool, "ProcessPoolExecutor", _DeadPool)
+    fallen_back = _fetch(httpserver, sources, processes=2)
+    assert [_shape(c) for c in fallen_back] == [_shape(c) for c in here]
+
+
+def test_a_worker_that_died_leaves_its_feed_to_this_process() -> None:
+    died: Future = Future()
+    died.set_exception(BrokenProcessPool("A child process terminated abruptly"))
+    assert _polled(died, lambda: "parsed here") == "parsed here"
+    done: Future = Future()
+    done.set_result("parsed in the worker")
+    assert _polled(done, lambda: "parsed here") == "parsed in the worker"
