@@ -27,12 +27,16 @@ def known_labels(sources_file: SourcesFile) -> dict[str, str]:
     return {**DEFAULT_LABELS, **{s.name: s.display_name for s in sources_file.sources}}
 
 
-def collect_sources(sources_file: SourcesFile, config_path: Path, *,
-                    live_transport: HttpTransport | None = None,
-                    known_release_ids: frozenset[str] = frozenset(),
-                    now: datetime | None = None,
-                    source_timeout_s: float | None = None,
-                    parse_processes: int | None = None) -> Iterator[Collected]:
+def collect_sources(
+    sources_file: SourcesFile,
+    config_path: Path,
+    *,
+    live_transport: HttpTransport | None = None,
+    known_release_ids: frozenset[str] = frozenset(),
+    now: datetime | None = None,
+    source_timeout_s: float | None = None,
+    parse_processes: int | None = None,
+) -> Iterator[Collected]:
     """One Collected per source per fetch. A replayed sample yields every recorded fetch.
 
     A live source still fetching after ``source_timeout_s`` is stopped and ends with a
@@ -49,8 +53,9 @@ def collect_sources(sources_file: SourcesFile, config_path: Path, *,
         known = set(known_release_ids)
         while True:
             for source in enabled:
-                collected = collect_source(source, replay, now=now,
-                                           known_release_ids=frozenset(known))
+                collected = collect_source(
+                    source, replay, now=now, known_release_ids=frozenset(known)
+                )
                 known.update(ref.release_id for ref in collected.items)
                 yield collected
             if not replay.advance():
@@ -63,18 +68,31 @@ def collect_sources(sources_file: SourcesFile, config_path: Path, *,
     with FeedParsers(parse_processes) as parsers:
         pending: deque[Callable[[], Collected]] = deque()
         for source in enabled:
-            pending.append(_start(source, live_transport, parsers, now=now,
-                                  known_release_ids=known_release_ids,
-                                  source_timeout_s=source_timeout_s))
+            pending.append(
+                _start(
+                    source,
+                    live_transport,
+                    parsers,
+                    now=now,
+                    known_release_ids=known_release_ids,
+                    source_timeout_s=source_timeout_s,
+                )
+            )
             while len(pending) > max(parsers.processes, 1):
                 yield pending.popleft()()
         while pending:
             yield pending.popleft()()
 
 
-def _start(source: SourceConfig, live_transport: HttpTransport, parsers: FeedParsers, *,
-           now: datetime | None, known_release_ids: frozenset[str],
-           source_timeout_s: float | None) -> Callable[[], Collected]:
+def _start(
+    source: SourceConfig,
+    live_transport: HttpTransport,
+    parsers: FeedParsers,
+    *,
+    now: datetime | None,
+    known_release_ids: frozenset[str],
+    source_timeout_s: float | None,
+) -> Callable[[], Collected]:
     """Fetch one source (its feed only, when a worker may parse it); the function returned
     gives its `Collected`."""
     try:
@@ -83,37 +101,42 @@ def _start(source: SourceConfig, live_transport: HttpTransport, parsers: FeedPar
         unusable = _unusable(source.name, source.absolute(source.feed_url), str(error))
         return lambda: unusable
     try:
-        with deadline(f"fetching source {source.name}", source_timeout_s,
-                      timeout_setting("fetch_source")):
+        with deadline(
+            f"fetching source {source.name}", source_timeout_s, timeout_setting("fetch_source")
+        ):
             if not feed_only(source):
-                collected = collect_source(source, transport, now=now,
-                                           known_release_ids=known_release_ids)
+                collected = collect_source(
+                    source, transport, now=now, known_release_ids=known_release_ids
+                )
                 return lambda: collected
             feed = Prefetched.fetch(transport, source.absolute(source.feed_url))
             if not parsers.takes(feed):  # parsed here, as every feed was before
-                collected = collect_source(source, feed, now=now,
-                                           known_release_ids=known_release_ids)
+                collected = collect_source(
+                    source, feed, now=now, known_release_ids=known_release_ids
+                )
                 return lambda: collected
     except StepTimeoutError as error:
-        timed_out = _unusable(source.name, source.absolute(source.feed_url), str(error),
-                              reason="source_timeout")
+        timed_out = _unusable(
+            source.name, source.absolute(source.feed_url), str(error), reason="source_timeout"
+        )
         return lambda: timed_out
     return parsers.submit(source, feed, now=now, known_release_ids=known_release_ids)
 
 
-def _unusable(source: str, locator: str, detail: str, reason: str = "source_failed"
-              ) -> Collected:
+def _unusable(source: str, locator: str, detail: str, reason: str = "source_failed") -> Collected:
     collected = Collected()
     collected.reject(Rejection(source, locator, reason, detail))
     return collected
 
 
-def collect_dumps(dumps: list[DumpConfig], config_path: Path | None,
-                  labels: dict[str, str]) -> Iterator[Collected]:
+def collect_dumps(
+    dumps: list[DumpConfig], config_path: Path | None, labels: dict[str, str]
+) -> Iterator[Collected]:
     for dump in dumps:
         path = resolve_path(config_path, dump.path) if config_path else Path(dump.path)
         try:
             yield collect_dump(path, dump, labels)
         except Exception as error:  # a missing, unreadable or unparseable dump file
-            yield _unusable("dump", str(path), f"dump not read ({type(error).__name__}: "
-                                               f"{str(error)[:300]})")
+            yield _unusable(
+                "dump", str(path), f"dump not read ({type(error).__name__}: {str(error)[:300]})"
+            )
