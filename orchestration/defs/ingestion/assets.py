@@ -1,6 +1,5 @@
 """Ingestion assets: fetch sources into raw.http_responses, then build raw.releases per day."""
 
-
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,8 +14,9 @@ from orchestration.sources.collect import Collected
 from orchestration.sources.config import DumpConfig
 from orchestration.sources.runner import collect_dumps, collect_sources, known_labels
 from orchestration.warehouse.connection import retry_conflicts
-from orchestration.warehouse.raw_store import store_collected
+from orchestration.warehouse.raw_store import store_all, store_collected
 from orchestration.warehouse.releases import rebuild_releases
+from orchestration.warehouse.schema import in_lake
 
 if TYPE_CHECKING:
     from orchestration.sources.http_transport import HttpTransport
@@ -67,20 +67,34 @@ class FetchTally:
             self.first = day if self.first is None else min(self.first, day)
             self.last = day if self.last is None else max(self.last, day)
         for rejection, _payload, _partition in collected.rejections:
-            self.rejections.append(f"rejected [{rejection.source}] {rejection.locator}: "
-                                   f"{rejection.reason}: {rejection.detail}")
+            self.rejections.append(
+                f"rejected [{rejection.source}] {rejection.locator}: "
+                f"{rejection.reason}: {rejection.detail}"
+            )
 
 
 @dg.multi_asset(
     name="fetch_sources",
     specs=[
-        dg.AssetSpec(RAW_HTTP_RESPONSES, group_name="ingestion", kinds={"duckdb"},
-                     description="Grain: one row per distinct payload (sha256), compressed."),
-        dg.AssetSpec(RAW_FETCHED_ITEMS, group_name="ingestion", kinds={"duckdb"},
-                     description="Grain: one row per release observed in one fetch, naming "
-                                 "the payloads it is parsed from."),
-        dg.AssetSpec(RAW_REJECTED_ITEMS, group_name="ingestion", kinds={"duckdb"},
-                     description="Grain: one row per refused item (source, locator, reason)."),
+        dg.AssetSpec(
+            RAW_HTTP_RESPONSES,
+            group_name="ingestion",
+            kinds={"duckdb"},
+            description="Grain: one row per distinct payload (sha256), compressed.",
+        ),
+        dg.AssetSpec(
+            RAW_FETCHED_ITEMS,
+            group_name="ingestion",
+            kinds={"duckdb"},
+            description="Grain: one row per release observed in one fetch, naming "
+            "the payloads it is parsed from.",
+        ),
+        dg.AssetSpec(
+            RAW_REJECTED_ITEMS,
+            group_name="ingestion",
+            kinds={"duckdb"},
+            description="Grain: one row per refused item (source, locator, reason).",
+        ),
     ],
     pool=DUCKDB_POOL,
     retry_policy=LOCK_RETRY,
@@ -90,31 +104,55 @@ class FetchTally:
     ),
 )
 @retry_on_lock_only
-def fetch_sources(context: dg.AssetExecutionContext, config: FetchConfig,
-                  warehouse: WarehouseResource, sources: SourcesResource):
+def fetch_sources(
+    context: dg.AssetExecutionContext,
+    config: FetchConfig,
+    warehouse: WarehouseResource,
+    sources: SourcesResource,
+):
     sources_file = sources.load()
     config_path = Path(sources.path)
     tally = FetchTally()
     with warehouse.connect() as conn:
-        known = frozenset(row[0] for row in conn.execute(
-            "select distinct release_id from raw.releases").fetchall())
+        known = frozenset(
+            row[0]
+            for row in conn.execute("select distinct release_id from raw.releases").fetchall()
+        )
+
+        lake, conflicts = in_lake(conn), []
+
+        def store_one(collected: Collected) -> dict:  # on the writer thread: no Dagster log
+            return retry_conflicts(  # a DuckLake commit another writer beat: redo it
+                lambda: store_collected(conn, collected, context.run_id),
+                what="storing a fetch (one source or dump)",
+                log=conflicts.append,
+            )
+
+        def stored(collected: Collected, counts: dict) -> None:
+            tally.add(collected, counts)
+            for line in conflicts:
+                context.log.warning(line)
+            conflicts.clear()
 
         def store(results) -> None:
-            for collected in results:  # one source (or dump) at a time: bounded memory
-                counts = retry_conflicts(  # a DuckLake commit another writer beat: redo it
-                    lambda collected=collected: store_collected(conn, collected, context.run_id),
-                    what="storing a fetch (one source or dump)",
-                    log=context.log.warning)
-                tally.add(collected, counts)
+            # one source (or dump) at a time, written while the next is fetched: bounded memory
+            store_all(conn, results, store_one, stored, checkpoint=not lake)
 
         if config.include_sources:
-            needs_http = (not sources_file.replay_dir
-                          and any(source.enabled for source in sources_file.sources))
+            needs_http = not sources_file.replay_dir and any(
+                source.enabled for source in sources_file.sources
+            )
             transport = _live_transport(sources) if needs_http else None
             try:
-                store(collect_sources(sources_file, config_path, live_transport=transport,
-                                      known_release_ids=known,
-                                      source_timeout_s=sources.fetch_timeout_s))
+                store(
+                    collect_sources(
+                        sources_file,
+                        config_path,
+                        live_transport=transport,
+                        known_release_ids=known,
+                        source_timeout_s=sources.fetch_timeout_s,
+                    )
+                )
             finally:
                 if transport is not None:
                     transport.close()
@@ -122,24 +160,33 @@ def fetch_sources(context: dg.AssetExecutionContext, config: FetchConfig,
         if config.dump_path:
             if not config.dump_as_of:
                 raise dg.Failure("a text dump needs its as-of date (dump_as_of: YYYY-MM-DD)")
-            extra = DumpConfig(path=str(Path(config.dump_path).resolve()),
-                               as_of=date.fromisoformat(config.dump_as_of))
+            extra = DumpConfig(
+                path=str(Path(config.dump_path).resolve()),
+                as_of=date.fromisoformat(config.dump_as_of),
+            )
             store(collect_dumps([extra], None, known_labels(sources_file)))
     for line in tally.rejections[:MAX_LOGGED_REJECTIONS]:
         context.log.warning(line)
     if len(tally.rejections) > MAX_LOGGED_REJECTIONS:
-        context.log.warning(f"... and {len(tally.rejections) - MAX_LOGGED_REJECTIONS} more "
-                            "rejections (raw.rejected_items has them all)")
-    yield dg.MaterializeResult(asset_key=RAW_HTTP_RESPONSES,
-                               metadata={"payloads": tally.counts["payloads"]})
-    yield dg.MaterializeResult(asset_key=RAW_FETCHED_ITEMS, metadata={
-        "items_fetched": tally.counts["items"],
-        "items_by_source": dg.MetadataValue.json(tally.by_source),
-        "first_partition": tally.first.isoformat() if tally.first else "",
-        "last_partition": tally.last.isoformat() if tally.last else "",
-    })
-    yield dg.MaterializeResult(asset_key=RAW_REJECTED_ITEMS,
-                               metadata={"rejected": tally.counts["rejected"]})
+        context.log.warning(
+            f"... and {len(tally.rejections) - MAX_LOGGED_REJECTIONS} more "
+            "rejections (raw.rejected_items has them all)"
+        )
+    yield dg.MaterializeResult(
+        asset_key=RAW_HTTP_RESPONSES, metadata={"payloads": tally.counts["payloads"]}
+    )
+    yield dg.MaterializeResult(
+        asset_key=RAW_FETCHED_ITEMS,
+        metadata={
+            "items_fetched": tally.counts["items"],
+            "items_by_source": dg.MetadataValue.json(tally.by_source),
+            "first_partition": tally.first.isoformat() if tally.first else "",
+            "last_partition": tally.last.isoformat() if tally.last else "",
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key=RAW_REJECTED_ITEMS, metadata={"rejected": tally.counts["rejected"]}
+    )
 
 
 @dg.asset(
@@ -158,8 +205,9 @@ def fetch_sources(context: dg.AssetExecutionContext, config: FetchConfig,
     ),
 )
 @retry_on_lock_only
-def raw_releases(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
-                 sources: SourcesResource) -> dg.MaterializeResult:
+def raw_releases(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, sources: SourcesResource
+) -> dg.MaterializeResult:
     window = window_of(context)
     configured = {source.name: source for source in sources.load().sources}
     keys = context.partition_keys
@@ -172,14 +220,20 @@ def raw_releases(context: dg.AssetExecutionContext, warehouse: WarehouseResource
             "rejected": rows_by_partition(conn, "raw.rejected_items", keys),
         }
 
-    stats, per_year = warehouse.write(rebuild, what=f"raw.releases {window}",
-                                      log=context.log.warning)
+    stats, per_year = warehouse.write(
+        rebuild, what=f"raw.releases {window}", log=context.log.warning
+    )
     context.log.info(f"raw.releases {window}: {stats}")
     describe_partitions(context, per_year)  # each year's own rows
     # What this run did, over its whole window (the same on every partition of the run).
-    return dg.MaterializeResult(metadata={
-        "run_window": str(window), "run_fetched": stats.observations,
-        "run_releases_rebuilt": stats.releases, "run_new": stats.new,
-        "run_changed": stats.changed, "run_unchanged": stats.unchanged,
-        "run_versions_written": stats.versions_written,
-    })
+    return dg.MaterializeResult(
+        metadata={
+            "run_window": str(window),
+            "run_fetched": stats.observations,
+            "run_releases_rebuilt": stats.releases,
+            "run_new": stats.new,
+            "run_changed": stats.changed,
+            "run_unchanged": stats.unchanged,
+            "run_versions_written": stats.versions_written,
+        }
+    )
