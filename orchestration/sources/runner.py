@@ -120,7 +120,9 @@ def _start(
             source.name, source.absolute(source.feed_url), str(error), reason="source_timeout"
         )
         return lambda: timed_out
-    return parsers.submit(source, feed, now=now, known_release_ids=known_release_ids)
+    # a feed-only source never walks back through older items, the one use of the known ids:
+    # a worker is not sent them (an archive's whole set, pickled for every feed)
+    return parsers.submit(source, feed, now=now, known_release_ids=frozenset())
 
 
 def _unusable(source: str, locator: str, detail: str, reason: str = "source_failed") -> Collected:
