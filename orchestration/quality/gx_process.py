@@ -9,7 +9,9 @@ past its limit is stopped by killing the worker; the next suite starts a new one
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
+import signal
 import threading
 from collections.abc import Mapping
 from multiprocessing.connection import Connection
@@ -20,6 +22,7 @@ from orchestration.quality.gx_runner import ValidationSummary
 
 _lock = threading.Lock()  # one suite at a time through the one worker
 _worker: tuple[multiprocessing.process.BaseProcess, Connection] | None = None
+_stopped_at_exit = False
 
 
 class GXWorkerError(RuntimeError):
@@ -28,6 +31,9 @@ class GXWorkerError(RuntimeError):
 
 def _serve(requests: Connection) -> None:
     """The worker: import GX, then validate each ``(suite, frame, parameters)`` received."""
+    # a parent started with SIGTERM ignored passes that on through exec: the worker would
+    # then outlive multiprocessing's terminate() at exit, and the parent wait for it forever
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     from orchestration.quality.gx_runner import _gx, _validate
 
     _gx()
@@ -46,7 +52,10 @@ def _serve(requests: Connection) -> None:
 
 
 def _started() -> tuple[multiprocessing.process.BaseProcess, Connection]:
-    global _worker
+    global _worker, _stopped_at_exit
+    if not _stopped_at_exit:  # runs before multiprocessing's own exit handler (registered first)
+        atexit.register(stop)
+        _stopped_at_exit = True
     if _worker is None or not _worker[0].is_alive():
         # spawn, not fork: the caller holds DuckDB's and Dagster's threads, whose locks a fork
         # would copy in whatever state they are

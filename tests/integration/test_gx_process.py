@@ -74,3 +74,23 @@ def test_a_suite_that_raises_reports_its_error(frame) -> None:
     with pytest.raises(FileNotFoundError, match="no GX suite 'no_such_suite'"):
         validate_frame("no_such_suite", frame.data, frame.parameters)
     assert validate_frame(frame.suite, frame.data, frame.parameters).passed
+
+
+def test_a_caller_ignoring_sigterm_still_exits_and_leaves_no_worker() -> None:
+    """A process started with SIGTERM ignored (as some launchers do) hands that on to the
+    worker through exec; at exit multiprocessing's terminate() would not stop it and the
+    caller would wait for it forever. The worker is stopped before that, and honours SIGTERM."""
+    script = (
+        "import signal, time\n"
+        "signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+        "from orchestration.quality import gx_process\n"
+        "gx_process.start()\n"
+        "print(gx_process._worker[0].pid, flush=True)\n"
+        "time.sleep(1)\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert completed.returncode == 0, completed.stderr
+    worker = int(completed.stdout.split()[0])
+    assert not Path(f"/proc/{worker}").exists()
