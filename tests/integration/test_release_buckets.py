@@ -8,14 +8,17 @@ with several versions, truncated observations, a dump)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import duckdb
 import pytest
 
 import orchestration.warehouse.buckets as buckets_module
 import orchestration.warehouse.releases as releases_module
 from orchestration.quality.rules import RULES
-from orchestration.sources.config import load_sources
+from orchestration.sources.config import SourcesFile, load_sources
 from orchestration.warehouse.connection import open_warehouse
 from orchestration.warehouse.quarantine import _offenders, mention_screens
 from orchestration.warehouse.schema import ensure_raw_schema
@@ -29,13 +32,20 @@ SAMPLE_CONFIG = (
 RELEASES = "select * from raw.releases order by release_id, version"
 
 
+@contextmanager
+def _replayed(tmp_path: Path, sample: SourcesFile) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A warehouse holding the sample's recorded fetches and dump (not yet rebuilt)."""
+    with open_warehouse(tmp_path / "warehouse.duckdb") as conn:
+        ensure_raw_schema(conn)
+        store_replays(conn, SAMPLE_CONFIG, sample)
+        yield conn
+
+
 def test_versions_in_buckets_equal_versions_in_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sample = load_sources(SAMPLE_CONFIG)
-    with open_warehouse(tmp_path / "warehouse.duckdb") as conn:
-        ensure_raw_schema(conn)
-        store_replays(conn, SAMPLE_CONFIG, sample)
+    with _replayed(tmp_path, sample) as conn:
         whole = rebuild_all(conn, sample)
         rows = conn.execute(RELEASES).fetchall()
         assert whole.versions_written > whole.releases > 60  # some releases have versions
@@ -57,9 +67,7 @@ def test_span_screens_and_rule_in_buckets_find_every_offender(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sample = load_sources(SAMPLE_CONFIG)
-    with open_warehouse(tmp_path / "warehouse.duckdb") as conn:
-        ensure_raw_schema(conn)
-        store_replays(conn, SAMPLE_CONFIG, sample)
+    with _replayed(tmp_path, sample) as conn:
         rebuild_all(conn, sample)
         conn.execute("""
             insert into raw.person_mentions (mention_id, release_id, start, "end", surface_text,
