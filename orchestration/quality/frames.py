@@ -9,7 +9,9 @@ Raw frames are scoped to the window ``[start, end)`` and capped at ``SAMPLE_ROWS
 repeatable reservoir sample beyond that, so a twenty-year backfill validates a bounded
 frame; the blocking SQL rules in ``rules.py`` still see every row). Span checks are
 computed in SQL (DuckDB's ``substring`` counts code points, as Python's slices do), so no
-release text is copied into a frame. Marts frames are whole tables without text columns.
+release text is copied into a frame. Marts frames are capped the same way (a sample of the
+whole table, without text columns); what must hold over every row is computed in SQL: the
+table's row count as the ``table_rows`` column, keys and relationships by dbt's tests.
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ import duckdb
 from orchestration.sources.dates import EARLIEST_PARTITION
 
 SAMPLE_ROWS = 20_000
-"""Rows a raw suite validates at most. GX's cost and its pandas frame grow with the rows (about
-0.5 s and 100 MB a suite at 100,000); the blocking SQL rules see every row either way."""
+"""Rows a raw or marts suite validates at most. GX's cost and its pandas frame grow with the
+rows (about 0.5 s and 100 MB a suite at 100,000); the blocking SQL rules see every row either
+way."""
 _LATEST_BODIES = """
     latest_versions as (
         select release_id, max(version) as version from raw.releases
@@ -182,22 +185,37 @@ def _count(conn: duckdb.DuckDBPyConnection, sql: str) -> int:
     return int(conn.execute(sql).fetchone()[0])  # type: ignore[index]
 
 
-def marts_fct_releases(conn: duckdb.DuckDBPyConnection) -> Frame:
+def _mart_base(table: str, limit: int) -> str:
+    """A ``base`` CTE: a repeatable reservoir sample of ``limit`` rows of ``marts.<table>``
+    (every row when it holds fewer). Whole-table facts come from SQL over every row: the
+    row count here (``table_rows``), keys and relationships in dbt's tests."""
+    return (f"base as materialized (select * from marts.{table} "
+            f"using sample reservoir({int(limit)} rows) repeatable (9))")
+
+
+def _table_rows(conn: duckdb.DuckDBPyConnection, table: str) -> int:
+    return _count(conn, f"select count(*) from marts.{table}")
+
+
+def marts_fct_releases(conn: duckdb.DuckDBPyConnection, limit: int = SAMPLE_ROWS) -> Frame:
     data = conn.execute(
-        """
+        f"""
+        with {_mart_base("fct_releases", limit)}
         select release_id, source, title, release_type, word_count, version_count,
                published_at, published_date,
                published_at is null or cast(published_at as date) = published_date
-                   as published_date_matches
-        from marts.fct_releases
-        """).df()
+                   as published_date_matches,
+               $1::bigint as table_rows
+        from base
+        """, [_table_rows(conn, "fct_releases")]).df()
     raw = _count(conn, "select count(distinct release_id) from raw.releases")
     return Frame("marts_fct_releases", data, {"raw_release_count": raw})
 
 
-def marts_fct_events(conn: duckdb.DuckDBPyConnection) -> Frame:
+def marts_fct_events(conn: duckdb.DuckDBPyConnection, limit: int = SAMPLE_ROWS) -> Frame:
     data = conn.execute(
-        """
+        f"""
+        with {_mart_base("fct_events", limit)}
         select events.event_id, events.release_id, events.event_type, events.date_precision,
                year(events.start_date) as start_year,
                events.end_date is null or events.end_date >= events.start_date
@@ -209,17 +227,19 @@ def marts_fct_events(conn: duckdb.DuckDBPyConnection) -> Frame:
                coalesce(events.evidence_start >= 0
                         and events.evidence_end > events.evidence_start
                         and events.evidence_end <= length(releases.body_text), false)
-                   as evidence_inside_text
-        from marts.fct_events as events
+                   as evidence_inside_text,
+               $1::bigint as table_rows
+        from base as events
         left join marts.fct_releases as releases on releases.release_id = events.release_id
-        """).df()
+        """, [_table_rows(conn, "fct_events")]).df()
     raw = _count(conn, "select count(*) from raw.event_mentions")
     return Frame("marts_fct_events", data, {"raw_event_mention_count": raw})
 
 
-def marts_fct_appearances(conn: duckdb.DuckDBPyConnection) -> Frame:
+def marts_fct_appearances(conn: duckdb.DuckDBPyConnection, limit: int = SAMPLE_ROWS) -> Frame:
     data = conn.execute(
-        """
+        f"""
+        with {_mart_base("fct_appearances", limit)}
         select appearances.appearance_id, appearances.event_id, appearances.person_id,
                appearances.release_id, appearances.role,
                exists (select 1 from marts.fct_events as events
@@ -227,33 +247,36 @@ def marts_fct_appearances(conn: duckdb.DuckDBPyConnection) -> Frame:
                exists (select 1 from marts.dim_people as people
                        where people.person_id = appearances.person_id) as person_exists,
                exists (select 1 from marts.fct_releases as releases
-                       where releases.release_id = appearances.release_id) as release_exists
-        from marts.fct_appearances as appearances
-        """).df()
+                       where releases.release_id = appearances.release_id) as release_exists,
+               $1::bigint as table_rows
+        from base as appearances
+        """, [_table_rows(conn, "fct_appearances")]).df()
     raw = _count(conn, "select count(*) from raw.event_participants")
     return Frame("marts_fct_appearances", data, {"raw_event_participant_count": raw})
 
 
-def marts_dim_people(conn: duckdb.DuckDBPyConnection) -> Frame:
+def marts_dim_people(conn: duckdb.DuckDBPyConnection, limit: int = SAMPLE_ROWS) -> Frame:
     data = conn.execute(
-        """
+        f"""
+        with {_mart_base("dim_people", limit)}
         select person_id, full_name, release_count, appearance_count,
                first_seen_date is null or last_seen_date is null
                    or first_seen_date <= last_seen_date as seen_dates_ordered
-        from marts.dim_people
+        from base
         """).df()
     return Frame("marts_dim_people", data, {})
 
 
-def marts_dim_locations(conn: duckdb.DuckDBPyConnection) -> Frame:
+def marts_dim_locations(conn: duckdb.DuckDBPyConnection, limit: int = SAMPLE_ROWS) -> Frame:
     data = conn.execute(
-        """
+        f"""
+        with {_mart_base("dim_locations", limit)}
         select locations.location_id, locations.name, locations.kind, locations.country_code,
                locations.latitude, locations.longitude,
                locations.parent_location_id is null or exists (
                    select 1 from marts.dim_locations as parents
                    where parents.location_id = locations.parent_location_id) as parent_exists
-        from marts.dim_locations as locations
+        from base as locations
         """).df()
     return Frame("marts_dim_locations", data, {})
 

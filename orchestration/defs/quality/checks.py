@@ -4,8 +4,9 @@ Raw checks validate the run's window (in raw_job; a window holding more than
 ``frames.SAMPLE_ROWS`` rows is validated on a repeatable sample). They are partitioned like
 their assets and record the one result under each year of the run (``check_partitions``), so
 each year's status in the UI is the run's; ``scope``/``window`` metadata name the days covered;
-marts checks are unpartitioned like the dbt assets and validate the whole table,
-after dbt, in transform_job. A check that raises is reported as
+marts checks are unpartitioned like the dbt assets and validate a repeatable sample of
+the whole table of at most ``frames.SAMPLE_ROWS`` rows (its row count taken over every
+row), after dbt, in transform_job. A check that raises is reported as
 failed with the error text, never as passed or skipped.
 """
 
@@ -109,8 +110,9 @@ def _mart_check(model: str):
     suite = f"marts_{model}"
 
     @dg.asset_check(asset=dg.AssetKey(["marts", model]), name=f"gx_{suite}", blocking=True,
-                    description=f"GX suite {suite} on the whole table, after dbt "
-                                "(keys, enumerations, no orphans, counts consistent with raw).")
+                    description=f"GX suite {suite} on a sample of the whole table, after dbt "
+                                "(keys, enumerations, no orphans; row count, over every row, "
+                                "consistent with raw).")
     def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
         from orchestration.quality import frames
 
@@ -118,7 +120,8 @@ def _mart_check(model: str):
             with warehouse.connect() as conn:
                 return frames.MART_FRAMES[model](conn)
 
-        return _validate(build, f"marts.{model} (whole table)", warehouse.gx_timeout_s)
+        return _validate(build, f"marts.{model} (a sample of the whole table)",
+                         warehouse.gx_timeout_s)
 
     return _check
 
