@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -156,3 +158,32 @@ class Manifest:
             )
         except (OSError, ValueError, KeyError, TypeError):
             return None
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What differs between the last published copy (``published``: its manifest's
+    fingerprints, None when there is no usable one) and the warehouse (``current``)."""
+
+    published: dict[str, TablePrint] | None
+    current: dict[str, TablePrint]
+
+    def days(self, tables: Iterable[str]) -> list[date] | None:
+        """The partition days whose rows differ in any of ``tables`` ("schema.table"), in
+        order; None when that cannot be told day by day (no published fingerprints, a table
+        new or reshaped or without ``partition_date``, rows without a day): then every day
+        counts as changed."""
+        if self.published is None:
+            return None
+        days: set[date] = set()
+        for name in tables:
+            before, after = self.published.get(name), self.current.get(name)
+            if before is None or after is None or before.columns != after.columns:
+                return None
+            if SLICE_COLUMN not in dict(after.columns):
+                return None
+            keys = changed_slices(before, after)
+            if "null" in keys:
+                return None
+            days.update(date.fromisoformat(key) for key in keys)
+        return sorted(days)

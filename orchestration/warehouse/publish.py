@@ -31,6 +31,7 @@ from orchestration.deadlines import deadline
 from orchestration.settings import timeout_setting
 from orchestration.warehouse.connection import MEMORY_LIMIT, sql_string
 from orchestration.warehouse.fingerprints import (
+    Changes,
     Manifest,
     TablePrint,
     changed_slices,
@@ -45,8 +46,9 @@ STORAGE_VERSION = "v1.5.0"
 """The published file's DuckDB storage format: 1.x tools from 1.5 on can read it."""
 REWRITE_SHARE = 0.5
 """A table with more than this share of its rows in changed slices is rewritten whole."""
-Audit = Callable[[duckdb.DuckDBPyConnection], bool]
-"""A gate run on the warehouse before anything is copied; False: publish nothing."""
+Audit = Callable[[duckdb.DuckDBPyConnection, Changes], bool]
+"""A gate run on the warehouse before anything is copied, told what differs from the last
+published copy; False: publish nothing."""
 MAX_FREE_SHARE = 0.5
 """A previous copy whose blocks are more than this share free is not reused (a full copy
 compacts it)."""
@@ -232,7 +234,9 @@ def publish_copy(
 
     ``audit`` runs first, on the same connection (the warehouse attached read-only as its
     default catalog, so what the audit reads is in DuckDB's buffers when the copy reads the
-    same tables); when it returns False nothing is published and None is returned.
+    same tables), given the warehouse's fingerprints and those of the last published copy
+    (when its manifest is still valid); when it returns False nothing is published and None
+    is returned.
     """
     started = time.monotonic()
     published.parent.mkdir(parents=True, exist_ok=True)
@@ -242,24 +246,24 @@ def publish_copy(
     driver = duckdb.connect(
         config={"memory_limit": MEMORY_LIMIT, "temp_directory": str(warehouse) + ".publish.tmp"}
     )
+    what = "copying the warehouse to the published file"
     try:
         driver.execute(f"attach {sql_string(warehouse)} as source_db (read_only)")
+        with deadline(what, timeout_s, timeout_setting("publish"), stop=driver.interrupt):
+            tables = _reader_tables(driver)
+            sources = _fingerprints(driver, tables)
+        fingerprinted_s = time.monotonic() - started
         if audit is not None:
+            last = Manifest.read_for(published)
             driver.execute("use source_db")
-            passed = audit(driver)
+            passed = audit(driver, Changes(last.tables if last else None, sources))
             driver.execute("use memory")
             if not passed:
                 driver.close()
                 return None
-            started = time.monotonic()  # the copy's own time, not the audit's
-        with deadline(
-            "copying the warehouse to the published file",
-            timeout_s,
-            timeout_setting("publish"),
-            stop=driver.interrupt,
-        ):
-            tables = _reader_tables(driver)
-            sources = _fingerprints(driver, tables)
+        started = time.monotonic()  # the copy's own time, not the audit's
+        left = None if timeout_s is None else max(timeout_s - fingerprinted_s, 0.001)
+        with deadline(what, left, timeout_setting("publish"), stop=driver.interrupt):
             previous, reason = (
                 _previous_copy(driver, published, staging)
                 if incremental
@@ -292,7 +296,7 @@ def publish_copy(
     manifest.write(manifest_next)
     os.replace(staging, published)
     os.replace(manifest_next, Manifest.path_for(published))
-    done.seconds = round(time.monotonic() - started, 3)
+    done.seconds = round(fingerprinted_s + time.monotonic() - started, 3)
     return done
 
 

@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 from orchestration.deadlines import StepTimeoutError
-from orchestration.warehouse.fingerprints import Manifest
+from orchestration.warehouse.fingerprints import Changes, Manifest
 from orchestration.warehouse.publish import publish_copy
 
 pytestmark = pytest.mark.timeout(180)
@@ -336,7 +336,7 @@ def test_a_failed_audit_publishes_nothing_and_its_reads_share_the_copys_connecti
         _new_day(conn)
     seen: list[int] = []
 
-    def refuse(conn: duckdb.DuckDBPyConnection) -> bool:
+    def refuse(conn: duckdb.DuckDBPyConnection, changes: Changes) -> bool:
         seen.append(conn.execute("select count(*) from raw.releases").fetchone()[0])
         return False
 
@@ -344,7 +344,7 @@ def test_a_failed_audit_publishes_nothing_and_its_reads_share_the_copys_connecti
     assert seen == [3015]  # the audit saw the warehouse under its plain names
     assert _digest(published) == before
     assert not list(published.parent.glob("*.next*"))
-    done = publish_copy(warehouse, published, audit=lambda conn: True)
+    done = publish_copy(warehouse, published, audit=lambda conn, changes: True)
     assert done is not None and done.mode == "incremental"
 
 

@@ -30,9 +30,10 @@ MART_KEYS = sorted(
             AUDIT_CHECK,
             asset=PUBLISHED,
             blocking=True,
-            description="Before the swap: every blocking SQL rule over the whole raw layer and "
-            "each raw GX suite on a bounded sample of the whole table. A failure "
-            "leaves the published copy as it was.",
+            description="Before the swap: every blocking SQL rule over every raw row not "
+            "yet audited (the partition days that differ from the last published copy, or "
+            "all) and each raw GX suite on a bounded sample of them. A failure leaves the "
+            "published copy as it was.",
         )
     ],
     description=(
@@ -56,9 +57,10 @@ def published_warehouse(
     limit = timeout_setting("publish")
     audits: list[AuditResult] = []
 
-    def audit(conn) -> bool:
+    def audit(conn, changes=None) -> bool:
         with deadline("the publish audit", warehouse.publish_timeout_s, limit, stop=conn.interrupt):
-            audits.append(audit_warehouse(conn, names, gx_timeout_s=warehouse.gx_timeout_s))
+            audits.append(audit_warehouse(conn, names, gx_timeout_s=warehouse.gx_timeout_s,
+                                          changes=changes))
         return audits[-1].passed
 
     snapshot = publication = None
@@ -78,6 +80,7 @@ def published_warehouse(
         )
     result = audits[-1]
     metadata = {
+        "scope": result.scope,
         "rules": result.rules,
         "suites": result.suites,
         "rows_validated": result.rows_validated,
