@@ -41,8 +41,8 @@ class Rule:
 
 RULES = [
     Rule("releases", "release_versions_consecutive",
-         "each release's versions are 1..n with a different text each "
-         "((release_id, version) uniqueness is the table's primary key)",
+         "each release's versions are 1..n with a different text each (so (release_id, "
+         "version) is unique: the table has no key index, this rule is its key)",
          """select release_id, count(*), max(version), count(distinct content_hash)
             from raw.releases
             where partition_date >= ? and partition_date < ?

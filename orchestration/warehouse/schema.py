@@ -1,4 +1,11 @@
-"""DDL of the raw layer: the tables Python writes and dbt reads (see docs/architecture.md)."""
+"""DDL of the raw layer: the tables Python writes and dbt reads (see docs/architecture.md).
+
+raw.releases declares no primary key: DuckDB rewrote the whole key index at every checkpoint
+after any write to the table (2-3 s at 100,000 releases for a new day's few rows, and it
+grows with the archive). ``(release_id, version)`` stays unique by construction (each window
+is replaced whole) and is checked by the blocking rule ``release_versions_consecutive`` on
+every written window and in the publish audit, as in a DuckLake, which has no keys at all.
+"""
 
 from __future__ import annotations
 
@@ -69,8 +76,7 @@ RAW_TABLES: dict[str, str] = {
         metadata_json varchar,
         content_hash varchar not null,
         fetched_at timestamp not null,
-        payload_sha256 varchar,
-        primary key (release_id, version)
+        payload_sha256 varchar
     """,
     "rejected_items": """
         rejected_at timestamp not null,
@@ -188,6 +194,27 @@ def _without_keys(columns: str) -> str:
     return text.replace(" primary key", "")
 
 
+def _drop_release_key(conn: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild a raw.releases made with the primary key earlier versions declared, without it
+    (DuckDB cannot drop a key in place), in one transaction. Once per warehouse."""
+    keyed = conn.execute(
+        "select count(*) from duckdb_constraints() where database_name = current_database() "
+        "and schema_name = 'raw' and table_name = 'releases' "
+        "and constraint_type = 'PRIMARY KEY'").fetchone()[0]
+    if not keyed:
+        return
+    conn.execute("begin transaction")
+    try:
+        conn.execute(f"create table raw.releases__unkeyed ({RAW_TABLES['releases']})")
+        conn.execute("insert into raw.releases__unkeyed select * from raw.releases")
+        conn.execute("drop table raw.releases")
+        conn.execute("alter table raw.releases__unkeyed rename to releases")
+        conn.execute("commit")
+    except BaseException:
+        conn.execute("rollback")
+        raise
+
+
 def ensure_raw_schema(conn: duckdb.DuckDBPyConnection) -> None:
     """Create the raw schema and its tables when missing (idempotent)."""
     lake = in_lake(conn)
@@ -196,6 +223,8 @@ def ensure_raw_schema(conn: duckdb.DuckDBPyConnection) -> None:
         "where table_catalog = current_database() and table_schema = 'raw'").fetchall()}
     if lake and existing >= set(RAW_TABLES):
         return  # nothing to create: no catalog write another writer could conflict with
+    if not lake and "releases" in existing:
+        _drop_release_key(conn)
     conn.execute("create schema if not exists raw")
     for table, columns in RAW_TABLES.items():
         if table not in existing:

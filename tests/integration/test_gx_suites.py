@@ -180,7 +180,8 @@ def test_suite_fails_on_bad_data(warehouse, suite):
 
 
 def test_raw_releases_duplicate_version_fails(warehouse):
-    """raw.releases has a primary key, so a duplicate can only reach GX through a frame."""
+    """A duplicate version reaching the GX frame fails the suite too (the SQL rule is
+    what refuses it first: test_release_key)."""
     import pandas as pd
 
     frame = _frame(warehouse, "raw_releases")
