@@ -414,10 +414,11 @@ def _release_duckdb() -> None:
 
 
 def run_dbt(db_path: Path, work_dir: Path, *args: str, window: Window | None = None,
-            check: bool = True):
+            check: bool = True, profiles_dir: Path = DBT_PROJECT_DIR):
     """Run dbt in-process against `db_path`, for ``window`` (none: every day) as the pipeline
     passes it (`Window.dbt_args`); raise with dbt's own message when it fails (unless
-    ``check`` is false: then the caller reads the result)."""
+    ``check`` is false: then the caller reads the result). ``profiles_dir``: another
+    profiles.yml (e.g. a smaller pool)."""
     from dbt.cli.main import dbtRunner
 
     env = {
@@ -428,7 +429,7 @@ def run_dbt(db_path: Path, work_dir: Path, *args: str, window: Window | None = N
         *args,
         *(window.dbt_args() if window else []),
         "--project-dir", str(DBT_PROJECT_DIR),
-        "--profiles-dir", str(DBT_PROJECT_DIR),
+        "--profiles-dir", str(profiles_dir),
         "--target-path", str(work_dir / "target"),
         "--log-path", str(work_dir / "logs"),
         "--quiet",

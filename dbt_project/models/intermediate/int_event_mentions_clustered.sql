@@ -73,113 +73,126 @@ location_ancestors as (
 
 ),
 
+-- two different places one of which lies in the other, in both orders
+nested_places as (
+
+    select location_id, ancestor_id as other_location_id
+    from location_ancestors where location_id <> ancestor_id
+    union
+    select ancestor_id, location_id
+    from location_ancestors where location_id <> ancestor_id
+
+),
+
 mentions as (
 
     select
         scoped_mentions.*,
-        coalesce(mention_participants.person_ids, []) as person_ids
+        coalesce(mention_participants.person_ids, []) as person_ids,
+        -- a dense integer standing for event_mention_id, in its order (pairs and labels
+        -- stay small: a block's pairs grow with the square of its reports)
+        row_number() over (order by scoped_mentions.event_mention_id) as node_id
     from scoped_mentions
     left join mention_participants
         on scoped_mentions.event_mention_id = mention_participants.event_mention_id
 
 ),
 
--- every pair of reports in one block (same start_date and event_type), judged rule by rule
-pairs as (
+-- the pairs of reports in one block (same start_date and event_type) that match, rule by
+-- rule; a pair that does not match is dropped as it is produced
+matching_pairs as materialized (
 
     select
-        left_mention.event_mention_id as left_id,
-        right_mention.event_mention_id as right_id,
+        left_mention.node_id as left_node_id,
+        right_mention.node_id as right_node_id,
         left_mention.start_time is not null as is_timed,
-        left_mention.start_time is not distinct from right_mention.start_time
-            or left_mention.start_time is null
-            or right_mention.start_time is null as is_time_compatible,
-        case
-            when left_mention.location_id is null and right_mention.location_id is null then 'none'
-            when left_mention.location_id = right_mention.location_id then 'same'
-            when left_mention.location_id is null or right_mention.location_id is null then 'one_missing'
-            when exists (
-                select 1 from location_ancestors
-                where (location_ancestors.location_id = left_mention.location_id
-                        and location_ancestors.ancestor_id = right_mention.location_id)
-                    or (location_ancestors.location_id = right_mention.location_id
-                        and location_ancestors.ancestor_id = left_mention.location_id)
-            ) then 'contained'
-            else 'conflict'
-        end as place_relation,
-        len(list_intersect(left_mention.person_ids, right_mention.person_ids)) > 0
-            as has_shared_participant,
-        len(left_mention.person_ids) = 0 and len(right_mention.person_ids) = 0
-            as has_no_participants,
-        len(left_mention.person_ids) > 0 and len(right_mention.person_ids) > 0
-            and len(list_intersect(left_mention.person_ids, right_mention.person_ids)) = 0
-            as has_different_participants,
-        left_mention.description_key is not null
-            and left_mention.description_key = right_mention.description_key as has_same_description,
         (left_mention.start_time is null) = (right_mention.start_time is null) as is_same_timing
     from mentions as left_mention
     inner join mentions as right_mention
         on left_mention.event_group_key = right_mention.event_group_key
-        and left_mention.event_mention_id < right_mention.event_mention_id
+        and left_mention.node_id < right_mention.node_id
         -- two items of one release are two items of one agenda: never one event
         and left_mention.release_id <> right_mention.release_id
-
-),
-
-matching_pairs as (
-
-    select left_id, right_id, is_timed, is_same_timing
-    from pairs
-    where is_time_compatible
-        and place_relation <> 'conflict'
+    left join nested_places
+        on left_mention.location_id = nested_places.location_id
+        and right_mention.location_id = nested_places.other_location_id
+    where
+        -- the times agree, or one has none
+        (left_mention.start_time is not distinct from right_mention.start_time
+            or left_mention.start_time is null
+            or right_mention.start_time is null)
+        -- the places agree, one lies in the other, or one has none
+        and (left_mention.location_id is null
+            or right_mention.location_id is null
+            or left_mention.location_id = right_mention.location_id
+            or nested_places.location_id is not null)
         and (
-            has_shared_participant
+            -- a shared participant
+            len(list_intersect(left_mention.person_ids, right_mention.person_ids)) > 0
             -- the same description names the same happening, unless the people differ
-            or (has_same_description and not has_different_participants)
-            or (has_no_participants and place_relation in ('same', 'contained'))
+            or (left_mention.description_key is not null
+                and left_mention.description_key = right_mention.description_key
+                and not (len(left_mention.person_ids) > 0 and len(right_mention.person_ids) > 0
+                    and len(list_intersect(left_mention.person_ids, right_mention.person_ids)) = 0))
+            -- nobody named, and the same or a nested place
+            or (len(left_mention.person_ids) = 0 and len(right_mention.person_ids) = 0
+                and (left_mention.location_id = right_mention.location_id
+                    or nested_places.location_id is not null))
         )
 
 ),
 
 -- components among reports with the same timing (timed with timed at the same time,
 -- untimed with untimed): a chain through an untimed report can never join two times
-edges as (
+same_timing_edges as materialized (
 
-    select left_id as from_id, right_id as to_id from matching_pairs where is_same_timing
-    union
-    select right_id as from_id, left_id as to_id from matching_pairs where is_same_timing
-    union
-    select event_mention_id as from_id, event_mention_id as to_id from mentions
+    select left_node_id, right_node_id from matching_pairs where is_same_timing
 
 ),
 
-reachable (event_mention_id, reachable_id) as (
+-- connected components by label propagation: every report starts with its own label and
+-- takes the smallest label offered by a neighbour (or by the report its label names) until
+-- no label falls; the label left is the component's smallest report. Each round reads only
+-- the reports whose label fell in the round before; one row per report is kept (USING KEY),
+-- so memory grows with the reports and edges, not with the square of a component
+components (node_id, component_id) using key (node_id) as (
 
-    select from_id, to_id from edges
+    select node_id, node_id from mentions
     union
-    select reachable.event_mention_id, edges.to_id
-    from reachable
-    inner join edges
-        on reachable.reachable_id = edges.from_id
-
-),
-
-components as (
-
-    select
-        event_mention_id,
-        min(reachable_id) as component_id
-    from reachable
-    group by event_mention_id
+    (
+        select offers.node_id, min(offers.component_id)
+        from (
+            select same_timing_edges.right_node_id as node_id, fallen.component_id
+            from components as fallen
+            inner join same_timing_edges
+                on fallen.node_id = same_timing_edges.left_node_id
+            union all
+            select same_timing_edges.left_node_id, fallen.component_id
+            from components as fallen
+            inner join same_timing_edges
+                on fallen.node_id = same_timing_edges.right_node_id
+            union all
+            -- a shortcut: the label of the report whose label it took (a chain is
+            -- then closed in a number of rounds that grows with the log of its length)
+            select fallen.node_id, shortcut.component_id
+            from components as fallen
+            inner join recurring.components as shortcut
+                on fallen.component_id = shortcut.node_id
+        ) as offers
+        inner join recurring.components as labelled
+            on offers.node_id = labelled.node_id
+        group by offers.node_id
+        having min(offers.component_id) < any_value(labelled.component_id)
+    )
 
 ),
 
 timed_components as (
 
-    select components.event_mention_id, components.component_id
+    select components.node_id, components.component_id
     from components
     inner join mentions
-        on components.event_mention_id = mentions.event_mention_id
+        on components.node_id = mentions.node_id
     where mentions.start_time is not null
 
 ),
@@ -192,11 +205,11 @@ untimed_attachments as (
         min(timed_components.component_id) as timed_component_id
     from matching_pairs
     inner join components as untimed
-        on untimed.event_mention_id = case when matching_pairs.is_timed
-            then matching_pairs.right_id else matching_pairs.left_id end
+        on untimed.node_id = case when matching_pairs.is_timed
+            then matching_pairs.right_node_id else matching_pairs.left_node_id end
     inner join timed_components
-        on timed_components.event_mention_id = case when matching_pairs.is_timed
-            then matching_pairs.left_id else matching_pairs.right_id end
+        on timed_components.node_id = case when matching_pairs.is_timed
+            then matching_pairs.left_node_id else matching_pairs.right_node_id end
     where not matching_pairs.is_same_timing
     group by untimed.component_id
     having count(distinct timed_components.component_id) = 1
@@ -206,9 +219,11 @@ untimed_attachments as (
 clusters as (
 
     select
-        components.event_mention_id,
+        mentions.event_mention_id,
         coalesce(untimed_attachments.timed_component_id, components.component_id) as component_id
     from components
+    inner join mentions
+        on components.node_id = mentions.node_id
     left join untimed_attachments
         on components.component_id = untimed_attachments.untimed_component_id
 
