@@ -102,3 +102,57 @@ def test_open_files_are_bounded_and_wipe_closes_them(dagster_home: Path) -> None
         assert list(storage._engines) == ["index"]
         assert not [path for path in Path(storage._base_dir).glob("*.db") if path.stem != "index"]
         assert dg.materialize([counted], instance=instance).success
+
+
+def _schema(path: Path) -> tuple[list[tuple], list[tuple]]:
+    with sqlite3.connect(path) as connection:
+        tables = connection.execute(
+            "select type, name, sql from sqlite_master order by type, name").fetchall()
+        revision = connection.execute("select version_num from alembic_version").fetchall()
+        mode = connection.execute("PRAGMA journal_mode").fetchall()
+    return tables, revision + mode
+
+
+def test_a_run_file_is_a_copy_of_the_template_with_dagsters_own_schema(
+    dagster_home: Path, tmp_path: Path
+) -> None:
+    executed: list[str] = []
+
+    def record(_conn, _cursor, statement: str, *_args) -> None:
+        executed.append(statement.strip().split()[0].upper())
+
+    with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
+        first = dg.materialize([counted], instance=instance)  # makes the template
+        templates = list((dagster_home / "history").glob("run_file_template-*.db"))
+        assert [path.name for path in templates] == [
+            f"run_file_template-{dg.__version__}.db"]
+        sa.event.listen(sa.engine.Engine, "before_cursor_execute", record)
+        try:
+            second = dg.materialize([counted], instance=instance)
+        finally:
+            sa.event.remove(sa.engine.Engine, "before_cursor_execute", record)
+        assert second.success and "CREATE" not in executed  # copied, not built
+        assert len(instance.all_logs(second.run_id)) == len(instance.all_logs(first.run_id))
+    plain_dir = tmp_path / "plain"
+    plain = SqliteEventLogStorage(str(plain_dir))
+    try:
+        with plain.run_connection("made_by_dagster"):
+            pass
+    finally:
+        plain.dispose()
+    runs = dagster_home / "history" / "runs"
+    assert _schema(runs / f"{second.run_id}.db") == _schema(plain_dir / "made_by_dagster.db")
+
+
+def test_an_existing_run_file_is_never_replaced_by_the_template(dagster_home: Path) -> None:
+    with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
+        dg.materialize([counted], instance=instance)
+        storage = instance.event_log_storage
+        existing = Path(storage.path_for_shard("kept"))
+        with sqlite3.connect(existing) as connection:
+            connection.execute("create table marker (x integer)")
+        storage._seed_run_file("kept")
+        with sqlite3.connect(existing) as connection:
+            assert connection.execute(
+                "select count(*) from sqlite_master where name = 'marker'").fetchone() == (1,)
+        assert not list(existing.parent.glob(".*.tmp"))
