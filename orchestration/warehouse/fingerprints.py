@@ -105,10 +105,12 @@ def changed_slices(before: TablePrint, after: TablePrint) -> list[str]:
 
 @dataclass
 class Manifest:
-    """The fingerprints of a published file, valid only for that exact file."""
+    """The fingerprints of a published file, valid only for that exact file; ``audited``:
+    the file was published after the publish audit passed (what it holds needs no audit)."""
 
     identity: list[int]
     tables: dict[str, TablePrint] = field(default_factory=dict)
+    audited: bool = False
 
     @staticmethod
     def path_for(published: Path) -> Path:
@@ -123,6 +125,7 @@ class Manifest:
     def write(self, path: Path) -> None:
         payload = {
             "identity": self.identity,
+            "audited": self.audited,
             "tables": {
                 name: {
                     "columns": [list(column) for column in table.columns],
@@ -155,6 +158,7 @@ class Manifest:
                     )
                     for name, table in payload["tables"].items()
                 },
+                audited=payload.get("audited") is True,
             )
         except (OSError, ValueError, KeyError, TypeError):
             return None

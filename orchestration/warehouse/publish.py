@@ -235,8 +235,8 @@ def publish_copy(
     ``audit`` runs first, on the same connection (the warehouse attached read-only as its
     default catalog, so what the audit reads is in DuckDB's buffers when the copy reads the
     same tables), given the warehouse's fingerprints and those of the last published copy
-    (when its manifest is still valid); when it returns False nothing is published and None
-    is returned.
+    (when its manifest is still valid and that copy was audited too); when it returns False
+    nothing is published and None is returned.
     """
     started = time.monotonic()
     published.parent.mkdir(parents=True, exist_ok=True)
@@ -256,7 +256,8 @@ def publish_copy(
         if audit is not None:
             last = Manifest.read_for(published)
             driver.execute("use source_db")
-            passed = audit(driver, Changes(last.tables if last else None, sources))
+            audited = last.tables if last is not None and last.audited else None
+            passed = audit(driver, Changes(audited, sources))
             driver.execute("use memory")
             if not passed:
                 driver.close()
@@ -291,7 +292,7 @@ def publish_copy(
         raise
     driver.close()
     staging.chmod(0o444)  # read-only on disk: readers cannot change what they were given
-    manifest = Manifest(Manifest.identity_of(staging), sources)
+    manifest = Manifest(Manifest.identity_of(staging), sources, audited=audit is not None)
     manifest_next = Manifest.path_for(staging)
     manifest.write(manifest_next)
     os.replace(staging, published)

@@ -115,6 +115,18 @@ def test_without_the_copys_manifest_every_day_is_audited(warehouse: Path, tmp_pa
     assert passed and result.scope == "every day"
 
 
+def test_a_copy_published_without_the_audit_does_not_spare_any_day(
+    warehouse: Path, tmp_path: Path
+) -> None:
+    published = tmp_path / "pub" / "pressroom.duckdb"
+    publish_copy(warehouse, published)  # no audit: what it holds was never audited
+    assert not Manifest.read_for(published).audited
+    passed, result = _publish(warehouse, published)
+    assert passed and result.scope == "every day"
+    assert Manifest.read_for(published).audited
+    assert _publish(warehouse, published)[1].scope == "0 days changed since the last publish"
+
+
 def test_nothing_changed_in_raw_audits_nothing(warehouse: Path, tmp_path: Path) -> None:
     published = tmp_path / "pub" / "pressroom.duckdb"
     assert _publish(warehouse, published)[0]
