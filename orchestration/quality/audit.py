@@ -10,7 +10,7 @@ grows.
 this audit when it was published, so when its fingerprints are known (``Changes``) only the
 partition days whose raw rows differ from it are audited (a new day: that day; a failed
 backfill that published nothing: its days, until a publish passes). Without them (the first
-publish, a DuckLake, a missing manifest) every day is.
+publish, a DuckLake, a missing manifest, a copy published without the audit) every day is.
 """
 
 from __future__ import annotations
