@@ -26,3 +26,14 @@
         )
     {%- endif -%}
 {%- endmacro %}
+
+{#- Pre-hook of int_releases_latest: drop every release among the affected arrivals (a
+    release id is its best arrival's id), including one that is now another's copy or gone. -#}
+{% macro delete_affected_releases() -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where release_id in (
+            select sighted_release_id from {{ ref('int_release_sightings_affected') }}
+        )
+    {%- endif -%}
+{%- endmacro %}
