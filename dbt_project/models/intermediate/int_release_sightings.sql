@@ -6,8 +6,11 @@
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key='sighted_release_id',
-    on_schema_change='append_new_columns',
-    pre_hook="{{ delete_affected_sightings() }}"
+    on_schema_change='fail',
+    pre_hook=[
+        {'sql': '{{ add_title_key_column() }}', 'transaction': false},
+        "{{ delete_affected_sightings() }}"
+    ]
 ) }}
 
 with

@@ -1,6 +1,6 @@
 {#- The arrivals int_release_sightings recomputes in this run: see _intermediate.yml. -#}
 {%- set previous_sightings = previous_relation('int_release_sightings') -%}
-{%- set previous_has_keys = relation_has_column(previous_sightings, 'title_key') -%}
+{%- set previous_has_keys = has_title_keys(previous_sightings) -%}
 
 with
 
@@ -69,8 +69,8 @@ final as (
 
 )
 {% else %}
--- first run, --full-refresh, or a previous table without title keys: every arrival, and
--- every row that table held
+-- first run, --full-refresh, or a previous table without title keys (macro has_title_keys):
+-- every arrival, and every row that table held
 final as (
 
     select distinct release_id as sighted_release_id from releases
