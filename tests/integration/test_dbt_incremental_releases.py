@@ -1,5 +1,7 @@
 """Release identity on windowed runs: int_release_sightings, int_releases_latest and
-fct_release_sightings are incremental (they recompute the title groups a window touches).
+fct_release_sightings are incremental (they recompute the title groups a window touches),
+and so are int_person_mentions_resolved and int_event_participants_resolved (the releases
+of int_person_releases_affected).
 
 One module-scoped sequence of windowed `dbt build`s on a real DuckDB file, each step
 checked against a copy of the same raw layer rebuilt with `--full-refresh`:
@@ -41,6 +43,8 @@ CORRECTED_TITLE = "Secretary General in Berlin: Allies must keep supporting Ukra
 TABLES = {
     "intermediate.int_release_sightings": "sighted_release_id",
     "intermediate.int_releases_latest": "release_id",
+    "intermediate.int_person_mentions_resolved": "all",
+    "intermediate.int_event_participants_resolved": "all",
     "marts.fct_release_sightings": "sighted_release_id",
     "marts.fct_releases": "release_id",
     "marts.fct_person_mentions": "person_mention_id",
