@@ -73,6 +73,9 @@ final as (
     from {{ previous_participants }} as previous_participants
     semi join relinked_participant_keys
         on previous_participants.name_key = relinked_participant_keys.name_key
+    union
+    -- what a failed run left unconsumed (macros/pending_work_sets.sql)
+    {{ pending_work_set('int_person_releases_affected', 'release_id') }}
 
 )
 {% else %}

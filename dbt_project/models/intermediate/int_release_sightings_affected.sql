@@ -29,6 +29,9 @@ changed as (
     from {{ previous_sightings }} as previous_sightings
     anti join (select distinct release_id from releases) as raw_releases
         on previous_sightings.sighted_release_id = raw_releases.release_id
+    union
+    -- what a failed run left unconsumed (macros/pending_work_sets.sql)
+    {{ pending_work_set('int_release_sightings_affected', 'sighted_release_id') }}
 
 ),
 
