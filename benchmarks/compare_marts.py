@@ -8,6 +8,13 @@ loaded the same feeds with two checkouts (main and a branch), or a warehouse aft
 windowed run and a copy of it rebuilt with ``dbt build --full-refresh``. Clock columns
 (``--ignore``, default ``fetched_at``: when a home fetched an item) are left out, as two
 homes fetch at different times. Prints one line per table; exits 1 on any difference.
+
+How it was used for the incremental intermediate models (docs/performance.md): for each of
+main (a `git archive` tree run with this venv) and the branch, a fresh home, a full run,
+a copy of `published/pressroom.duckdb`, then a second run (the sample) or a new day (10,000:
+benchmarks/corpus.py's `write_new_day`); both published copies compared across trees; then
+the branch's `warehouse.duckdb` against a copy rebuilt with `dbt build --full-refresh`
+(``--ignore ""``: every column).
 """
 
 from __future__ import annotations
