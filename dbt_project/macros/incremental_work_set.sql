@@ -13,6 +13,14 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- Pre-hook of int_person_mentions_resolved and int_event_participants_resolved. -#}
+{% macro delete_person_releases_affected() -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where release_id in (select release_id from {{ ref('int_person_releases_affected') }})
+    {%- endif -%}
+{%- endmacro %}
+
 {% macro delete_work_set_event_groups(event_group_key_expression) -%}
     {%- if is_incremental() -%}
         delete from {{ this }}

@@ -1,8 +1,21 @@
+{#- Incremental: a run rebuilds the participants of int_person_releases_affected (no row
+    key: the pre-hook deletes those releases' rows, the run appends them again). -#}
+-- depends_on: {{ ref('int_person_releases_affected') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_person_releases_affected() }}"
+) }}
+
 with
 
 event_participants as (
 
-    select * from {{ ref('stg_raw__event_participants') }}
+    select source_participants.*
+    from {{ ref('stg_raw__event_participants') }} as source_participants
+    semi join {{ ref('int_person_releases_affected') }} as affected
+        on source_participants.release_id = affected.release_id
 
 ),
 

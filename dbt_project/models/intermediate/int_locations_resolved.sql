@@ -40,13 +40,31 @@ mentions_coded as (
             country_aliases.country_code,
             countries.country_code
         ) as resolved_country_code
-    from location_mentions
+    from (
+        -- the name as a join key for country mentions only: a plain equality, so a hash
+        -- join (with the kind test in the join condition it was a nested loop: 0.3 s at
+        -- 100,000 releases)
+        select
+            *,
+            case when place_kind = 'country' then lower(place_name) end as country_name_key
+        from location_mentions
+    ) as location_mentions
     left join country_aliases
-        on location_mentions.place_kind = 'country'
-        and lower(location_mentions.place_name) = lower(country_aliases.alias)
+        on location_mentions.country_name_key = lower(country_aliases.alias)
     left join countries
-        on location_mentions.place_kind = 'country'
-        and lower(location_mentions.place_name) = lower(countries.country_name)
+        on location_mentions.country_name_key = lower(countries.country_name)
+
+),
+
+-- each place's latest mention (latest partition, then the greatest mention id): an
+-- aggregate, not a window over every mention (0.4 s at 100,000 releases)
+latest_mentions as (
+
+    select
+        max({'partition_date': partition_date, 'location_mention_id': location_mention_id})
+            .location_mention_id as location_mention_id
+    from location_mentions
+    group by place_id
 
 ),
 
@@ -64,9 +82,8 @@ mentioned_places as (
         parent_place_id,
         1 as source_priority
     from mentions_coded
-    qualify row_number() over (
-        partition by place_id order by partition_date desc, location_mention_id desc
-    ) = 1
+    semi join latest_mentions
+        on mentions_coded.location_mention_id = latest_mentions.location_mention_id
 
 ),
 

@@ -1,8 +1,21 @@
+{#- Incremental: a run rebuilds the mentions of int_person_releases_affected. -#}
+-- depends_on: {{ ref('int_person_releases_affected') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='person_mention_id',
+    on_schema_change='fail',
+    pre_hook="{{ delete_person_releases_affected() }}"
+) }}
+
 with
 
 person_mentions as (
 
-    select * from {{ ref('stg_raw__person_mentions') }}
+    select source_mentions.*
+    from {{ ref('stg_raw__person_mentions') }} as source_mentions
+    semi join {{ ref('int_person_releases_affected') }} as affected
+        on source_mentions.release_id = affected.release_id
 
 ),
 

@@ -1,16 +1,42 @@
 {#- Release identity across channels: the rule is in _intermediate.yml. Narrow on purpose:
-    the text is read once, to build the match keys, and not carried further. -#}
+    the text is read once, to build the match keys, and not carried further. Incremental:
+    a run recomputes the title groups its window touches (int_release_sightings_affected). -#}
+-- depends_on: {{ ref('int_release_sightings_affected') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='sighted_release_id',
+    on_schema_change='fail',
+    pre_hook=[
+        {'sql': '{{ add_title_key_column() }}', 'transaction': false},
+        "{{ delete_affected_sightings() }}"
+    ]
+) }}
+
 with
 
+affected as (
+
+    select * from {{ ref('int_release_sightings_affected') }}
+
+),
+
+-- every version of the affected arrivals (every arrival on a first run)
 releases as (
 
-    select * from {{ ref('stg_raw__releases') }}
+    select source_releases.*
+    from {{ ref('stg_raw__releases') }} as source_releases
+    semi join affected
+        on source_releases.release_id = affected.sighted_release_id
 
 ),
 
 annotations as (
 
-    select * from {{ ref('stg_raw__release_annotations') }}
+    select source_annotations.*
+    from {{ ref('stg_raw__release_annotations') }} as source_annotations
+    semi join affected
+        on source_annotations.release_id = affected.sighted_release_id
 
 ),
 
@@ -52,7 +78,7 @@ arrivals as (
         releases.is_truncated,
         releases.fetched_at,
         releases.content_hash,
-        regexp_replace(lower(strip_accents(releases.title)), '[^a-z0-9]+', '', 'g') as title_key
+        {{ release_title_key('releases.title') }} as title_key
     from releases
     inner join latest_versions
         on releases.release_id = latest_versions.release_id
@@ -179,7 +205,8 @@ final as (
         arrivals.published_date,
         arrivals.is_truncated,
         arrivals.fetched_at,
-        arrivals.content_hash
+        arrivals.content_hash,
+        arrivals.title_key
     from arrivals
     left join resolved
         on arrivals.release_id = resolved.release_id

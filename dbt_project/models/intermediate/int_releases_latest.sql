@@ -1,22 +1,49 @@
 {#- Narrow on purpose: no title, summary, body_text. Copying every body on every run cost
-    6 s per 100k releases; fct_releases reads the text of its work set only. -#}
+    6 s per 100k releases; fct_releases reads the text of its work set only. Incremental:
+    a run rebuilds the releases whose arrivals int_release_sightings recomputed. -#}
+-- depends_on: {{ ref('int_release_sightings_affected') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='release_id',
+    on_schema_change='fail',
+    pre_hook="{{ delete_affected_releases() }}"
+) }}
+
 with
+
+-- a release's row depends on its arrivals only, all in one title group: when any of them
+-- changed, every arrival of the group is affected (int_release_sightings_affected)
+affected as (
+
+    select * from {{ ref('int_release_sightings_affected') }}
+
+),
 
 releases as (
 
-    select * from {{ ref('stg_raw__releases') }}
+    select source_releases.*
+    from {{ ref('stg_raw__releases') }} as source_releases
+    semi join affected
+        on source_releases.release_id = affected.sighted_release_id
 
 ),
 
 annotations as (
 
-    select * from {{ ref('stg_raw__release_annotations') }}
+    select source_annotations.*
+    from {{ ref('stg_raw__release_annotations') }} as source_annotations
+    semi join affected
+        on source_annotations.release_id = affected.sighted_release_id
 
 ),
 
 sightings as (
 
-    select * from {{ ref('int_release_sightings') }}
+    select source_sightings.*
+    from {{ ref('int_release_sightings') }} as source_sightings
+    semi join affected
+        on source_sightings.release_id = affected.sighted_release_id
 
 ),
 

@@ -61,6 +61,12 @@ sightings as (
 
 ),
 
+recomputed_arrivals as (
+
+    select * from {{ ref('int_release_sightings_affected') }}
+
+),
+
 -- 1. releases with any raw row in the partition window
 in_window as (
 
@@ -119,11 +125,13 @@ final as (
     from (
         select release_id, 'in_window' as reason from in_window
         union all
-        -- a new arrival of a known release (a dump copy of a feed item) refreshes that release
+        -- every release of a title group int_release_sightings recomputed: a new arrival of a
+        -- known release (a dump copy of a feed item) refreshes that release, and a corrected
+        -- title that splits a group makes its former copies releases of their own
         select sightings.release_id, 'in_window' as reason
         from sightings
-        inner join in_window
-            on sightings.sighted_release_id = in_window.release_id
+        inner join recomputed_arrivals
+            on sightings.sighted_release_id = recomputed_arrivals.sighted_release_id
         union all
         select release_id, 'vanished' as reason from vanished
         union all
