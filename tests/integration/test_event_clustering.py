@@ -20,7 +20,7 @@ import pytest
 
 from tests.integration.dbt_fixtures import run_dbt
 
-# a pool of 64 MB and no temporary files: the closure of CHAIN_LENGTH reports
+# a pool of 128 MB and no temporary files: the closure of CHAIN_LENGTH reports
 # (CHAIN_LENGTH² pairs) does not fit; one row per report and edge does
 TIGHT_PROFILE = """
 pressroom:
@@ -31,7 +31,7 @@ pressroom:
       path: "{{ env_var('PRESSROOM_DUCKDB_PATH') }}"
       threads: 1
       settings:
-        memory_limit: 64MB
+        memory_limit: 128MB
         max_temp_directory_size: 0KB
 """
 CHAIN_LENGTH = 3000
