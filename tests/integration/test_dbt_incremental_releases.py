@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration.warehouse.schema import MENTION_TABLES
 from orchestration.window import Window
 from tests.integration.dbt_fixtures import (
     BATCH_1,
@@ -90,14 +91,7 @@ def _correct_title(db: Path) -> None:
 
 def _delete(db: Path, release_id: str) -> None:
     with duckdb.connect(str(db)) as conn:
-        for table in (
-            "releases",
-            "release_annotations",
-            "person_mentions",
-            "location_mentions",
-            "event_mentions",
-            "event_participants",
-        ):
+        for table in ("releases", *MENTION_TABLES):
             conn.execute(f"delete from raw.{table} where release_id = ?", [release_id])
 
 
