@@ -36,6 +36,10 @@ def _threshold(conn) -> str:
     return conn.execute("select current_setting('checkpoint_threshold')").fetchone()[0]
 
 
+def _memory_limit(conn) -> str:
+    return conn.execute("select current_setting('memory_limit')").fetchone()[0]
+
+
 def _rows(conn, table: str) -> list[tuple]:
     columns = "* exclude (rejected_at)" if table == "rejected_items" else "*"
     return sorted(conn.execute(f"select {columns} from raw.{table}").fetchall(), key=repr)
@@ -86,15 +90,17 @@ def test_the_rows_are_those_of_one_write_after_another(tmp_path: Path) -> None:
 
 
 def test_one_checkpoint_when_the_fetch_is_done(tmp_path: Path) -> None:
-    """During the fetch, commits leave their writes in the log (the threshold is raised);
-    afterwards the threshold is DuckDB's again and the log has been checkpointed away."""
+    """During the fetch, commits leave their writes in the log (the threshold is raised) and
+    DuckDB's pool is the fetch's smaller one; afterwards both are as they were and the log
+    has been checkpointed away."""
     path = tmp_path / "w.duckdb"
     wal = Path(f"{path}.wal")
-    thresholds, logs = [], []
+    thresholds, limits, logs = [], [], []
 
     def store(result: Collected) -> dict:
         counts = store_collected(conn, result, "run")
         thresholds.append(_threshold(conn))
+        limits.append(_memory_limit(conn))
         logs.append(wal.stat().st_size if wal.exists() else 0)
         return counts
 
@@ -103,8 +109,11 @@ def test_one_checkpoint_when_the_fetch_is_done(tmp_path: Path) -> None:
         conn.execute("checkpoint")
         before = _threshold(conn)
         conn.execute("set checkpoint_threshold = '1KB'")  # every commit would checkpoint
+        pool = _memory_limit(conn)
         store_all(conn, iter(_sample()[:3]), store, lambda *_: None)
         assert set(thresholds) == {"1.0 GiB"}
+        assert set(limits) == {"244.1 MiB"} != {pool}  # 256 MB
+        assert _memory_limit(conn) == pool
         assert logs[-1] > logs[0] > 0  # the writes stayed in the log
         after = _threshold(conn)
         assert after == "1000 bytes" != before
@@ -140,3 +149,4 @@ def test_a_failed_write_or_fetch_is_raised_after_the_write_in_progress(tmp_path:
         with pytest.raises(ValueError, match="the disk is full"):
             store_all(conn, iter(collected), broken_store, lambda *_: None)
         assert _threshold(conn) == ("16.0 MiB")
+        assert _memory_limit(conn) == "572.2 MiB"  # the warehouse's 600 MB
