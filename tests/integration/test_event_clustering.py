@@ -5,7 +5,8 @@ whose pool is far smaller than the pipeline's and which may not spill: a long ch
 reports in one block must come out as one event without building the chain's transitive
 closure (the number of pairs of reports it links grows with the square of its length), and
 label propagation must run the chain's full length before it stops. Random blocks must give
-the events the rule gives, whatever order the mention ids put the reports in.
+the events the rule gives, whatever order the mention ids put the reports in, and whether
+the blocks are clustered in one bucket or in several (macros/event_clustering.sql).
 """
 
 from __future__ import annotations
@@ -123,12 +124,12 @@ def expected_events(mentions: list[Mention]) -> set[frozenset[str]]:
     return {frozenset(keys) for keys in events.values()}
 
 
-def random_blocks(seed: int) -> list[Mention]:
-    """Three blocks of 70 reports from 50 releases, with times, places, people and
-    descriptions drawn so that every branch of the rule occurs."""
+def random_blocks(seed: int, blocks: int = 3) -> list[Mention]:
+    """Blocks of 70 reports from 50 releases, with times, places, people and descriptions
+    drawn so that every branch of the rule occurs."""
     rng = random.Random(seed)
     mentions = []
-    for block in range(3):
+    for block in range(blocks):
         for index in range(70):
             release = rng.randrange(50)
             mentions.append(
@@ -232,6 +233,38 @@ def write_inputs(db_path: Path, mentions: list[Mention], mention_ids: dict[str, 
         conn.close()
 
 
+def build_model(
+    work: Path, mentions: list[Mention], mention_ids: dict[str, str], *dbt_args: str
+) -> list[tuple]:
+    """Build the model in the tight pool; its rows, ordered."""
+    db_path = work / "clustering.duckdb"
+    write_inputs(db_path, mentions, mention_ids)
+    run_dbt(
+        db_path, work, "run", "-s", "int_event_mentions_clustered", *dbt_args, profiles_dir=work
+    )
+    conn = duckdb.connect(str(db_path), read_only=True)
+    try:
+        return conn.execute(
+            "select * from intermediate.int_event_mentions_clustered order by event_mention_id"
+        ).fetchall()
+    finally:
+        conn.close()
+
+
+def bucket_sizes(mentions: list[Mention], bucket_count: int) -> list[int]:
+    """Reports per bucket as the model draws them (hash(event_group_key) % bucket_count)."""
+    conn = duckdb.connect()
+    try:
+        rows = conn.execute(
+            "select hash(event_group_key) % ? as bucket, count(*) from"
+            " (select unnest(?) as event_group_key) group by bucket order by bucket",
+            [bucket_count, [m.group for m in mentions]],
+        ).fetchall()
+    finally:
+        conn.close()
+    return [count for _, count in rows]
+
+
 def clustered_events(
     work: Path, mentions: list[Mention], mention_ids: dict[str, str]
 ) -> tuple[set[frozenset[str]], dict[str, str]]:
@@ -279,6 +312,32 @@ def test_random_blocks_follow_the_rule_whatever_the_mention_id_order(work: Path)
     for mention_ids in (ascending, descending, shuffled):
         events, _ = clustered_events(work, mentions, mention_ids)
         assert events == expected
+
+
+def test_blocks_clustered_in_several_buckets_give_the_events_of_one_bucket(work: Path) -> None:
+    """Eight blocks, at most 100 reports a bucket: the count of reports in scope makes six
+    buckets (several of them holding blocks), whose rows are those of one bucket, row for
+    row (event ids, positions, representatives), and the events the rule gives."""
+    mentions = random_blocks(seed=11, blocks=8)
+    mention_ids = {m.key: f"m{index:04d}" for index, m in enumerate(mentions)}
+    one_bucket = build_model(work, mentions, mention_ids)
+    bucketed = build_model(
+        work, mentions, mention_ids, "--vars", '{"event_cluster_bucket_reports": 100}'
+    )
+    # the model's own query is bucket 0 of 6; the post-hook inserted the other buckets
+    compiled = (
+        work / "target/compiled/pressroom/models/intermediate/int_event_mentions_clustered.sql"
+    )
+    assert "hash(event_group_key) % 6 = 0" in compiled.read_text(encoding="utf-8")
+    sizes = bucket_sizes(mentions, 6)
+    assert len([size for size in sizes if size > 0]) > 2 and sizes[0] < len(mentions)
+    assert bucketed == one_bucket
+    assert len(one_bucket) == len(mentions)
+    keys = {mention_id: key for key, mention_id in mention_ids.items()}
+    events: dict[str, set[str]] = {}
+    for row in bucketed:
+        events.setdefault(row[0], set()).add(keys[row[1]])
+    assert {frozenset(event) for event in events.values()} == expected_events(mentions)
 
 
 def test_a_long_chain_in_one_block_is_one_event_in_a_small_pool(work: Path) -> None:
