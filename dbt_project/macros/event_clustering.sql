@@ -12,9 +12,11 @@
 {#- How many buckets this run clusters in: one per `event_cluster_bucket_reports` reports
     (a var, 100,000 by default: at the 1,000,000-release density, ~2.3 million reports,
     buckets of this size fit DuckDB's 600 MB pool) in the affected blocks. One when not
-    executing (parsing) and in unit tests, whose refs are fixtures, not tables. -#}
+    building (parsing, compiling, docs: the inputs may not exist) and in unit tests, whose
+    refs are fixtures, not tables. -#}
 {% macro event_cluster_bucket_count() -%}
-    {%- if not execute or model.resource_type != 'model' -%}
+    {%- if not execute or model.resource_type != 'model'
+            or flags.WHICH not in ['run', 'build', 'retry'] -%}
         {{ return(1) }}
     {%- endif -%}
     {%- set bucket_reports = var('event_cluster_bucket_reports', 100000) | int -%}
