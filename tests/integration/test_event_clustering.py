@@ -5,7 +5,8 @@ whose pool is far smaller than the pipeline's and which may not spill: a long ch
 reports in one block must come out as one event without building the chain's transitive
 closure (the number of pairs of reports it links grows with the square of its length), and
 label propagation must run the chain's full length before it stops. Random blocks must give
-the events the rule gives, whatever order the mention ids put the reports in.
+the events the rule gives, whatever order the mention ids put the reports in, and whether
+the blocks are clustered in one bucket or in several (macros/event_clustering.sql).
 """
 
 from __future__ import annotations
@@ -35,6 +36,13 @@ pressroom:
         max_temp_directory_size: 0KB
 """
 CHAIN_LENGTH = 3000
+# a pool of 64 MB that may spill: one query over MANY_BLOCKS blocks of 60 reports (120,000
+# reports) runs out of it (as 2.3 million reports ran out of 600 MB), and so does one over
+# half of them; buckets of 10,000 reports fit (so do buckets of 30,000)
+SPILLING_PROFILE = TIGHT_PROFILE.replace("128MB", "64MB").replace(
+    "        max_temp_directory_size: 0KB\n", ""
+)
+MANY_BLOCKS = 2000
 DAY = date(2024, 3, 1)
 # place tree: venue v1 in city c1 in country k1; city c2 in k1; city c3 in k2
 PARENTS = {"v1": "c1", "c1": "k1", "c2": "k1", "c3": "k2", "k1": None, "k2": None}
@@ -123,12 +131,12 @@ def expected_events(mentions: list[Mention]) -> set[frozenset[str]]:
     return {frozenset(keys) for keys in events.values()}
 
 
-def random_blocks(seed: int) -> list[Mention]:
-    """Three blocks of 70 reports from 50 releases, with times, places, people and
-    descriptions drawn so that every branch of the rule occurs."""
+def random_blocks(seed: int, blocks: int = 3) -> list[Mention]:
+    """Blocks of 70 reports from 50 releases, with times, places, people and descriptions
+    drawn so that every branch of the rule occurs."""
     rng = random.Random(seed)
     mentions = []
-    for block in range(3):
+    for block in range(blocks):
         for index in range(70):
             release = rng.randrange(50)
             mentions.append(
@@ -232,6 +240,87 @@ def write_inputs(db_path: Path, mentions: list[Mention], mention_ids: dict[str, 
         conn.close()
 
 
+def write_many_blocks(db_path: Path, blocks: int, per_block: int) -> None:
+    """The model's inputs, drawn in SQL: per_block reports in each of `blocks` blocks, three
+    reports a release, times, places, descriptions and up to two of six people by hash."""
+    conn = duckdb.connect(str(db_path))
+    try:
+        conn.execute("create schema staging")
+        conn.execute("create schema intermediate")
+        conn.execute(
+            "create table staging.stg_raw__event_mentions as select"
+            " 'm' || lpad(i::varchar, 8, '0') as event_mention_id,"
+            " 'r' || (i // 3)::varchar as release_id, 'meeting' as event_type,"
+            " ['summit', 'visit', null][1 + (hash(i, 'd') % 3)::int] as description,"
+            " date '2024-03-01' as start_date, null::date as end_date, 'day' as date_precision,"
+            " [null, time '10:00', null][1 + (hash(i, 't') % 3)::int] as start_time,"
+            " null::varchar as timezone_label, null::varchar as timezone_name,"
+            " null::timestamp as starts_at,"
+            " ['v1', 'c1', null, 'c2'][1 + (hash(i, 'l') % 4)::int] as place_id,"
+            " ['v1', 'c1', null, 'c2'][1 + (hash(i, 'l') % 4)::int] as location_id,"
+            f" 'g' || (i % {blocks})::varchar as event_group_key, 0 as evidence_start,"
+            " 5 as evidence_end, date '2024-03-01' as partition_date, 't' as extractor_version"
+            f" from range({blocks * per_block}) as numbers(i)"
+        )
+        conn.execute(
+            "create table intermediate.int_event_groups_affected as"
+            " select distinct event_group_key from staging.stg_raw__event_mentions"
+        )
+        conn.execute(
+            "create table intermediate.int_event_participants_resolved as"
+            " select event_mention_id, 'p' || (hash(event_mention_id, k) % 6)::varchar as person_id"
+            " from staging.stg_raw__event_mentions, range(2) as draws(k)"
+            " where hash(event_mention_id, 'n', k) % 3 = 0"
+        )
+        conn.execute(
+            "create table intermediate.int_releases_latest as select distinct release_id,"
+            " timestamp '2024-03-01 08:00' + to_seconds(hash(release_id) % 10000) as published_at,"
+            " date '2024-03-01' as seen_date from staging.stg_raw__event_mentions"
+        )
+        conn.execute(
+            "create table intermediate.int_locations_resolved"
+            " (location_id varchar, parent_location_id varchar)"
+        )
+        conn.executemany(
+            "insert into intermediate.int_locations_resolved values (?, ?)",
+            list(PARENTS.items()),
+        )
+    finally:
+        conn.close()
+
+
+def build_model(
+    work: Path, mentions: list[Mention], mention_ids: dict[str, str], *dbt_args: str
+) -> list[tuple]:
+    """Build the model in the tight pool; its rows, ordered."""
+    db_path = work / "clustering.duckdb"
+    write_inputs(db_path, mentions, mention_ids)
+    run_dbt(
+        db_path, work, "run", "-s", "int_event_mentions_clustered", *dbt_args, profiles_dir=work
+    )
+    conn = duckdb.connect(str(db_path), read_only=True)
+    try:
+        return conn.execute(
+            "select * from intermediate.int_event_mentions_clustered order by event_mention_id"
+        ).fetchall()
+    finally:
+        conn.close()
+
+
+def bucket_sizes(mentions: list[Mention], bucket_count: int) -> list[int]:
+    """Reports per bucket as the model draws them (hash(event_group_key) % bucket_count)."""
+    conn = duckdb.connect()
+    try:
+        rows = conn.execute(
+            "select hash(event_group_key) % ? as bucket, count(*) from"
+            " (select unnest(?) as event_group_key) group by bucket order by bucket",
+            [bucket_count, [m.group for m in mentions]],
+        ).fetchall()
+    finally:
+        conn.close()
+    return [count for _, count in rows]
+
+
 def clustered_events(
     work: Path, mentions: list[Mention], mention_ids: dict[str, str]
 ) -> tuple[set[frozenset[str]], dict[str, str]]:
@@ -279,6 +368,65 @@ def test_random_blocks_follow_the_rule_whatever_the_mention_id_order(work: Path)
     for mention_ids in (ascending, descending, shuffled):
         events, _ = clustered_events(work, mentions, mention_ids)
         assert events == expected
+
+
+def test_blocks_clustered_in_several_buckets_give_the_events_of_one_bucket(work: Path) -> None:
+    """Eight blocks, at most 100 reports a bucket: the count of reports in scope makes six
+    buckets (several of them holding blocks), whose rows are those of one bucket, row for
+    row (event ids, positions, representatives), and the events the rule gives."""
+    mentions = random_blocks(seed=11, blocks=8)
+    mention_ids = {m.key: f"m{index:04d}" for index, m in enumerate(mentions)}
+    one_bucket = build_model(work, mentions, mention_ids)
+    bucketed = build_model(
+        work, mentions, mention_ids, "--vars", '{"event_cluster_bucket_reports": 100}'
+    )
+    # the model's own query is bucket 0 of 6; the post-hook inserted the other buckets
+    compiled = (
+        work / "target/compiled/pressroom/models/intermediate/int_event_mentions_clustered.sql"
+    )
+    assert "hash(event_group_key) % 6 = 0" in compiled.read_text(encoding="utf-8")
+    sizes = bucket_sizes(mentions, 6)
+    assert len([size for size in sizes if size > 0]) > 2 and sizes[0] < len(mentions)
+    assert bucketed == one_bucket
+    assert len(one_bucket) == len(mentions)
+    keys = {mention_id: key for key, mention_id in mention_ids.items()}
+    events: dict[str, set[str]] = {}
+    for row in bucketed:
+        events.setdefault(row[0], set()).add(keys[row[1]])
+    assert {frozenset(event) for event in events.values()} == expected_events(mentions)
+
+
+def test_many_blocks_fit_a_small_pool_one_bucket_at_a_time(tmp_path: Path) -> None:
+    """What ran out of 600 MB at 1,000,000 releases, forty times smaller: in one query the
+    blocks run out of a 64 MB pool even though it may spill; one bucket of 10,000 reports
+    at a time they fit, every report in its event."""
+    (tmp_path / "profiles.yml").write_text(SPILLING_PROFILE, encoding="utf-8")
+    db_path = tmp_path / "clustering.duckdb"
+    write_many_blocks(db_path, MANY_BLOCKS, 60)
+    args = ("run", "-s", "int_event_mentions_clustered")
+    one_query = run_dbt(db_path, tmp_path, *args, check=False, profiles_dir=tmp_path)
+    assert not one_query.success
+    assert "Out of Memory" in str(one_query.result.results[0].message)
+    bucketed = run_dbt(
+        db_path,
+        tmp_path,
+        *args,
+        "--vars",
+        '{"event_cluster_bucket_reports": 10000}',
+        check=False,
+        profiles_dir=tmp_path,
+    )
+    assert bucketed.success, [str(result.message) for result in bucketed.result.results]
+    conn = duckdb.connect(str(db_path), read_only=True)
+    try:
+        reports, mentions, events, groups = conn.execute(
+            "select count(*), count(distinct event_mention_id), count(distinct event_id),"
+            " count(distinct event_group_key) from intermediate.int_event_mentions_clustered"
+        ).fetchone()
+    finally:
+        conn.close()
+    assert reports == mentions == MANY_BLOCKS * 60
+    assert groups == MANY_BLOCKS and MANY_BLOCKS < events < reports
 
 
 def test_a_long_chain_in_one_block_is_one_event_in_a_small_pool(work: Path) -> None:
