@@ -1,15 +1,28 @@
 {#-
   Events from clustered reports (int_events_deduplicated), one bucket of blocks at a time, as
   the clustering itself (macros/event_clustering.sql): an event never leaves its block, so
-  the buckets are the clustering's (hash(event_group_key) % event_cluster_bucket_count()),
-  and the output is the same as with one bucket. At the 1,000,000-release density (~2.3
-  million reports) one aggregate over every report ran out of DuckDB's 600 MB pool.
+  buckets of blocks (hash(event_group_key) % N) give the same rows as one bucket. At the
+  1,000,000-release density (~2.3 million reports) one aggregate over every report ran out
+  of DuckDB's 600 MB pool.
 -#}
+
+{#- One bucket per `event_cluster_bucket_reports` clustered reports (the clustering's var);
+    one when not building (see event_cluster_bucket_count). -#}
+{% macro event_deduplicated_bucket_count() -%}
+    {%- if not execute or model.resource_type != 'model'
+            or flags.WHICH not in ['run', 'build', 'retry'] -%}
+        {{ return(1) }}
+    {%- endif -%}
+    {%- set bucket_reports = var('event_cluster_bucket_reports', 100000) | int -%}
+    {%- set counted = run_query("select count(*) from " ~ ref('int_event_mentions_clustered')) -%}
+    {%- set reports = counted.columns[0].values()[0] | int -%}
+    {{ return([1, (reports + bucket_reports - 1) // bucket_reports] | max) }}
+{%- endmacro %}
 
 {#- Post-hook of int_events_deduplicated: insert buckets 1 .. bucket_count - 1 (bucket 0 is
     the model's own query). -#}
 {% macro insert_event_deduplicated_buckets() -%}
-    {%- set bucket_count = event_cluster_bucket_count() -%}
+    {%- set bucket_count = event_deduplicated_bucket_count() -%}
     {%- set statements = [] -%}
     {%- for bucket in range(1, bucket_count) -%}
         {%- do statements.append("insert into " ~ this ~ " by name\n"

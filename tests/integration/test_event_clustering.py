@@ -230,11 +230,15 @@ def write_inputs(db_path: Path, mentions: list[Mention], mention_ids: dict[str, 
         )
         conn.execute(
             "create or replace table intermediate.int_locations_resolved"
-            " (location_id varchar, parent_location_id varchar)"
+            " (location_id varchar, parent_location_id varchar, precision varchar)"
         )
         conn.executemany(
-            "insert into intermediate.int_locations_resolved values (?, ?)",
+            "insert into intermediate.int_locations_resolved values (?, ?, 'city')",
             list(PARENTS.items()),
+        )
+        conn.execute(
+            "create or replace table intermediate.int_release_places"
+            " (release_id varchar, location_id varchar, inference_basis varchar)"
         )
     finally:
         conn.close()
@@ -290,19 +294,21 @@ def write_many_blocks(db_path: Path, blocks: int, per_block: int) -> None:
 
 
 def build_model(
-    work: Path, mentions: list[Mention], mention_ids: dict[str, str], *dbt_args: str
+    work: Path,
+    mentions: list[Mention],
+    mention_ids: dict[str, str],
+    *dbt_args: str,
+    models: tuple[str, ...] = ("int_event_mentions_clustered",),
+    query: str = "select * from intermediate.int_event_mentions_clustered"
+    " order by event_mention_id",
 ) -> list[tuple]:
-    """Build the model in the tight pool; its rows, ordered."""
+    """Build ``models`` in the tight pool; the rows of ``query``."""
     db_path = work / "clustering.duckdb"
     write_inputs(db_path, mentions, mention_ids)
-    run_dbt(
-        db_path, work, "run", "-s", "int_event_mentions_clustered", *dbt_args, profiles_dir=work
-    )
+    run_dbt(db_path, work, "run", "-s", *models, *dbt_args, profiles_dir=work)
     conn = duckdb.connect(str(db_path), read_only=True)
     try:
-        return conn.execute(
-            "select * from intermediate.int_event_mentions_clustered order by event_mention_id"
-        ).fetchall()
+        return conn.execute(query).fetchall()
     finally:
         conn.close()
 
@@ -394,6 +400,31 @@ def test_blocks_clustered_in_several_buckets_give_the_events_of_one_bucket(work:
     for row in bucketed:
         events.setdefault(row[0], set()).add(keys[row[1]])
     assert {frozenset(event) for event in events.values()} == expected_events(mentions)
+
+
+def test_events_of_several_buckets_are_the_events_of_one_bucket(work: Path) -> None:
+    """int_events_deduplicated aggregates one bucket of blocks at a time too (one per 100
+    clustered reports here): the same events, row for row, as in one bucket."""
+    mentions = random_blocks(seed=12, blocks=8)
+    mention_ids = {m.key: f"m{index:04d}" for index, m in enumerate(mentions)}
+    models = ("int_event_mentions_clustered", "int_events_deduplicated")
+    query = "select * from intermediate.int_events_deduplicated order by event_id"
+    one_bucket = build_model(work, mentions, mention_ids, models=models, query=query)
+    bucketed = build_model(
+        work,
+        mentions,
+        mention_ids,
+        "--vars",
+        '{"event_cluster_bucket_reports": 100}',
+        models=models,
+        query=query,
+    )
+    buckets = -(-len(mentions) // 100)
+    compiled = work / "target/compiled/pressroom/models/intermediate/int_events_deduplicated.sql"
+    assert f"hash(event_group_key) % {buckets} = 0" in compiled.read_text(encoding="utf-8")
+    assert len([size for size in bucket_sizes(mentions, buckets) if size > 0]) > 2
+    assert bucketed == one_bucket
+    assert len(one_bucket) == len(expected_events(mentions))
 
 
 def test_many_blocks_fit_a_small_pool_one_bucket_at_a_time(tmp_path: Path) -> None:
