@@ -1,10 +1,11 @@
 """dbt wired in once: every model and seed is an asset; dbt's tests run inside `dbt build`.
 
-dbt's ~140 tests are not mirrored as Dagster asset checks: each would cost two events in
-Dagster's SQLite event log per run (~280 events, measured at 30-75 ms each on this machine:
-the largest fixed cost of a one-day run). A failing error-severity test still fails the
-build step, so nothing downstream (the publish) runs; warn-severity tests print as warnings
-in dbt's output. Dagster's own blocking checks (SQL rules, GX suites) stay asset checks.
+dbt's ~80 data tests are not mirrored as Dagster asset checks: each would cost two events in
+Dagster's SQLite event log per run (~160 events, measured at 30-75 ms each on this machine:
+the largest fixed cost of a one-day run). A failing error-severity test (or a mart's not-null
+constraint refusing a row) still fails the build step, so nothing downstream (the publish)
+runs; warn-severity tests print as warnings in dbt's output. Dagster's own blocking checks
+(SQL rules, GX suites) stay asset checks.
 
 The dbt assets are not partitioned: a run builds the marts for a `Window` of publication
 days (the days the raw run just rebuilt), passed to dbt as its event-time flags. Partitioning 30 dbt
@@ -113,7 +114,7 @@ def dbt_build_args(window: Window | None, warehouse: WarehouseTarget | str) -> l
 def materializations(events: Iterable[Any]) -> Iterator[Any]:
     """dbt's events without the one observation per data test: a failing test already fails
     the build (nothing downstream runs), and each observation costs a write to Dagster's
-    event log (about 160 per run, seconds on SQLite)."""
+    event log (about 80 per run, seconds on SQLite)."""
     return (event for event in events if not isinstance(event, dg.AssetObservation))
 
 
