@@ -12,32 +12,13 @@
 {#- How many buckets this run clusters in: one per `event_cluster_bucket_reports` reports
     (a var, 100,000 by default: at the 1,000,000-release density, ~2.3 million reports,
     buckets of this size fit DuckDB's 600 MB pool) in the affected blocks. One when not
-    building (parsing, compiling, docs: the inputs may not exist) and in unit tests, whose
-    refs are fixtures, not tables. -#}
+    building (macros/buckets.sql). -#}
 {% macro event_cluster_bucket_count() -%}
-    {%- if not execute or model.resource_type != 'model'
-            or flags.WHICH not in ['run', 'build', 'retry'] -%}
-        {{ return(1) }}
-    {%- endif -%}
-    {%- set bucket_reports = var('event_cluster_bucket_reports', 100000) | int -%}
-    {%- set counted = run_query(
+    {{ return(bucket_count(
         "select count(*) from " ~ ref('stg_raw__event_mentions')
         ~ " where event_group_key in (select event_group_key from "
-        ~ ref('int_event_groups_affected') ~ ")") -%}
-    {%- set reports = counted.columns[0].values()[0] | int -%}
-    {{ return([1, (reports + bucket_reports - 1) // bucket_reports] | max) }}
-{%- endmacro %}
-
-{#- Post-hook of int_event_mentions_clustered: insert buckets 1 .. bucket_count - 1 (bucket 0
-    is the model's own query). -#}
-{% macro insert_event_cluster_buckets() -%}
-    {%- set bucket_count = event_cluster_bucket_count() -%}
-    {%- set statements = [] -%}
-    {%- for bucket in range(1, bucket_count) -%}
-        {%- do statements.append("insert into " ~ this ~ " by name\n"
-            ~ event_mentions_clustered(bucket, bucket_count)) -%}
-    {%- endfor -%}
-    {{ statements | join(';\n') if statements else 'select 1' }}
+        ~ ref('int_event_groups_affected') ~ ")",
+        var('event_cluster_bucket_reports', 100000))) }}
 {%- endmacro %}
 
 {#- The clustered reports of the affected blocks whose hash(event_group_key) % bucket_count

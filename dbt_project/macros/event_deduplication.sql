@@ -7,28 +7,11 @@
 -#}
 
 {#- One bucket per `event_cluster_bucket_reports` clustered reports (the clustering's var);
-    one when not building (see event_cluster_bucket_count). -#}
+    one when not building (macros/buckets.sql). -#}
 {% macro event_deduplicated_bucket_count() -%}
-    {%- if not execute or model.resource_type != 'model'
-            or flags.WHICH not in ['run', 'build', 'retry'] -%}
-        {{ return(1) }}
-    {%- endif -%}
-    {%- set bucket_reports = var('event_cluster_bucket_reports', 100000) | int -%}
-    {%- set counted = run_query("select count(*) from " ~ ref('int_event_mentions_clustered')) -%}
-    {%- set reports = counted.columns[0].values()[0] | int -%}
-    {{ return([1, (reports + bucket_reports - 1) // bucket_reports] | max) }}
-{%- endmacro %}
-
-{#- Post-hook of int_events_deduplicated: insert buckets 1 .. bucket_count - 1 (bucket 0 is
-    the model's own query). -#}
-{% macro insert_event_deduplicated_buckets() -%}
-    {%- set bucket_count = event_deduplicated_bucket_count() -%}
-    {%- set statements = [] -%}
-    {%- for bucket in range(1, bucket_count) -%}
-        {%- do statements.append("insert into " ~ this ~ " by name\n"
-            ~ events_deduplicated(bucket, bucket_count)) -%}
-    {%- endfor -%}
-    {{ statements | join(';\n') if statements else 'select 1' }}
+    {{ return(bucket_count(
+        "select count(*) from " ~ ref('int_event_mentions_clustered'),
+        var('event_cluster_bucket_reports', 100000))) }}
 {%- endmacro %}
 
 {#- The events of the clustered reports whose hash(event_group_key) % bucket_count is bucket

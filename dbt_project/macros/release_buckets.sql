@@ -7,27 +7,11 @@
 -#}
 
 {#- One bucket per `release_bucket_releases` releases of the work set (a var, 50,000 by
-    default); one when not building (parsing, compiling, docs, unit tests). -#}
+    default); one when not building (macros/buckets.sql). -#}
 {% macro release_bucket_count() -%}
-    {%- if not execute or model.resource_type != 'model'
-            or flags.WHICH not in ['run', 'build', 'retry'] -%}
-        {{ return(1) }}
-    {%- endif -%}
-    {%- set bucket_releases = var('release_bucket_releases', 50000) | int -%}
-    {%- set counted = run_query("select count(*) from " ~ ref('int_releases_windowed')) -%}
-    {%- set releases = counted.columns[0].values()[0] | int -%}
-    {{ return([1, (releases + bucket_releases - 1) // bucket_releases] | max) }}
-{%- endmacro %}
-
-{#- Post-hook of fct_releases: insert buckets 1 .. bucket_count - 1. -#}
-{% macro insert_release_buckets() -%}
-    {%- set bucket_count = release_bucket_count() -%}
-    {%- set statements = [] -%}
-    {%- for bucket in range(1, bucket_count) -%}
-        {%- do statements.append("insert into " ~ this ~ " by name\n"
-            ~ fct_releases_rows(bucket, bucket_count)) -%}
-    {%- endfor -%}
-    {{ statements | join(';\n') if statements else 'select 1' }}
+    {{ return(bucket_count(
+        "select count(*) from " ~ ref('int_releases_windowed'),
+        var('release_bucket_releases', 50000))) }}
 {%- endmacro %}
 
 {% macro in_release_bucket(bucket, bucket_count) -%}

@@ -6,7 +6,7 @@
     unique_key='release_id',
     on_schema_change='append_new_columns',
     pre_hook="{{ delete_work_set_releases() }}",
-    post_hook="{{ insert_release_buckets() }}"
+    post_hook="{{ insert_buckets(fct_releases_rows, release_bucket_count()) }}"
 ) }}
 
 {{ fct_releases_rows(0, release_bucket_count()) }}
