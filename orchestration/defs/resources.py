@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -11,10 +12,10 @@ from typing import TypeVar
 
 import dagster as dg
 import duckdb
-from dagster_dbt import DbtCliResource
 from packaging import version
 from pydantic import Field
 
+from orchestration.defs.dbt_library import DbtCliResource
 from orchestration.settings import DBT_PROJECT_DIR, Settings, load_settings
 from orchestration.sources.config import SourcesFile, load_sources
 from orchestration.warehouse.connection import open_warehouse, retry_conflicts
@@ -56,8 +57,13 @@ class WarehouseResource(dg.ConfigurableResource):
             ensure_raw_schema(conn)
             yield conn
 
-    def write(self, action: Callable[[duckdb.DuckDBPyConnection], T], *, what: str,
-              log: Callable[[str], None]) -> T:
+    def write(
+        self,
+        action: Callable[[duckdb.DuckDBPyConnection], T],
+        *,
+        what: str,
+        log: Callable[[str], None],
+    ) -> T:
         """``action`` on a fresh connection; redone (after a logged wait) when its DuckLake
         commit conflicts with another writer's. Every pressroom write replaces its window, so
         redoing it is safe. The DuckDB file has one writer: no conflicts to retry there."""
@@ -97,9 +103,9 @@ class DbtResource(DbtCliResource):
 
     @cached_property
     def _cli_version(self) -> version.Version:
-        from dbt.version import __version__
-
-        return version.parse(__version__)
+        """The installed dbt-core's version, read from its package metadata (not imported:
+        defs/dbt_library.py)."""
+        return version.parse(importlib.metadata.version("dbt-core"))
 
     def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> None:  # type: ignore[override]
         return None
@@ -114,15 +120,21 @@ def build_resources(settings: Settings | None = None) -> dict[str, object]:
     limits = settings.timeouts
     return {
         "warehouse": WarehouseResource(
-            path=str(settings.warehouse_path), published_path=str(settings.published_path),
+            path=str(settings.warehouse_path),
+            published_path=str(settings.published_path),
             lake_catalog=lake.catalog if lake else "",
             lake_data=str(lake.data_path) if lake else "",
-            extraction_timeout_s=limits.extraction, dbt_timeout_s=limits.dbt,
-            gx_timeout_s=limits.gx, publish_timeout_s=limits.publish),
-        "sources": SourcesResource(path=str(settings.sources_file),
-                                   http_cache_path=str(settings.http_cache_path),
-                                   allowed_endpoints=list(settings.allowed_endpoints),
-                                   fetch_timeout_s=limits.fetch_source),
+            extraction_timeout_s=limits.extraction,
+            dbt_timeout_s=limits.dbt,
+            gx_timeout_s=limits.gx,
+            publish_timeout_s=limits.publish,
+        ),
+        "sources": SourcesResource(
+            path=str(settings.sources_file),
+            http_cache_path=str(settings.http_cache_path),
+            allowed_endpoints=list(settings.allowed_endpoints),
+            fetch_timeout_s=limits.fetch_source,
+        ),
         "dbt": DbtResource(
             target_dir=str(settings.dbt_target_path),
             project_dir=str(DBT_PROJECT_DIR),

@@ -4,6 +4,8 @@ with good data and once with bad (real DuckDB)."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -308,3 +310,19 @@ def test_dbt_resource_skips_the_version_process_and_the_in_process_adapter() -> 
     )
     assert str(resource._cli_version) == __version__
     assert resource._initialize_dbt_core_adapter(["build"]) is None
+
+
+def test_the_code_location_loads_without_dbt_core_in_the_process() -> None:
+    """dbt runs as its own process; the code location (and every `pressroom` command) does not
+    import dbt-core (~1 s on 2 cores), yet dbt-core stays importable afterwards."""
+    probe = (
+        "import sys; import orchestration.definitions as d; d.defs.resolve_all_job_defs(); "
+        "print(sorted(name for name in sys.modules if name == 'dbt' or name.startswith('dbt.'))); "
+        "import dbt.version; print(dbt.version.__version__)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-W", "ignore", "-c", probe], capture_output=True, text=True, check=True
+    )
+    loaded, dbt_version = result.stdout.splitlines()[-2:]
+    assert loaded == "[]", loaded
+    assert dbt_version == __import__("importlib.metadata").metadata.version("dbt-core")

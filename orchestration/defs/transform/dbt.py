@@ -19,13 +19,13 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import (
+
+from orchestration.deadlines import deadline
+from orchestration.defs.dbt_library import (
     DagsterDbtTranslator,
     DagsterDbtTranslatorSettings,
     dbt_assets,
 )
-
-from orchestration.deadlines import deadline
 from orchestration.defs.partitions import DUCKDB_POOL
 from orchestration.defs.resources import DbtResource, WarehouseResource
 from orchestration.defs.retries import LOCK_RETRY, retry_on_lock_only
