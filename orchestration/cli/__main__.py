@@ -2,6 +2,6 @@
 
 import sys
 
-from orchestration.cli import main
+from orchestration.cli.main import command
 
-sys.exit(main())
+sys.exit(command())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 import time
 
@@ -41,5 +42,15 @@ def main(argv: list[str] | None = None) -> int:
     return code
 
 
+def command() -> int:
+    """The ``pressroom`` console command: `main`, then an exit without the interpreter's
+    garbage-collection passes over the ~700,000 objects the Dagster definitions leave (about
+    1 s of every pipeline command on 2 cores). ``gc.freeze`` only stops the collector from
+    scanning them; atexit handlers, finalizers and log flushing still run."""
+    code = main()
+    gc.freeze()
+    return code
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(command())
