@@ -12,6 +12,8 @@ from orchestration.cli.output import NORMAL, QUIET, VERBOSE, Output
 from orchestration.cli.validate import check_home
 
 PIPELINE_COMMANDS = {"run", "ingest-dump", "backfill"}
+GC_THRESHOLDS = (50_000, 20, 20)
+"""The collector's thresholds for the console command (Python's defaults: 700, 10, 10)."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -43,10 +45,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def command() -> int:
-    """The ``pressroom`` console command: `main`, then an exit without the interpreter's
-    garbage-collection passes over the ~700,000 objects the Dagster definitions leave (about
-    1 s of every pipeline command on 2 cores). ``gc.freeze`` only stops the collector from
-    scanning them; atexit handlers, finalizers and log flushing still run."""
+    """The ``pressroom`` console command: `main` with Python's cyclic garbage collector run
+    less often. The Dagster definitions leave ~700,000 long-lived objects, which every full
+    collection walks again: with the default thresholds a sample run spent ~1 s in the
+    collector and the interpreter's exit another ~1 s on 2 cores. Collections now start
+    every 50,000 allocations (not 700), and ``gc.freeze`` at the end stops the collector from
+    scanning everything again on the way out; atexit handlers, finalizers and log flushing
+    still run."""
+    gc.set_threshold(*GC_THRESHOLDS)
     code = main()
     gc.freeze()
     return code

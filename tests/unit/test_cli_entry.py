@@ -45,3 +45,16 @@ def test_command_keeps_the_exit_code_and_the_output(tmp_path: Path) -> None:
     )
     assert shown.returncode == 0
     assert "run" in shown.stdout
+
+
+def test_command_runs_the_collector_less_often() -> None:
+    probe = (
+        "import gc, sys; from orchestration.cli.main import GC_THRESHOLDS, command; "
+        "sys.argv = ['pressroom', '--version']; code = command(); "
+        "print(gc.get_threshold() == GC_THRESHOLDS, GC_THRESHOLDS[0] > 700, "
+        "gc.get_freeze_count() > 0)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert result.stdout.split()[-3:] == ["True", "True", "True"], result.stdout + result.stderr
