@@ -56,6 +56,8 @@ TABLES = {
     "marts.fct_person_mentions": "person_mention_id",
     "marts.fct_event_releases": "event_mention_id",
     "marts.fct_events": "event_id",
+    "marts.fct_appearances": "appearance_id",
+    "marts.fct_location_mentions": "location_mention_id",
     "marts.dim_people": "person_id",
 }
 
