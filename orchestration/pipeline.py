@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
+from orchestration.extract import pipeline as extraction
 from orchestration.quality import gx_process
 from orchestration.recovery import HOME_TAG, claim_home, home_owner
 from orchestration.settings import DagsterSettings, Settings, load_dagster_settings
@@ -196,6 +197,7 @@ def run_pipeline(
     import time
 
     gx_process.start()  # GX's import runs on the other core while the run loads and fetches
+    extraction.warm_up_in_background()  # and the extractor's tables while this one waits
     from orchestration.definitions import defs
     from orchestration.defs.partitions import run_tags, window_from_tags
     from orchestration.defs.resources import build_resources
