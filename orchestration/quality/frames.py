@@ -43,15 +43,19 @@ _LATEST_BODIES = """
     )"""
 
 
-def _span_sql(alias: str, start: str, end: str, surface: str | None,
-              nullable: bool = False) -> str:
+def _span_sql(alias: str, start: str, end: str, surface: str | None, nullable: bool = False) -> str:
     """SQL columns span_inside_text (and span_matches_text): ``body_text[start:end]`` in
     Python terms, on the latest body joined as ``latest``."""
     lo, hi = f'{alias}."{start}"', f'{alias}."{end}"'
-    inside = (f"coalesce({lo} >= 0 and {lo} < {hi} and {hi} <= length(latest.body_text), "
-              "false)")
-    matches = (f"coalesce({inside} and substring(latest.body_text, {lo} + 1, {hi} - {lo}) "
-               f"= {alias}.{surface}, false)") if surface else None
+    inside = f"coalesce({lo} >= 0 and {lo} < {hi} and {hi} <= length(latest.body_text), false)"
+    matches = (
+        (
+            f"coalesce({inside} and substring(latest.body_text, {lo} + 1, {hi} - {lo}) "
+            f"= {alias}.{surface}, false)"
+        )
+        if surface
+        else None
+    )
     if nullable:
         missing = f"({lo} is null or {hi} is null)"
         inside = f"({missing} or {inside})"
@@ -59,8 +63,7 @@ def _span_sql(alias: str, start: str, end: str, surface: str | None,
     return columns + (f", {matches} as span_matches_text" if matches else "")
 
 
-def _base(conn: duckdb.DuckDBPyConnection, table: str, start: date, end: date,
-          limit: int) -> str:
+def _base(conn: duckdb.DuckDBPyConnection, table: str, start: date, end: date, limit: int) -> str:
     """A ``base`` CTE: the window's rows of ``raw.<table>``, or a repeatable reservoir sample
     of ``limit`` of them when the window holds more. Sampled before any join, so checking a
     sample never reads the whole window's release texts."""
@@ -80,8 +83,13 @@ class Frame:
     parameters: dict[str, Any]
 
 
-def raw_releases(conn: duckdb.DuckDBPyConnection, start: date, end: date,
-                 known_sources: list[str], limit: int = SAMPLE_ROWS) -> Frame:
+def raw_releases(
+    conn: duckdb.DuckDBPyConnection,
+    start: date,
+    end: date,
+    known_sources: list[str],
+    limit: int = SAMPLE_ROWS,
+) -> Frame:
     data = conn.execute(
         f"""
         with {_base(conn, "releases", start, end, limit)}
@@ -93,16 +101,20 @@ def raw_releases(conn: duckdb.DuckDBPyConnection, start: date, end: date,
                    as published_day_matches_partition,
                partition_date >= $1 and partition_date < $2 as partition_in_window
         from base
-        """, [start, end, EARLIEST_PARTITION]).df()
+        """,
+        [start, end, EARLIEST_PARTITION],
+    ).df()
     # A source removed from the sources file keeps its releases (never deleted by a config
     # change): every source that was ever fetched is a known one.
-    fetched = [row[0] for row in conn.execute(
-        "select distinct source from raw.fetched_items").fetchall()]
+    fetched = [
+        row[0] for row in conn.execute("select distinct source from raw.fetched_items").fetchall()
+    ]
     return Frame("raw_releases", data, {"known_sources": sorted({*known_sources, *fetched})})
 
 
-def raw_release_annotations(conn: duckdb.DuckDBPyConnection, start: date, end: date,
-                            limit: int = SAMPLE_ROWS) -> Frame:
+def raw_release_annotations(
+    conn: duckdb.DuckDBPyConnection, start: date, end: date, limit: int = SAMPLE_ROWS
+) -> Frame:
     data = conn.execute(
         f"""
         with {_base(conn, "release_annotations", start, end, limit)}
@@ -112,12 +124,15 @@ def raw_release_annotations(conn: duckdb.DuckDBPyConnection, start: date, end: d
                        where releases.release_id = annotations.release_id
                          and releases.version = annotations.version) as release_exists
         from base as annotations
-        """, [start, end]).df()
+        """,
+        [start, end],
+    ).df()
     return Frame("raw_release_annotations", data, {})
 
 
-def raw_person_mentions(conn: duckdb.DuckDBPyConnection, start: date, end: date,
-                        limit: int = SAMPLE_ROWS) -> Frame:
+def raw_person_mentions(
+    conn: duckdb.DuckDBPyConnection, start: date, end: date, limit: int = SAMPLE_ROWS
+) -> Frame:
     data = conn.execute(
         f"""
         with {_base(conn, "person_mentions", start, end, limit)}, {_LATEST_BODIES}
@@ -126,12 +141,15 @@ def raw_person_mentions(conn: duckdb.DuckDBPyConnection, start: date, end: date,
                {_span_sql("mentions", "start", "end", "surface_text")}
         from base as mentions
         left join latest on latest.release_id = mentions.release_id
-        """, [start, end]).df()
+        """,
+        [start, end],
+    ).df()
     return Frame("raw_person_mentions", data, {})
 
 
-def raw_location_mentions(conn: duckdb.DuckDBPyConnection, start: date, end: date,
-                          limit: int = SAMPLE_ROWS) -> Frame:
+def raw_location_mentions(
+    conn: duckdb.DuckDBPyConnection, start: date, end: date, limit: int = SAMPLE_ROWS
+) -> Frame:
     data = conn.execute(
         f"""
         with {_base(conn, "location_mentions", start, end, limit)}, {_LATEST_BODIES}
@@ -141,12 +159,15 @@ def raw_location_mentions(conn: duckdb.DuckDBPyConnection, start: date, end: dat
                {_span_sql("mentions", "start", "end", "surface_text")}
         from base as mentions
         left join latest on latest.release_id = mentions.release_id
-        """, [start, end]).df()
+        """,
+        [start, end],
+    ).df()
     return Frame("raw_location_mentions", data, {})
 
 
-def raw_event_mentions(conn: duckdb.DuckDBPyConnection, start: date, end: date,
-                       limit: int = SAMPLE_ROWS) -> Frame:
+def raw_event_mentions(
+    conn: duckdb.DuckDBPyConnection, start: date, end: date, limit: int = SAMPLE_ROWS
+) -> Frame:
     data = conn.execute(
         f"""
         with {_base(conn, "event_mentions", start, end, limit)}, {_LATEST_BODIES}
@@ -159,12 +180,15 @@ def raw_event_mentions(conn: duckdb.DuckDBPyConnection, start: date, end: date,
                {_span_sql("events", "evidence_start", "evidence_end", None)}
         from base as events
         left join latest on latest.release_id = events.release_id
-        """, [start, end]).df()
+        """,
+        [start, end],
+    ).df()
     return Frame("raw_event_mentions", data, {})
 
 
-def raw_event_participants(conn: duckdb.DuckDBPyConnection, start: date, end: date,
-                           limit: int = SAMPLE_ROWS) -> Frame:
+def raw_event_participants(
+    conn: duckdb.DuckDBPyConnection, start: date, end: date, limit: int = SAMPLE_ROWS
+) -> Frame:
     data = conn.execute(
         f"""
         with {_base(conn, "event_participants", start, end, limit)}, {_LATEST_BODIES}
@@ -173,11 +197,12 @@ def raw_event_participants(conn: duckdb.DuckDBPyConnection, start: date, end: da
                exists (select 1 from raw.event_mentions as events
                        where events.event_mention_id = participants.event_mention_id)
                    as event_exists,
-               {_span_sql("participants", "evidence_start", "evidence_end", None,
-                          nullable=True)}
+               {_span_sql("participants", "evidence_start", "evidence_end", None, nullable=True)}
         from base as participants
         left join latest on latest.release_id = participants.release_id
-        """, [start, end]).df()
+        """,
+        [start, end],
+    ).df()
     return Frame("raw_event_participants", data, {})
 
 
@@ -189,8 +214,10 @@ def _mart_base(table: str, limit: int) -> str:
     """A ``base`` CTE: a repeatable reservoir sample of ``limit`` rows of ``marts.<table>``
     (every row when it holds fewer). Whole-table facts come from SQL over every row: the
     row count here (``table_rows``), keys and relationships in dbt's tests."""
-    return (f"base as materialized (select * from marts.{table} "
-            f"using sample reservoir({int(limit)} rows) repeatable (9))")
+    return (
+        f"base as materialized (select * from marts.{table} "
+        f"using sample reservoir({int(limit)} rows) repeatable (9))"
+    )
 
 
 def _table_rows(conn: duckdb.DuckDBPyConnection, table: str) -> int:
@@ -207,7 +234,9 @@ def marts_fct_releases(conn: duckdb.DuckDBPyConnection, limit: int = SAMPLE_ROWS
                    as published_date_matches,
                $1::bigint as table_rows
         from base
-        """, [_table_rows(conn, "fct_releases")]).df()
+        """,
+        [_table_rows(conn, "fct_releases")],
+    ).df()
     raw = _count(conn, "select count(distinct release_id) from raw.releases")
     return Frame("marts_fct_releases", data, {"raw_release_count": raw})
 
@@ -231,7 +260,9 @@ def marts_fct_events(conn: duckdb.DuckDBPyConnection, limit: int = SAMPLE_ROWS) 
                $1::bigint as table_rows
         from base as events
         left join marts.fct_releases as releases on releases.release_id = events.release_id
-        """, [_table_rows(conn, "fct_events")]).df()
+        """,
+        [_table_rows(conn, "fct_events")],
+    ).df()
     raw = _count(conn, "select count(*) from raw.event_mentions")
     return Frame("marts_fct_events", data, {"raw_event_mention_count": raw})
 
@@ -250,7 +281,9 @@ def marts_fct_appearances(conn: duckdb.DuckDBPyConnection, limit: int = SAMPLE_R
                        where releases.release_id = appearances.release_id) as release_exists,
                $1::bigint as table_rows
         from base as appearances
-        """, [_table_rows(conn, "fct_appearances")]).df()
+        """,
+        [_table_rows(conn, "fct_appearances")],
+    ).df()
     raw = _count(conn, "select count(*) from raw.event_participants")
     return Frame("marts_fct_appearances", data, {"raw_event_participant_count": raw})
 
@@ -263,7 +296,8 @@ def marts_dim_people(conn: duckdb.DuckDBPyConnection, limit: int = SAMPLE_ROWS) 
                first_seen_date is null or last_seen_date is null
                    or first_seen_date <= last_seen_date as seen_dates_ordered
         from base
-        """).df()
+        """
+    ).df()
     return Frame("marts_dim_people", data, {})
 
 
@@ -277,7 +311,8 @@ def marts_dim_locations(conn: duckdb.DuckDBPyConnection, limit: int = SAMPLE_ROW
                    select 1 from marts.dim_locations as parents
                    where parents.location_id = locations.parent_location_id) as parent_exists
         from base as locations
-        """).df()
+        """
+    ).df()
     return Frame("marts_dim_locations", data, {})
 
 
