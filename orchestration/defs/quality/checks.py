@@ -3,15 +3,19 @@
 Raw checks validate the run's window (in raw_job; a window holding more than
 ``frames.SAMPLE_ROWS`` rows is validated on a repeatable sample). They are partitioned like
 their assets and record the one result under each year of the run (``check_partitions``), so
-each year's status in the UI is the run's; ``scope``/``window`` metadata name the days covered;
-marts checks are unpartitioned like the dbt assets and validate a repeatable sample of
-the whole table of at most ``frames.SAMPLE_ROWS`` rows (its row count taken over every
-row), after dbt, in transform_job. A check that raises is reported as
-failed with the error text, never as passed or skipped.
+each year's status in the UI is the run's; ``scope``/``window`` metadata name the days covered.
+Marts checks are unpartitioned like the dbt assets and run after dbt, in transform_job: on a
+run with a window (its dbt step's config, e.g. a new day) a fact mart's suite validates the
+rows the run rebuilt plus a sample of at most ``frames.REST_ROWS`` other rows; without one,
+a repeatable sample of the whole table of at most ``frames.SAMPLE_ROWS`` rows (the row count
+taken over every row either way). The metadata's ``scope``, ``rows``, ``window_rows`` and
+``rest_rows`` say what was validated. A check that raises is reported as failed with the
+error text, never as passed or skipped.
 """
 
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import dagster as dg
 
@@ -20,7 +24,11 @@ from orchestration.defs.extraction.assets import MENTION_KEYS
 from orchestration.defs.ingestion.assets import RAW_RELEASES
 from orchestration.defs.partitions import release_partitions, window_of
 from orchestration.defs.resources import SourcesResource, WarehouseResource
+from orchestration.defs.transform.dbt import TransformWindow
 from orchestration.window import Window
+
+if TYPE_CHECKING:
+    from orchestration.quality.frames import Frame
 
 MARTS = ("fct_releases", "fct_events", "fct_appearances", "dim_people", "dim_locations")
 TEXT_LIMIT = 1500
@@ -41,25 +49,22 @@ def _errored(error: Exception, severity: dg.AssetCheckSeverity, **metadata) -> d
 
 
 def _validate(
-    build_frame: Callable[[], object], where: str, timeout_s: float = 0.0
+    build_frame: Callable[[], "Frame"], where: str, timeout_s: float = 0.0
 ) -> dg.AssetCheckResult:
-    """Build the frame (DuckDB connection closed before GX runs), validate, report."""
+    """Build the frame (DuckDB connection closed before GX runs), validate, report. The
+    metadata's ``scope`` is the frame's own description when it has one, else ``where``."""
     from orchestration.quality.gx_runner import failing_rows, validate_frame
 
     started = time.monotonic()
     try:
         frame = build_frame()
-        summary = validate_frame(
-            frame.suite,
-            frame.data,
-            frame.parameters,  # type: ignore[attr-defined]
-            timeout_s,
-        )
+        summary = validate_frame(frame.suite, frame.data, frame.parameters, timeout_s)
     except Exception as error:  # a check that raises counts as failed
         return _errored(error, dg.AssetCheckSeverity.ERROR, scope=where)
     metadata = {
-        "scope": where,
-        "rows": len(frame.data),  # type: ignore[attr-defined]
+        "scope": frame.scope or where,
+        "rows": len(frame.data),
+        **frame.counts,
         "evaluated": summary.evaluated,
         "successful": summary.successful,
         "failed_expectations": len(summary.failures),
@@ -67,7 +72,7 @@ def _validate(
     }
     if not summary.passed:
         metadata["failed"] = _text(summary.describe(TEXT_LIMIT))
-        metadata["examples"] = _text(failing_rows(frame.data, summary))  # type: ignore[attr-defined]
+        metadata["examples"] = _text(failing_rows(frame.data, summary))
     return dg.AssetCheckResult(
         passed=summary.passed, severity=dg.AssetCheckSeverity.ERROR, metadata=metadata
     )
@@ -133,20 +138,22 @@ def _mart_check(model: str):
         asset=dg.AssetKey(["marts", model]),
         name=f"gx_{suite}",
         blocking=True,
-        description=f"GX suite {suite} on a sample of the whole table, after dbt "
-        "(keys, enumerations, no orphans; row count, over every row, "
-        "consistent with raw).",
+        description=f"GX suite {suite} after dbt (keys, enumerations, no orphans; row count, "
+        "over every row, consistent with raw): on a windowed run, the rows it rebuilt plus a "
+        "sample of the rest; else a sample of the whole table.",
     )
-    def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    def _check(
+        context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
+    ) -> dg.AssetCheckResult:
         from orchestration.quality import frames
+
+        window = TransformWindow.of_run(context.run.run_config)
 
         def build():
             with warehouse.connect() as conn:
-                return frames.MART_FRAMES[model](conn)
+                return frames.MART_FRAMES[model](conn, window=window)
 
-        return _validate(
-            build, f"marts.{model} (a sample of the whole table)", warehouse.gx_timeout_s
-        )
+        return _validate(build, f"marts.{model}", warehouse.gx_timeout_s)
 
     return _check
 
