@@ -33,14 +33,15 @@ from orchestration.sources.dates import EARLIEST_PARTITION
 from orchestration.window import Window
 
 SAMPLE_ROWS = 20_000
-"""Rows a raw or marts suite validates at most. GX's cost and its pandas frame grow with the
-rows (about 0.5 s and 100 MB a suite at 100,000); the blocking SQL rules see every row either
-way."""
+"""Rows a raw or marts suite validates at most (a windowed marts frame: of the window, plus
+``REST_ROWS``). GX's cost and its pandas frame grow with the rows (about 0.5 s and 100 MB a
+suite at 100,000); the blocking SQL rules see every row either way."""
 REST_ROWS = 1_000
 """Rows outside the window a fact mart's suite validates at most on a windowed run."""
 SLICE_RELEASES = 2_048
 """Consecutive stored rows of marts.fct_releases whose releases' rows are the rest a windowed
-run samples (one DuckDB vector: their texts are read in a few blocks)."""
+run samples from (one DuckDB vector: their texts are read in a few blocks, where as many
+random releases read the whole text column)."""
 _LATEST_BODIES = """
     latest_versions as (
         select release_id, max(version) as version from raw.releases
@@ -252,13 +253,16 @@ so a stale copy left beside a rebuilt row fails the suite's uniqueness expectati
 
 @dataclass(frozen=True)
 class _Scope:
-    """The rows of a fact mart a windowed run's suite validates: the window's (what the run
-    rebuilt, every row holding one of its keys; a sample of ``limit`` beyond that) and a
-    sample of ``rest`` rows of the releases stored in one slice of ``marts.fct_releases``
-    (rows ``slice_start`` to ``slice_end``, exclusive; consecutive stored rows, so reading
-    their release texts reads a few blocks, where the same number of random releases reads
-    the whole column). The slice moves on by one every day: the days cycle through the
-    table."""
+    """The rows of a fact mart a windowed run's suite validates: the window's (``_IN_WINDOW``:
+    what the run rebuilt for the window's releases, every row holding one of its keys; a
+    sample of ``limit`` beyond that) and a sample of ``rest`` rows of the releases stored in
+    one slice of ``marts.fct_releases`` (rows ``slice_start`` to ``slice_end``, exclusive;
+    consecutive stored rows, so reading their release texts reads a few blocks, where the
+    same number of random releases reads the whole column). The slice moves on by one every
+    day: the days cycle through the table. dbt's work set can hold a few rows more than the
+    window's (releases whose people were relinked, re-arrived copies, the blocks a
+    re-extracted release left); those are validated when a slice or an unscoped run reaches
+    them."""
 
     window: Window
     slice_start: int

@@ -91,11 +91,15 @@ def warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> duckdb.DuckDBP
            select 'a:' || i, 'e:' || i, 'p1', 'r:' || i, 'host' from range($n) as r(i)""",
         {"n": RELEASES},
     )
-    conn.execute("insert into marts.fct_events values ('e:old', ?, 'meeting', 'day', ?, null, "
-                 "null, 0, 5)", [OLD, FIRST])
-    conn.execute("insert into marts.fct_event_releases values "
-                 f"('{OLD}#e2', 'e:old', '{OLD}', 'b:old'), ('r:2995#e2', 'e:old', 'r:2995', "
-                 "'b:old')")
+    conn.execute(
+        "insert into marts.fct_events values ('e:old', ?, 'meeting', 'day', ?, null, null, 0, 5)",
+        [OLD, FIRST],
+    )
+    conn.execute(
+        "insert into marts.fct_event_releases values "
+        f"('{OLD}#e2', 'e:old', '{OLD}', 'b:old'), ('r:2995#e2', 'e:old', 'r:2995', "
+        "'b:old')"
+    )
     conn.execute(
         """insert into raw.event_mentions by name
            select event_mention_id, release_id, 'meeting' as event_type,
@@ -112,8 +116,10 @@ def warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> duckdb.DuckDBP
         {"n": RELEASES},
     )
     conn.execute("insert into marts.dim_people values ('p1', 'Mark Rutte', 1, 1, null, null)")
-    conn.execute("insert into marts.dim_locations values "
-                 "('country:BE', 'Belgium', 'country', 'BE', 50.5, 4.5, null)")
+    conn.execute(
+        "insert into marts.dim_locations values "
+        "('country:BE', 'Belgium', 'country', 'BE', 50.5, 4.5, null)"
+    )
     yield conn
     conn.close()
 
@@ -124,8 +130,9 @@ def _ids(frame: frames.Frame, key: str, in_window: bool) -> set[str]:
 
 
 def _stored_row(conn: duckdb.DuckDBPyConnection, release_id: str) -> int:
-    return conn.execute("select rowid from marts.fct_releases where release_id = ?",
-                        [release_id]).fetchone()[0]
+    return conn.execute(
+        "select rowid from marts.fct_releases where release_id = ?", [release_id]
+    ).fetchone()[0]
 
 
 def _slice(conn: duckdb.DuckDBPyConnection, window: Window) -> range:
@@ -188,8 +195,9 @@ def test_evidence_of_a_window_event_is_checked_against_its_old_release_text(ware
     """e:old's release is outside the window and (here) outside the slice: its text is still
     the one its evidence is checked against."""
     assert _stored_row(warehouse, OLD) not in _slice(warehouse, WINDOW)
-    warehouse.execute("update marts.fct_releases set body_text = 'tiny' where release_id = ?",
-                      [OLD])
+    warehouse.execute(
+        "update marts.fct_releases set body_text = 'tiny' where release_id = ?", [OLD]
+    )
     summary = validate_frame(*_run(frames.marts_fct_events(warehouse, window=WINDOW)))
     assert [f["column"] for f in summary.failures] == ["evidence_inside_text"]
 
@@ -197,11 +205,14 @@ def test_evidence_of_a_window_event_is_checked_against_its_old_release_text(ware
 def test_a_stale_copy_of_a_window_key_fails_uniqueness(warehouse):
     """A copy of a rebuilt row left elsewhere in the table (an incremental delete that
     missed it) is in the frame beside the new row, whatever its release."""
-    warehouse.execute("insert into marts.fct_events select * replace ('r:7' as release_id) "
-                      "from marts.fct_events where event_id = 'e:2993'")
+    warehouse.execute(
+        "insert into marts.fct_events select * replace ('r:7' as release_id) "
+        "from marts.fct_events where event_id = 'e:2993'"
+    )
     summary = validate_frame(*_run(frames.marts_fct_events(warehouse, window=WINDOW)))
     assert ("expect_column_values_to_be_unique", "event_id") in {
-        (f["expectation"], f["column"]) for f in summary.failures}
+        (f["expectation"], f["column"]) for f in summary.failures
+    }
 
 
 def test_dimensions_are_validated_whole_on_a_windowed_run(warehouse):
@@ -214,8 +225,9 @@ def test_the_check_reads_the_runs_window_and_reports_the_scope(warehouse):
     assert TransformWindow.of_run(transform_run_config(WINDOW)) == WINDOW
     assert TransformWindow.of_run(transform_run_config(None)) is None
     assert TransformWindow.of_run({}) is None
-    result = run_check(lambda: frames.marts_fct_releases(warehouse, window=WINDOW, rest=40),
-                       "marts.fct_releases")
+    result = run_check(
+        lambda: frames.marts_fct_releases(warehouse, window=WINDOW, rest=40), "marts.fct_releases"
+    )
     assert result.passed
     metadata = {key: value.value for key, value in result.metadata.items()}
     assert metadata["window_rows"] == 10 and metadata["rest_rows"] == 40
