@@ -147,9 +147,8 @@ def _mart_check(model: str):
     ) -> dg.AssetCheckResult:
         from orchestration.quality import frames
 
-        window = TransformWindow.of_run(context.run.run_config)
-
         def build():
+            window = TransformWindow.of_run(context.run.run_config)
             with warehouse.connect() as conn:
                 return frames.MART_FRAMES[model](conn, window=window)
 
