@@ -76,6 +76,14 @@ class TransformWindow(dg.Config):
             return cls()
         return cls(window_start=window.start.isoformat(), window_end=window.end.isoformat())
 
+    @classmethod
+    def of_run(cls, run_config: Mapping[str, Any]) -> Window | None:
+        """The window a run's dbt step built (its config under ``pressroom_dbt_models``, as
+        ``automation.transform_run_config`` writes it); None: every day, or no dbt step."""
+        ops = run_config.get("ops") or {}
+        config = (ops.get("pressroom_dbt_models") or {}).get("config") or {}
+        return cls(**config).window()
+
 
 def dbt_build_args(window: Window | None, warehouse: WarehouseTarget | str) -> list[str]:
     """The dbt command: the warehouse (a file path, or a DuckLake through the profile's
