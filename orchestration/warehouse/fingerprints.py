@@ -7,12 +7,18 @@ hashes (``hash(row)``, every column; a sum, so row order does not matter and dup
 count). Two slices with equal fingerprints hold the same rows but for a hash-sum collision
 (about 2^-64 a slice). The fingerprints of what was last published are kept beside the
 published file (`Manifest`), so only the warehouse is read on each publish.
+
+`fingerprint_tables` reads several tables at once, each query on its own cursor: DuckDB
+scans a table by row groups (122,880 rows), so a table of up to that many rows (every
+pressroom table at 100,000 releases) is read by one thread, and one table after another
+would leave the other cores idle.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -90,11 +96,83 @@ def fingerprint(
     conn: duckdb.DuckDBPyConnection, database: str, schema: str, table: str
 ) -> TablePrint:
     columns = columns_of(conn, database, schema, table)
+    if not columns:
+        raise LookupError(f"{database}.{schema}.{table} is gone (it was dropped meanwhile?)")
     rows = conn.execute(
         f"select {slice_expression(columns)} as slice, count(*), sum(hash(row_values))::varchar "
         f"from {quoted(schema, table, database)} as row_values group by all"
     ).fetchall()
     return TablePrint(columns, {slice_key(value): (count, total) for value, count, total in rows})
+
+
+class Fingerprinter:
+    """Fingerprints many tables of one connection, ``workers`` at a time, each worker on its
+    own cursor (the cursors share the connection's database instance, its attached databases,
+    buffer pool and memory limit). `interrupt` (from any thread) stops the running queries and
+    starts no more, for good."""
+
+    def __init__(self, conn: duckdb.DuckDBPyConnection, workers: int) -> None:
+        self._conn, self._workers = conn, max(workers, 1)
+        self._guard = threading.Lock()
+        self._cursors: list[duckdb.DuckDBPyConnection] = []
+        self._stopped = False
+
+    def interrupt(self) -> None:
+        with self._guard:
+            self._stopped = True
+            for cursor in self._cursors:
+                cursor.interrupt()
+
+    def tables(self, database: str, tables: list[tuple[str, str]]) -> dict[str, TablePrint]:
+        """The fingerprints of ``database``'s ``tables`` ("schema.table" -> print, in their
+        order), as `fingerprint` gives them; the first error of any worker is raised once every
+        worker has stopped."""
+        pending = list(reversed(tables))
+        done: dict[str, TablePrint] = {}
+        errors: list[BaseException] = []
+
+        def work(cursor: duckdb.DuckDBPyConnection) -> None:
+            try:
+                while True:
+                    with self._guard:
+                        if self._stopped or errors or not pending:
+                            return
+                        schema, table = pending.pop()
+                    done[f"{schema}.{table}"] = fingerprint(cursor, database, schema, table)
+            except BaseException as error:  # handed to the calling thread
+                with self._guard:
+                    errors.append(error)
+
+        with self._guard:
+            if self._stopped:
+                raise duckdb.InterruptException("INTERRUPT Error: the fingerprints were stopped")
+            self._cursors = [self._conn.cursor() for _ in range(min(self._workers, len(tables)))]
+        threads = [threading.Thread(target=work, args=(cursor,)) for cursor in self._cursors]
+        try:
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                while thread.is_alive():  # a timed wait: the caller stays interruptible
+                    thread.join(0.05)
+        finally:
+            if any(thread.is_alive() for thread in threads):
+                self.interrupt()  # the caller was interrupted: stop the workers before leaving
+                for thread in threads:
+                    thread.join()
+            with self._guard:
+                for cursor in self._cursors:
+                    cursor.close()
+                self._cursors = []
+        if errors:
+            raise errors[0]
+        if self._stopped:
+            raise duckdb.InterruptException("INTERRUPT Error: the fingerprints were stopped")
+        return {f"{schema}.{table}": done[f"{schema}.{table}"] for schema, table in tables}
+
+
+def workers_of(conn: duckdb.DuckDBPyConnection) -> int:
+    """DuckDB's thread count for ``conn`` (its cores unless set otherwise)."""
+    return int(conn.execute("select current_setting('threads')").fetchone()[0])
 
 
 def changed_slices(before: TablePrint, after: TablePrint) -> list[str]:

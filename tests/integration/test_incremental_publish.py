@@ -1,13 +1,15 @@
 """The incremental publish: a copy of the previous published file with only the changed
 slices replaced holds, after every kind of run, exactly what a full copy holds; a publish
-stopped midway (timed out or killed) leaves the old copy; readers of the old copy see it
-unchanged."""
+stopped midway (timed out, killed, or failed while the file copy runs in its thread) leaves the
+old copy and no staging file; readers of the old copy see it unchanged; tables fingerprinted
+side by side get the fingerprints they get one by one."""
 
 from __future__ import annotations
 
 import hashlib
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -15,7 +17,7 @@ import duckdb
 import pytest
 
 from orchestration.deadlines import StepTimeoutError
-from orchestration.warehouse.fingerprints import Changes, Manifest
+from orchestration.warehouse.fingerprints import Changes, Fingerprinter, Manifest, fingerprint
 from orchestration.warehouse.publish import publish_copy
 
 pytestmark = pytest.mark.timeout(180)
@@ -436,3 +438,79 @@ def test_real_raw_runs_publish_incrementally_what_a_full_copy_holds(tmp_path: Pa
     with duckdb.connect(str(warehouse), read_only=True) as conn:
         assert conn.execute("select count(*) from raw.quarantine").fetchone()[0] == 1
     published_like_a_full_copy("quarantine")
+
+
+def _reader_names(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    return conn.execute(
+        "select schema_name, table_name from duckdb_tables() where database_name = 'w' order by all"
+    ).fetchall()
+
+
+def test_tables_fingerprinted_side_by_side_get_their_one_by_one_fingerprints(
+    tmp_path: Path,
+) -> None:
+    warehouse = tmp_path / "w.duckdb"
+    _build(warehouse)
+    with duckdb.connect(str(warehouse)) as conn:
+        _new_day(conn)
+        _quarantine(conn)  # a null slice too
+    with duckdb.connect() as conn:
+        conn.execute(f"attach '{warehouse}' as w (read_only)")
+        tables = _reader_names(conn)
+        one_by_one = {
+            f"{schema}.{table}": fingerprint(conn, "w", schema, table) for schema, table in tables
+        }
+        for workers in (2, 3):
+            side_by_side = Fingerprinter(conn, workers).tables("w", tables)
+            assert list(side_by_side) == list(one_by_one)  # in the tables' order
+            assert side_by_side == one_by_one
+        # one table that fails (dropped since it was listed): its error, after the others stop
+        with pytest.raises(LookupError, match=r"w\.raw\.gone is gone"):
+            Fingerprinter(conn, 2).tables("w", [*tables[:3], ("raw", "gone"), *tables[3:]])
+        assert Fingerprinter(conn, 2).tables("w", tables[:2]) == dict(list(one_by_one.items())[:2])
+
+
+def test_a_publish_that_fails_while_the_file_copy_runs_leaves_no_staging_file(
+    tmp_path: Path,
+) -> None:
+    # the previous file is copied in a thread from the start; a publish that fails at once
+    # (here the warehouse is gone) must wait for that copy before removing what it made
+    warehouse, published = tmp_path / "w.duckdb", tmp_path / "pub" / "pressroom.duckdb"
+    _build(warehouse)
+    _grow(warehouse)
+    publish_copy(warehouse, published)  # a previous copy big enough to take a while
+    before = _digest(published)
+    missing = tmp_path / "missing.duckdb"
+    threads = threading.active_count()
+    for _ in range(3):
+        with pytest.raises(duckdb.Error):
+            publish_copy(missing, published)
+        assert threading.active_count() == threads  # the copy was waited for, not left running
+        assert not list(published.parent.glob("*.next*"))
+        assert _digest(published) == before
+
+
+def test_a_timed_out_publish_stops_its_fingerprint_workers_at_once(tmp_path: Path) -> None:
+    # tables of many slices (each one's fingerprint ~0.3 s, mostly in Python): the
+    # publish's deadline must stop every fingerprint worker, not wait for them (or for the
+    # deadline's 2 s grace before it interrupts the calling thread)
+    warehouse, published = tmp_path / "w.duckdb", tmp_path / "pub" / "pressroom.duckdb"
+    _build(warehouse)
+    publish_copy(warehouse, published)
+    before = _digest(published)
+    with duckdb.connect(str(warehouse)) as conn:
+        for number in range(8):
+            conn.execute(f"""create table marts.days_{number} as select range as n,
+                date '1970-01-01' + range::int as partition_date from range(200000)""")
+    with duckdb.connect() as conn:
+        conn.execute(f"attach '{warehouse}' as w (read_only)")
+        started = time.monotonic()
+        Fingerprinter(conn, 2).tables("w", _reader_names(conn))
+        unstopped = time.monotonic() - started
+    started = time.monotonic()
+    with pytest.raises(StepTimeoutError, match="copying the warehouse"):
+        publish_copy(warehouse, published, timeout_s=0.1)
+    stopped = time.monotonic() - started
+    assert stopped < min(0.5 * unstopped, 1.5), (stopped, unstopped)  # the grace: 2 s
+    assert _digest(published) == before
+    assert not list(published.parent.glob("*.next*"))
