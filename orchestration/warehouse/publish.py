@@ -15,10 +15,10 @@ rewritten whole. Without a usable previous copy (none, unreadable, another stora
 mostly free space) the copy is written whole, as a fresh file. Either way the result holds
 the same rows as a full copy, and it is written beside the old copy and renamed over it.
 
-The work overlaps where it can: the warehouse's tables are fingerprinted several at once
-(`Fingerprinter`), and the file copy of the previous published file (and its flush to disk,
-so that the copy's final checkpoint has only the replaced slices to write out) runs in a
-thread meanwhile and during the audit; the copy is attached only once it is complete, and a
+The work overlaps where it can: the warehouse's tables are fingerprinted side by side, in one
+query (`fingerprint_tables`), and the file copy of the previous published file (and its flush
+to disk, so that the copy's final checkpoint has only the replaced slices to write out) runs in
+a thread meanwhile and during the audit; the copy is attached only once it is complete, and a
 publish that fails, times out or is refused waits for it and removes it.
 """
 
@@ -39,13 +39,12 @@ from orchestration.settings import timeout_setting
 from orchestration.warehouse.connection import MEMORY_LIMIT, sql_string
 from orchestration.warehouse.fingerprints import (
     Changes,
-    Fingerprinter,
     Manifest,
     TablePrint,
     changed_slices,
+    fingerprint_tables,
     quoted,
     slice_condition,
-    workers_of,
 )
 
 WRITER_ONLY = {("raw", "http_responses"), ("raw", "fetched_items"), ("raw", "parsed_items")}
@@ -211,7 +210,6 @@ def _previous_copy(
     staging: Path,
     copy: _FileCopy | None,
     manifest: Manifest | None,
-    prints: Fingerprinter,
 ) -> tuple[dict[str, TablePrint] | None, str]:
     """Attach ``staging``, once ``copy`` (of the published file, whose manifest is
     ``manifest``) has made it, as published_db. Returns (its tables' fingerprints, "") or
@@ -240,7 +238,7 @@ def _previous_copy(
     held = driver.execute(
         "select schema_name, table_name from duckdb_tables() where database_name = 'published_db'"
     ).fetchall()
-    return prints.tables("published_db", held), ""
+    return fingerprint_tables(driver, "published_db", held), ""
 
 
 def _discard(staging: Path) -> None:
@@ -278,20 +276,14 @@ def publish_copy(
     driver = duckdb.connect(
         config={"memory_limit": MEMORY_LIMIT, "temp_directory": str(warehouse) + ".publish.tmp"}
     )
-    prints = Fingerprinter(driver, workers_of(driver))
-
-    def stop() -> None:
-        driver.interrupt()
-        prints.interrupt()
-
     what = "copying the warehouse to the published file"
     last = Manifest.read_for(published)
     copy = _FileCopy(published, staging) if incremental and published.is_file() else None
     try:
         driver.execute(f"attach {sql_string(warehouse)} as source_db (read_only)")
-        with deadline(what, timeout_s, timeout_setting("publish"), stop=stop):
+        with deadline(what, timeout_s, timeout_setting("publish"), stop=driver.interrupt):
             tables = _reader_tables(driver)
-            sources = prints.tables("source_db", tables)
+            sources = fingerprint_tables(driver, "source_db", tables)
         fingerprinted_s = time.monotonic() - started
         if audit is not None:
             driver.execute("use source_db")
@@ -306,9 +298,9 @@ def publish_copy(
                 return None
         started = time.monotonic()  # the copy's own time, not the audit's
         left = None if timeout_s is None else max(timeout_s - fingerprinted_s, 0.001)
-        with deadline(what, left, timeout_setting("publish"), stop=stop):
+        with deadline(what, left, timeout_setting("publish"), stop=driver.interrupt):
             previous, reason = (
-                _previous_copy(driver, staging, copy, last, prints)
+                _previous_copy(driver, staging, copy, last)
                 if incremental
                 else (None, "a full copy was asked for")
             )
