@@ -121,6 +121,7 @@ def fingerprint_tables(
 def fingerprint(
     conn: duckdb.DuckDBPyConnection, database: str, schema: str, table: str
 ) -> TablePrint:
+    """One table's fingerprints (`fingerprint_tables` of that table alone)."""
     return fingerprint_tables(conn, database, [(schema, table)])[f"{schema}.{table}"]
 
 
