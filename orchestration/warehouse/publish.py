@@ -14,12 +14,19 @@ and inserted again; a table whose columns changed, or more than half of whose ro
 rewritten whole. Without a usable previous copy (none, unreadable, another storage format,
 mostly free space) the copy is written whole, as a fresh file. Either way the result holds
 the same rows as a full copy, and it is written beside the old copy and renamed over it.
+
+The work overlaps where it can: the warehouse's tables are fingerprinted side by side, in one
+query (`fingerprint_tables`), and the file copy of the previous published file (and its flush
+to disk, so that the copy's final checkpoint has only the replaced slices to write out) runs in
+a thread meanwhile and during the audit; the copy is attached only once it is complete, and a
+publish that fails, times out or is refused waits for it and removes it.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,7 +42,7 @@ from orchestration.warehouse.fingerprints import (
     Manifest,
     TablePrint,
     changed_slices,
-    fingerprint,
+    fingerprint_tables,
     quoted,
     slice_condition,
 )
@@ -93,13 +100,36 @@ def _create(driver: duckdb.DuckDBPyConnection, schema: str, table: str) -> None:
     )
 
 
-def _fingerprints(
-    driver: duckdb.DuckDBPyConnection, tables: list[tuple[str, str]]
-) -> dict[str, TablePrint]:
-    return {
-        f"{schema}.{table}": fingerprint(driver, "source_db", schema, table)
-        for schema, table in tables
-    }
+class _FileCopy:
+    """``source`` copied to ``target`` and flushed to disk in a thread of its own."""
+
+    def __init__(self, source: Path, target: Path) -> None:
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._copy, args=(source, target))
+        self._thread.start()
+
+    def _copy(self, source: Path, target: Path) -> None:
+        try:
+            shutil.copyfile(source, target)
+            handle = os.open(target, os.O_RDONLY)
+            try:
+                os.fsync(handle)
+            finally:
+                os.close(handle)
+        except BaseException as error:  # handed to the thread that waits
+            self._error = error
+
+    def finish(self) -> BaseException | None:
+        """Wait for the copy (in short waits: the caller stays interruptible); its error."""
+        while self._thread.is_alive():
+            self._thread.join(0.05)
+        return self._error
+
+    def wait(self) -> None:
+        """Wait for the copy; raise its error."""
+        error = self.finish()
+        if error is not None:
+            raise error
 
 
 def _full_copy(
@@ -176,14 +206,17 @@ def _sync(
 
 
 def _previous_copy(
-    driver: duckdb.DuckDBPyConnection, published: Path, staging: Path
+    driver: duckdb.DuckDBPyConnection,
+    staging: Path,
+    copy: _FileCopy | None,
+    manifest: Manifest | None,
 ) -> tuple[dict[str, TablePrint] | None, str]:
-    """Start ``staging`` from a copy of ``published`` and attach it as published_db.
-    Returns (its tables' fingerprints, "") or (None, why it cannot be reused)."""
-    if not published.is_file():
+    """Attach ``staging``, once ``copy`` (of the published file, whose manifest is
+    ``manifest``) has made it, as published_db. Returns (its tables' fingerprints, "") or
+    (None, why it cannot be reused)."""
+    if copy is None:
         return None, "no previous published copy"
-    manifest = Manifest.read_for(published)
-    shutil.copyfile(published, staging)
+    copy.wait()
     try:
         driver.execute(f"attach {sql_string(staging)} as published_db")
     except duckdb.Error as error:
@@ -205,10 +238,7 @@ def _previous_copy(
     held = driver.execute(
         "select schema_name, table_name from duckdb_tables() where database_name = 'published_db'"
     ).fetchall()
-    return {
-        f"{schema}.{table}": fingerprint(driver, "published_db", schema, table)
-        for schema, table in held
-    }, ""
+    return fingerprint_tables(driver, "published_db", held), ""
 
 
 def _discard(staging: Path) -> None:
@@ -247,26 +277,30 @@ def publish_copy(
         config={"memory_limit": MEMORY_LIMIT, "temp_directory": str(warehouse) + ".publish.tmp"}
     )
     what = "copying the warehouse to the published file"
+    last = Manifest.read_for(published)
+    copy = _FileCopy(published, staging) if incremental and published.is_file() else None
     try:
         driver.execute(f"attach {sql_string(warehouse)} as source_db (read_only)")
         with deadline(what, timeout_s, timeout_setting("publish"), stop=driver.interrupt):
             tables = _reader_tables(driver)
-            sources = _fingerprints(driver, tables)
+            sources = fingerprint_tables(driver, "source_db", tables)
         fingerprinted_s = time.monotonic() - started
         if audit is not None:
-            last = Manifest.read_for(published)
             driver.execute("use source_db")
             audited = last.tables if last is not None and last.audited else None
             passed = audit(driver, Changes(audited, sources))
             driver.execute("use memory")
             if not passed:
                 driver.close()
+                if copy is not None:
+                    copy.finish()
+                _discard(staging)
                 return None
         started = time.monotonic()  # the copy's own time, not the audit's
         left = None if timeout_s is None else max(timeout_s - fingerprinted_s, 0.001)
         with deadline(what, left, timeout_setting("publish"), stop=driver.interrupt):
             previous, reason = (
-                _previous_copy(driver, published, staging)
+                _previous_copy(driver, staging, copy, last)
                 if incremental
                 else (None, "a full copy was asked for")
             )
@@ -288,6 +322,8 @@ def publish_copy(
         driver.execute("detach source_db")
     except BaseException:
         driver.close()
+        if copy is not None:
+            copy.finish()  # its own error, if any, gives way to this one
         _discard(staging)
         raise
     driver.close()

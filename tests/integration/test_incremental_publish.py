@@ -1,13 +1,15 @@
 """The incremental publish: a copy of the previous published file with only the changed
 slices replaced holds, after every kind of run, exactly what a full copy holds; a publish
-stopped midway (timed out or killed) leaves the old copy; readers of the old copy see it
-unchanged."""
+stopped midway (timed out, killed, or failed while the file copy runs in its thread) leaves the
+old copy and no staging file; readers of the old copy see it unchanged; tables fingerprinted
+in one query get the fingerprints they get one by one."""
 
 from __future__ import annotations
 
 import hashlib
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -15,7 +17,12 @@ import duckdb
 import pytest
 
 from orchestration.deadlines import StepTimeoutError
-from orchestration.warehouse.fingerprints import Changes, Manifest
+from orchestration.warehouse.fingerprints import (
+    Changes,
+    Manifest,
+    fingerprint,
+    fingerprint_tables,
+)
 from orchestration.warehouse.publish import publish_copy
 
 pytestmark = pytest.mark.timeout(180)
@@ -436,3 +443,63 @@ def test_real_raw_runs_publish_incrementally_what_a_full_copy_holds(tmp_path: Pa
     with duckdb.connect(str(warehouse), read_only=True) as conn:
         assert conn.execute("select count(*) from raw.quarantine").fetchone()[0] == 1
     published_like_a_full_copy("quarantine")
+
+
+def _reader_names(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    return conn.execute(
+        "select schema_name, table_name from duckdb_tables() where database_name = 'w' order by all"
+    ).fetchall()
+
+
+def test_tables_fingerprinted_in_one_query_get_their_own_fingerprints(tmp_path: Path) -> None:
+    warehouse = tmp_path / "w.duckdb"
+    _build(warehouse)
+    with duckdb.connect(str(warehouse)) as conn:
+        _new_day(conn)
+        _quarantine(conn)  # a null slice too
+    with duckdb.connect() as conn:
+        conn.execute(f"attach '{warehouse}' as w (read_only)")
+        tables = _reader_names(conn)
+        together = fingerprint_tables(conn, "w", tables)
+        assert list(together) == [f"{schema}.{table}" for schema, table in tables]
+        for schema, table in tables:  # each table's rows went to that table
+            assert together[f"{schema}.{table}"] == fingerprint(conn, "w", schema, table)
+            alone = conn.execute(
+                f'select count(*), sum(hash(t))::varchar from w."{schema}"."{table}" as t'
+            ).fetchone()
+            prints = together[f"{schema}.{table}"]
+            assert prints.rows == alone[0]
+            assert sum(int(total) for _, total in prints.slices.values()) == int(alone[1] or 0)
+        # slice keys as earlier versions wrote them in manifests (Python's text of the value)
+        days = conn.execute("select distinct partition_date from w.raw.quarantine").fetchall()
+        assert set(together["raw.quarantine"].slices) == {
+            "null" if day is None else str(day) for (day,) in days
+        }
+        buckets = conn.execute(
+            "select distinct hash(release_id) % 1024 from w.marts.fct_releases"
+        ).fetchall()
+        assert set(together["marts.fct_releases"].slices) == {str(key) for (key,) in buckets}
+        # a table dropped since it was listed fails the whole query, naming it
+        with pytest.raises(LookupError, match=r"w\.raw\.gone is gone"):
+            fingerprint_tables(conn, "w", [*tables[:3], ("raw", "gone"), *tables[3:]])
+        assert fingerprint_tables(conn, "w", []) == {}
+
+
+def test_a_publish_that_fails_while_the_file_copy_runs_leaves_no_staging_file(
+    tmp_path: Path,
+) -> None:
+    # the previous file is copied in a thread from the start; a publish that fails at once
+    # (here the warehouse is gone) must wait for that copy before removing what it made
+    warehouse, published = tmp_path / "w.duckdb", tmp_path / "pub" / "pressroom.duckdb"
+    _build(warehouse)
+    _grow(warehouse)
+    publish_copy(warehouse, published)  # a previous copy big enough to take a while
+    before = _digest(published)
+    missing = tmp_path / "missing.duckdb"
+    threads = threading.active_count()
+    for _ in range(3):
+        with pytest.raises(duckdb.Error):
+            publish_copy(missing, published)
+        assert threading.active_count() == threads  # the copy was waited for, not left running
+        assert not list(published.parent.glob("*.next*"))
+        assert _digest(published) == before
