@@ -13,19 +13,18 @@ from __future__ import annotations
 
 import importlib
 import sys
-from types import ModuleType
 
 _PROBE = "dbt.version"
 """What dagster-dbt imports to find dbt-core (`dagster_dbt.compat`)."""
 
 
-def _import_without_dbt_core() -> ModuleType:
+def _import_without_dbt_core() -> None:
     """Import dagster-dbt as if dbt-core were not installed (unless either is imported)."""
     if "dagster_dbt" in sys.modules or _PROBE in sys.modules:
-        return importlib.import_module("dagster_dbt")
+        return
     sys.modules[_PROBE] = None  # type: ignore[assignment]  # import fails: "not installed"
     try:
-        return importlib.import_module("dagster_dbt")
+        importlib.import_module("dagster_dbt")
     finally:
         if sys.modules.get(_PROBE, False) is None:
             del sys.modules[_PROBE]
