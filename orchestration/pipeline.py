@@ -14,10 +14,16 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
+from orchestration.dbt_warm import prestart
 from orchestration.extract import pipeline as extraction
 from orchestration.quality import gx_process
 from orchestration.recovery import HOME_TAG, claim_home, home_owner
-from orchestration.settings import DagsterSettings, Settings, load_dagster_settings
+from orchestration.settings import (
+    DBT_PROJECT_DIR,
+    DagsterSettings,
+    Settings,
+    load_dagster_settings,
+)
 from orchestration.warehouse.integrity import check_warehouse
 from orchestration.window import Window
 
@@ -198,6 +204,7 @@ def run_pipeline(
 
     gx_process.start()  # GX's import runs on the other core while the run loads and fetches
     extraction.warm_up_in_background()  # and the extractor's tables while this one waits
+    prestart.start(settings.dbt_target_path, DBT_PROJECT_DIR, settings.warehouse)  # and dbt
     from orchestration.definitions import defs
     from orchestration.defs.partitions import run_tags, window_from_tags
     from orchestration.defs.resources import build_resources
@@ -223,25 +230,33 @@ def run_pipeline(
         ]
     else:
         pending = [("raw_job", dg.RunRequest(tags=run_tags(window)))]
-    while pending and len(outcome.runs) < MAX_RUNS:
-        job_name, request = pending.pop(0)
-        started = time.monotonic()
-        tags = {**(request.tags or {}), HOME_TAG: owner}
-        with _executed(
-            job_name, request, instance=instance, resources=resources, dagster=dagster, tags=tags
-        ) as result:
-            outcome.runs.append(
-                RunSummary(job_name, result.run_id, result.success, time.monotonic() - started)
-            )
-            _collect(result, outcome)
-            if outcome.failures:
-                return outcome
-            follow = _follow_ups(defs, instance, result)
-        if job_name == "transform_job":
-            outcome.published = True
-        if job_name == "raw_job":
-            outcome.window = window_from_tags(request.tags or {})
-        if job_name == "ingest_job" and not follow:
-            outcome.nothing_fetched = True
-        pending.extend(follow)
-    return outcome
+    try:
+        while pending and len(outcome.runs) < MAX_RUNS:
+            job_name, request = pending.pop(0)
+            started = time.monotonic()
+            tags = {**(request.tags or {}), HOME_TAG: owner}
+            with _executed(
+                job_name,
+                request,
+                instance=instance,
+                resources=resources,
+                dagster=dagster,
+                tags=tags,
+            ) as result:
+                outcome.runs.append(
+                    RunSummary(job_name, result.run_id, result.success, time.monotonic() - started)
+                )
+                _collect(result, outcome)
+                if outcome.failures:
+                    return outcome
+                follow = _follow_ups(defs, instance, result)
+            if job_name == "transform_job":
+                outcome.published = True
+            if job_name == "raw_job":
+                outcome.window = window_from_tags(request.tags or {})
+            if job_name == "ingest_job" and not follow:
+                outcome.nothing_fetched = True
+            pending.extend(follow)
+        return outcome
+    finally:
+        prestart.stop()  # unused: nothing was fetched, or a run failed before dbt

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.metadata
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
@@ -15,6 +14,7 @@ import duckdb
 from packaging import version
 from pydantic import Field
 
+from orchestration.dbt_warm.prestart import dbt_command
 from orchestration.defs.dbt_library import DbtCliResource
 from orchestration.settings import DBT_PROJECT_DIR, Settings, load_settings
 from orchestration.sources.config import SourcesFile, load_sources
@@ -139,6 +139,6 @@ def build_resources(settings: Settings | None = None) -> dict[str, object]:
             target_dir=str(settings.dbt_target_path),
             project_dir=str(DBT_PROJECT_DIR),
             profiles_dir=str(DBT_PROJECT_DIR),
-            dbt_executable=str(Path(sys.executable).parent / "dbt"),
+            dbt_executable=str(dbt_command()),  # pressroom-dbt: a waiting dbt, if started
         ),
     }

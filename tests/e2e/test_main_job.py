@@ -3,6 +3,7 @@ real dbt and a real DuckDB file."""
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from pathlib import Path
 
@@ -45,6 +46,19 @@ def test_sample_lands_in_the_published_warehouse(sample_home: Path) -> None:
     assert sum(by_source.values()) >= 60
     days = _query(published, "select count(distinct published_date) from marts.fct_releases")[0][0]
     assert days >= 30
+
+
+def test_the_dbt_build_ran_in_the_dbt_process_started_with_the_run(sample_home: Path) -> None:
+    """The build's events in dbt's log come from the process `orchestration.dbt_warm` started
+    while the run fetched (its record names it), and that process has exited."""
+    record = json.loads((sample_home / "dbt_target" / "warm-dbt.json").read_text())
+    lines = (sample_home / "dbt_target" / "dbt.log").read_text().splitlines()
+    events = [json.loads(line) for line in lines if line.startswith("{")]
+    starts = [i for i, event in enumerate(events) if event["info"]["name"] == "MainReportVersion"]
+    build = events[starts[-1] :]
+    assert {event["info"]["pid"] for event in build} == {record["pid"]}
+    assert any(event["info"]["name"] == "LogModelResult" for event in build)
+    assert not Path(f"/proc/{record['pid']}").exists()
 
 
 def test_sample_rejections_are_recorded_with_reasons(sample_home: Path) -> None:

@@ -21,11 +21,11 @@ from orchestration.defs.partitions import (
     window_from_tags,
     yearly_partitions,
 )
-from orchestration.defs.transform.dbt import dbt_build_args
 from orchestration.quality.rules import FETCH_RULES, RULES
 from orchestration.settings import DBT_PROJECT_DIR, SAMPLE_SOURCES_FILE
 from orchestration.sources.config import load_sources
 from orchestration.sources.runner import collect_dumps, collect_sources, known_labels
+from orchestration.warehouse.dbt_command import dbt_build_args
 from orchestration.warehouse.raw_store import store_collected
 from orchestration.warehouse.releases import rebuild_releases
 from orchestration.warehouse.schema import ensure_raw_schema

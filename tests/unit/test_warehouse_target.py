@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from orchestration.defs.resources import build_resources
-from orchestration.defs.transform.dbt import dbt_build_args
 from orchestration.settings import load_settings
+from orchestration.warehouse.dbt_command import dbt_build_args
 from orchestration.warehouse.published import published_of
 from orchestration.warehouse.target import DuckDBFile, DuckLake, parse_warehouse
 from orchestration.window import Window

@@ -31,7 +31,8 @@ from orchestration.defs.resources import DbtResource, WarehouseResource
 from orchestration.defs.retries import LOCK_RETRY, retry_on_lock_only
 from orchestration.defs.transform.project import dbt_project
 from orchestration.settings import timeout_setting
-from orchestration.warehouse.target import DuckDBFile, DuckLake, WarehouseTarget
+from orchestration.warehouse.dbt_command import dbt_build_args
+from orchestration.warehouse.target import DuckLake
 from orchestration.window import Window
 
 
@@ -83,40 +84,6 @@ class TransformWindow(dg.Config):
         ops = run_config.get("ops") or {}
         config = (ops.get("pressroom_dbt_models") or {}).get("config") or {}
         return cls(**config).window()
-
-
-def dbt_build_args(window: Window | None, warehouse: WarehouseTarget | str) -> list[str]:
-    """The dbt command: the warehouse (a file path, or a DuckLake through the profile's
-    ``lake`` target) as ``--vars``, constant for a home, and the window (none: every day) as
-    dbt's event-time flags (`Window.dbt_args`), which stay out of dbt's partial-parse state:
-    a new window no longer costs a full parse. dbt's unit tests check the SQL, not the data:
-    CI runs them (tests/integration), a pipeline run does not.
-
-    On the DuckDB file dbt writes no JSON artifacts (``--no-write-json``: manifest.json twice,
-    run_results.json, graph.gpickle; ~0.6 s of a sample run's build) as nothing reads them;
-    the lake's build reads run_results.json to tell a commit conflict from another failure.
-    Partial parsing keeps working: its state (partial_parse.msgpack) is written either way."""
-    import json
-
-    if isinstance(warehouse, DuckLake):
-        place = {
-            "ducklake_catalog": warehouse.catalog,
-            "ducklake_data_path": str(warehouse.data_path),
-        }
-        target, artifacts = ["--target", "lake"], []
-    else:
-        path = warehouse.path if isinstance(warehouse, DuckDBFile) else warehouse
-        place, target, artifacts = {"duckdb_path": str(path)}, [], ["--no-write-json"]
-    return [
-        *artifacts,
-        "build",
-        *target,
-        "--vars",
-        json.dumps(place, sort_keys=True),
-        *(window.dbt_args() if window else []),
-        "--exclude",
-        "resource_type:unit_test",
-    ]
 
 
 def materializations(events: Iterable[Any]) -> Iterator[Any]:
