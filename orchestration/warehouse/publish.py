@@ -14,6 +14,7 @@ and inserted again; a table whose columns changed, or more than half of whose ro
 rewritten whole. Without a usable previous copy (none, unreadable, another storage format,
 mostly free space) the copy is written whole, as a fresh file. Either way the result holds
 the same rows as a full copy, and it is written beside the old copy and renamed over it.
+The copy carries the warehouse's descriptions as comments (`descriptions.py`).
 
 The work overlaps where it can: the warehouse's tables are fingerprinted side by side, in one
 query (`fingerprint_tables`), and the file copy of the previous published file (and its flush
@@ -37,6 +38,7 @@ import duckdb
 from orchestration.deadlines import deadline
 from orchestration.settings import timeout_setting
 from orchestration.warehouse.connection import MEMORY_LIMIT, sql_string
+from orchestration.warehouse.descriptions import Descriptions, apply_comments
 from orchestration.warehouse.fingerprints import (
     Changes,
     Manifest,
@@ -70,6 +72,7 @@ class Publication:
     reason: str = ""
     tables_rewritten: list[str] = field(default_factory=list)
     slices_replaced: int = 0
+    comments_written: int = 0
     seconds: float = 0.0
 
 
@@ -253,6 +256,7 @@ def publish_copy(
     *,
     incremental: bool = True,
     audit: Audit | None = None,
+    descriptions: Descriptions | None = None,
 ) -> Publication | None:
     """Bring the warehouse's reader tables to ``published`` through a temp file and an atomic
     rename (incrementally from the previous copy when it can be reused, see the module).
@@ -266,7 +270,8 @@ def publish_copy(
     default catalog, so what the audit reads is in DuckDB's buffers when the copy reads the
     same tables), given the warehouse's fingerprints and those of the last published copy
     (when its manifest is still valid and that copy was audited too); when it returns False
-    nothing is published and None is returned.
+    nothing is published and None is returned. ``descriptions`` become the copy's comments
+    (`descriptions.apply_comments`: only those it does not hold already).
     """
     started = time.monotonic()
     published.parent.mkdir(parents=True, exist_ok=True)
@@ -318,6 +323,8 @@ def publish_copy(
                 _full_copy(driver, tables, done)
             else:
                 _sync(driver, tables, sources, previous, done)
+            if descriptions:
+                done.comments_written = apply_comments(driver, "published_db", descriptions)
             driver.execute("detach published_db")
         driver.execute("detach source_db")
     except BaseException:

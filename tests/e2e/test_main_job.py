@@ -12,6 +12,8 @@ import pytest
 import yaml
 
 from orchestration.cli import main
+from orchestration.defs.transform.project import dbt_project
+from orchestration.warehouse.descriptions import from_manifest
 from tests.conftest import SHARED_DIR
 
 pytestmark = pytest.mark.e2e
@@ -59,6 +61,26 @@ def test_the_dbt_build_ran_in_the_dbt_process_started_with_the_run(sample_home: 
     assert {event["info"]["pid"] for event in build} == {record["pid"]}
     assert any(event["info"]["name"] == "LogModelResult" for event in build)
     assert not Path(f"/proc/{record['pid']}").exists()
+
+
+def test_the_published_marts_carry_their_descriptions(sample_home: Path) -> None:
+    """dbt's descriptions are comments on the published copy (what BI tools show)."""
+    published = sample_home / "published" / "pressroom.duckdb"
+    docs = from_manifest(Path(dbt_project.manifest_path))[("marts", "fct_events")]
+    (table_comment,) = _query(
+        published,
+        "select comment from duckdb_tables() where schema_name = 'marts' "
+        "and table_name = 'fct_events'",
+    )[0]
+    columns = dict(
+        _query(
+            published,
+            "select column_name, comment from duckdb_columns() where schema_name = 'marts' "
+            "and table_name = 'fct_events' and comment is not null",
+        )
+    )
+    assert table_comment == docs.description
+    assert columns == docs.columns
 
 
 def test_sample_rejections_are_recorded_with_reasons(sample_home: Path) -> None:

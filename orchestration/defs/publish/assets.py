@@ -47,9 +47,11 @@ def published_warehouse(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, sources: SourcesResource
 ):
     from orchestration.deadlines import deadline
+    from orchestration.defs.transform.project import dbt_project
     from orchestration.quality.audit import AuditResult, audit_warehouse
     from orchestration.settings import timeout_setting
     from orchestration.warehouse.connection import open_warehouse
+    from orchestration.warehouse.descriptions import from_manifest
     from orchestration.warehouse.publish import publish_copy
 
     names = [source.name for source in sources.load().sources]
@@ -77,6 +79,7 @@ def published_warehouse(
             Path(warehouse.published_path),
             timeout_s=warehouse.publish_timeout_s,
             audit=audit,
+            descriptions=from_manifest(Path(dbt_project.manifest_path)),
         )
     result = audits[-1]
     metadata = {
@@ -125,6 +128,7 @@ def published_warehouse(
                 ", ".join(publication.tables_rewritten) or "none"
             ),
             "slices_replaced": publication.slices_replaced,
+            "comments_written": publication.comments_written,
             "seconds": publication.seconds,
         }
     )
