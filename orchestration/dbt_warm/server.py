@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import signal
 import socket
@@ -81,6 +82,14 @@ def _restore_priority(niceness: int) -> None:
         os.setpriority(os.PRIO_PROCESS, 0, niceness)
 
 
+def _close_warehouse() -> None:
+    """Close dbt-duckdb's database now (its checkpoint: what dbt-duckdb does at exit)."""
+    with contextlib.suppress(ImportError):
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+        DuckDBConnectionManager.close_all_connections()
+
+
 def exit_code(result: Any) -> int:
     """dbt's own exit codes: 0 success, 1 a node failed, 2 dbt itself failed."""
     if result.success:
@@ -122,10 +131,15 @@ def _serve(connection: socket.socket, warmed_up: float) -> None:
     from dbt.cli.main import dbtRunner
 
     code = exit_code(dbtRunner().invoke(list(request["args"])))
+    _close_warehouse()
+    logging.shutdown()  # dbt's file log
     sys.stdout.flush()
     sys.stderr.flush()
     done.set()
     connection.sendall(json.dumps({EXITED: code}).encode() + b"\n")
+    # everything is written and closed: skip tearing down dbt's objects (~0.2 s), and the
+    # launcher and dagster-dbt see this process's end at once
+    os._exit(code)
 
 
 def main(argv: Sequence[str]) -> None:
@@ -140,7 +154,7 @@ def main(argv: Sequence[str]) -> None:
     listener.close()
     if connection is not None:
         _restore_priority(config["niceness"])
-        _serve(connection, warmed_up)  # left open: the launcher waits for it to close, at this exit
+        _serve(connection, warmed_up)  # exits the process
 
 
 if __name__ == "__main__":

@@ -147,3 +147,19 @@ def _alive(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return state != "Z"
+
+
+def test_what_a_served_build_wrote_is_checkpointed_when_the_launcher_returns(home) -> None:
+    """The waiting process ends without Python's teardown, once it has closed the database:
+    the launcher returns after the checkpoint, with nothing left in the write-ahead log."""
+    target, db = home
+    waiting = prestart.start(target, DBT_PROJECT_DIR, str(db))
+    assert waiting is not None
+    code, events = _finished(
+        _launch(target, ["seed", "--select", "countries", *dbt_parse_args(db)])
+    )
+    assert code == 0
+    assert {event["info"]["pid"] for event in events} == {waiting.pid}
+    assert not Path(f"{db}.wal").exists()
+    with duckdb.connect(str(db), read_only=True) as conn:
+        assert conn.execute("select count(*) from staging.countries").fetchone()[0] > 200
