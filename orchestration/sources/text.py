@@ -118,7 +118,22 @@ def _final(cleaned: str) -> bool:
 
 
 def one_line(text: str) -> str:
-    """Collapse all whitespace to single spaces (titles, summaries)."""
+    """Collapse all whitespace to single spaces (titles, summaries). Idempotent: joining
+    lines can make mojibake across the join (``á†`` then a line break reads as UTF-8's
+    ``ᆠ`` once the break is a space), so it repeats until nothing changes."""
+    line = _joined(text)
+    for _ in range(_MAX_PASSES):
+        again = _joined(line)
+        if again == line:
+            break
+        line = again
+    return line
+
+
+_MAX_PASSES = 4  # each pass repairs what the previous join exposed; two suffice in practice
+
+
+def _joined(text: str) -> str:
     return _SPACES.sub(" ", " ".join(clean_text(text).split())).strip()
 
 

@@ -68,6 +68,13 @@ def test_mojibake_is_repaired_and_counted(damaged: str, repaired: str) -> None:
     assert tally[0] == (damaged != repaired)
 
 
+def test_a_line_joined_into_mojibake_is_repaired_once_and_for_all() -> None:
+    """A C1 control, then a line break: the break becomes a space, and ``á†`` followed by
+    it reads as the UTF-8 of ``ᆠ`` only once joined (found by the property below)."""
+    text = "á\x86\n0"
+    assert one_line(text) == one_line(one_line(text))
+
+
 @given(st.text() | st.text().map(lambda text: _mojibake(text, 1)))
 @settings(max_examples=300, deadline=None)
 def test_normalisation_is_idempotent_with_mojibake(text: str) -> None:
