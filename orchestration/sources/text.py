@@ -121,20 +121,23 @@ def one_line(text: str) -> str:
     """Collapse all whitespace to single spaces (titles, summaries). Idempotent: joining
     lines can make mojibake across the join (``á†`` then a line break reads as UTF-8's
     ``ᆠ`` once the break is a space), so it repeats until nothing changes."""
-    line = _joined(text)
+    cleaned = clean_text(text)
+    line = _collapsed(cleaned)
+    if line == cleaned:  # nothing was joined: clean_text's output is final
+        return line
     for _ in range(_MAX_PASSES):
-        again = _joined(line)
+        again = _collapsed(clean_text(line))
         if again == line:
             break
         line = again
     return line
 
 
-_MAX_PASSES = 4  # each pass repairs what the previous join exposed; two suffice in practice
+_MAX_PASSES = 4  # each pass repairs what the previous join exposed; one suffices in practice
 
 
-def _joined(text: str) -> str:
-    return _SPACES.sub(" ", " ".join(clean_text(text).split())).strip()
+def _collapsed(text: str) -> str:
+    return _SPACES.sub(" ", " ".join(text.split())).strip()
 
 
 def normalised_title_key(title: str) -> str:
