@@ -19,12 +19,16 @@ The copy carries the warehouse's descriptions as comments (`descriptions.py`).
 The work overlaps where it can: the warehouse's tables are fingerprinted side by side, in one
 query (`fingerprint_tables`), and the file copy of the previous published file (and its flush
 to disk, so that the copy's final checkpoint has only the replaced slices to write out) runs in
-a thread meanwhile and during the audit; the copy is attached only once it is complete, and a
-publish that fails, times out or is refused waits for it and removes it.
+a thread meanwhile; the copy is attached only once it is complete. The audit then runs in a
+thread of its own beside the slices' replacement (`_AuditBeside`): both only read the
+warehouse, the copy is written to a staging file, and that file replaces the published one
+only once the audit passed. A refusal stops the copy's statement in progress; a publish that
+fails, times out or is refused waits for both and removes the staging file.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import threading
@@ -135,12 +139,75 @@ class _FileCopy:
             raise error
 
 
+class _Refused(Exception):
+    """The audit refused or failed while the copy was written: the copy stops."""
+
+
+class _AuditBeside:
+    """``audit`` run in a thread on a cursor of the publish's connection (the warehouse, attached
+    read-only as ``source_db``, as its default catalog: the audit reads it under its plain names
+    and shares the connection's buffers), while the copy is written. An audit that refuses or
+    fails interrupts the copy's statement in progress, and `go_on` stops the copy before its
+    next table: nothing will be published."""
+
+    def __init__(self, driver: duckdb.DuckDBPyConnection, audit: Audit, changes: Changes) -> None:
+        self._driver = driver
+        self._cursor = driver.cursor()
+        self._cursor.execute("use source_db")
+        self._passed = False
+        self._refused = threading.Event()
+        self._closed = False
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(
+            target=self._run, args=(audit, changes), name="publish-audit"
+        )
+        self._thread.start()
+
+    def _run(self, audit: Audit, changes: Changes) -> None:
+        try:
+            self._passed = bool(audit(self._cursor, changes))
+        except BaseException as error:  # handed to the thread that waits
+            self._error = error
+        if not self._passed:
+            self._refused.set()
+            self._driver.interrupt()
+
+    def go_on(self) -> None:
+        """Raise `_Refused` once the audit refused or failed."""
+        if self._refused.is_set():
+            raise _Refused
+
+    def passed(self) -> bool:
+        """Wait for the audit (in short waits: the caller stays interruptible); whether it
+        passed. Raises the audit's own error."""
+        while self._thread.is_alive():
+            self._thread.join(0.05)
+        if not self._closed:
+            self._cursor.close()
+            self._closed = True
+        if self._error is not None:
+            raise self._error
+        return self._passed
+
+    def stop(self) -> None:
+        """Interrupt the audit's statement in progress and wait for it; its outcome is not
+        wanted (the copy failed)."""
+        with contextlib.suppress(duckdb.Error):
+            self._cursor.interrupt()
+        with contextlib.suppress(BaseException):
+            self.passed()
+
+
 def _full_copy(
-    driver: duckdb.DuckDBPyConnection, tables: list[tuple[str, str]], done: Publication
+    driver: duckdb.DuckDBPyConnection,
+    tables: list[tuple[str, str]],
+    done: Publication,
+    go_on: Callable[[], None],
 ) -> None:
     for schema in _schemas(driver):
         driver.execute(f'create schema if not exists published_db."{schema}"')
     for schema, table in tables:
+        go_on()
         _create(driver, schema, table)
         done.tables_rewritten.append(f"{schema}.{table}")
 
@@ -163,9 +230,10 @@ def _sync(
     sources: dict[str, TablePrint],
     previous: dict[str, TablePrint],
     done: Publication,
+    go_on: Callable[[], None],
 ) -> None:
     """Make the copy (attached as published_db, holding what ``previous`` describes) hold
-    the warehouse's reader tables."""
+    the warehouse's reader tables (``go_on`` is called before each table: it raises to stop)."""
     wanted = {f"{schema}.{table}" for schema, table in tables}
     held = driver.execute(
         "select schema_name, table_name from duckdb_tables() where database_name = 'published_db'"
@@ -187,6 +255,7 @@ def _sync(
     for schema in schemas:
         driver.execute(f'create schema if not exists published_db."{schema}"')
     for schema, table in tables:
+        go_on()
         name = f"{schema}.{table}"
         source = sources[name]
         before = previous.get(name) if name in held_names else None
@@ -244,6 +313,10 @@ def _previous_copy(
     return fingerprint_tables(driver, "published_db", held), ""
 
 
+def _always() -> None:
+    """`go_on` without an audit: the copy always goes on."""
+
+
 def _discard(staging: Path) -> None:
     for leftover in (staging, staging.with_name(staging.name + ".wal")):
         leftover.unlink(missing_ok=True)
@@ -266,11 +339,10 @@ def publish_copy(
     so 1.x tools can read it, and is read-only on disk. A copy still running after
     ``timeout_s`` is stopped (`StepTimeoutError`); the published copy is then the old one.
 
-    ``audit`` runs first, on the same connection (the warehouse attached read-only as its
-    default catalog, so what the audit reads is in DuckDB's buffers when the copy reads the
-    same tables), given the warehouse's fingerprints and those of the last published copy
-    (when its manifest is still valid and that copy was audited too); when it returns False
-    nothing is published and None is returned. ``descriptions`` become the copy's comments
+    ``audit`` runs once the warehouse is fingerprinted, beside the copy (`_AuditBeside`),
+    given the warehouse's fingerprints and those of the last published copy (when its
+    manifest is still valid and that copy was audited too); when it returns False nothing is
+    published and None is returned. ``descriptions`` become the copy's comments
     (`descriptions.apply_comments`: only those it does not hold already).
     """
     started = time.monotonic()
@@ -284,50 +356,46 @@ def publish_copy(
     what = "copying the warehouse to the published file"
     last = Manifest.read_for(published)
     copy = _FileCopy(published, staging) if incremental and published.is_file() else None
+    checking: _AuditBeside | None = None
     try:
         driver.execute(f"attach {sql_string(warehouse)} as source_db (read_only)")
         with deadline(what, timeout_s, timeout_setting("publish"), stop=driver.interrupt):
             tables = _reader_tables(driver)
             sources = fingerprint_tables(driver, "source_db", tables)
-        fingerprinted_s = time.monotonic() - started
         if audit is not None:
-            driver.execute("use source_db")
             audited = last.tables if last is not None and last.audited else None
-            passed = audit(driver, Changes(audited, sources))
-            driver.execute("use memory")
-            if not passed:
-                driver.close()
-                if copy is not None:
-                    copy.finish()
-                _discard(staging)
-                return None
-        started = time.monotonic()  # the copy's own time, not the audit's
-        left = None if timeout_s is None else max(timeout_s - fingerprinted_s, 0.001)
-        with deadline(what, left, timeout_setting("publish"), stop=driver.interrupt):
-            previous, reason = (
-                _previous_copy(driver, staging, copy, last)
-                if incremental
-                else (None, "a full copy was asked for")
-            )
-            if previous is None:
-                if driver.execute(
-                    "select count(*) from duckdb_databases() where database_name = 'published_db'"
-                ).fetchone()[0]:
-                    driver.execute("detach published_db")
-                _discard(staging)
-                done.mode, done.reason = "full", reason
-                driver.execute(
-                    f"attach {sql_string(staging)} as published_db "
-                    f"(storage_version '{STORAGE_VERSION}')"
+            checking = _AuditBeside(driver, audit, Changes(audited, sources))
+        left = None if timeout_s is None else max(timeout_s - (time.monotonic() - started), 0.001)
+        try:
+            with deadline(what, left, timeout_setting("publish"), stop=driver.interrupt):
+                _write_copy(
+                    driver,
+                    staging,
+                    copy,
+                    last,
+                    tables,
+                    sources,
+                    descriptions,
+                    done,
+                    incremental=incremental,
+                    go_on=checking.go_on if checking is not None else _always,
                 )
-                _full_copy(driver, tables, done)
-            else:
-                _sync(driver, tables, sources, previous, done)
-            if descriptions:
-                done.comments_written = apply_comments(driver, "published_db", descriptions)
-            driver.execute("detach published_db")
+        except BaseException:
+            if checking is None or checking.passed():
+                raise
+            # refused: the audit stopped the copy, which is not wanted
+        done.seconds = round(time.monotonic() - started, 3)
+        if checking is not None and not checking.passed():
+            checking = None
+            driver.close()
+            if copy is not None:
+                copy.finish()
+            _discard(staging)
+            return None
         driver.execute("detach source_db")
     except BaseException:
+        if checking is not None:
+            checking.stop()
         driver.close()
         if copy is not None:
             copy.finish()  # its own error, if any, gives way to this one
@@ -340,8 +408,47 @@ def publish_copy(
     manifest.write(manifest_next)
     os.replace(staging, published)
     os.replace(manifest_next, Manifest.path_for(published))
-    done.seconds = round(fingerprinted_s + time.monotonic() - started, 3)
     return done
+
+
+def _write_copy(
+    driver: duckdb.DuckDBPyConnection,
+    staging: Path,
+    copy: _FileCopy | None,
+    last: Manifest | None,
+    tables: list[tuple[str, str]],
+    sources: dict[str, TablePrint],
+    descriptions: Descriptions | None,
+    done: Publication,
+    *,
+    incremental: bool,
+    go_on: Callable[[], None],
+) -> None:
+    """Write the reader tables to ``staging`` (from the previous copy when it can be reused,
+    else whole) with their comments, and detach it (its checkpoint). ``go_on`` is called
+    before each table and before the comments: it raises to stop."""
+    previous, reason = (
+        _previous_copy(driver, staging, copy, last)
+        if incremental
+        else (None, "a full copy was asked for")
+    )
+    if previous is None:
+        if driver.execute(
+            "select count(*) from duckdb_databases() where database_name = 'published_db'"
+        ).fetchone()[0]:
+            driver.execute("detach published_db")
+        _discard(staging)
+        done.mode, done.reason = "full", reason
+        driver.execute(
+            f"attach {sql_string(staging)} as published_db (storage_version '{STORAGE_VERSION}')"
+        )
+        _full_copy(driver, tables, done, go_on)
+    else:
+        _sync(driver, tables, sources, previous, done, go_on)
+    go_on()
+    if descriptions:
+        done.comments_written = apply_comments(driver, "published_db", descriptions)
+    driver.execute("detach published_db")
 
 
 def publish(warehouse: Path, published: Path, timeout_s: float | None = None) -> Path:

@@ -332,7 +332,7 @@ def test_a_reader_of_the_old_copy_is_not_disturbed(tmp_path: Path) -> None:
         assert fresh.execute("select count(*) from raw.releases").fetchone()[0] == count + 15
 
 
-def test_a_failed_audit_publishes_nothing_and_its_reads_share_the_copys_connection(
+def test_a_failed_audit_publishes_nothing_and_reads_the_warehouse_under_its_plain_names(
     tmp_path: Path,
 ) -> None:
     warehouse, published = tmp_path / "w.duckdb", tmp_path / "pub" / "pressroom.duckdb"
@@ -353,6 +353,73 @@ def test_a_failed_audit_publishes_nothing_and_its_reads_share_the_copys_connecti
     assert not list(published.parent.glob("*.next*"))
     done = publish_copy(warehouse, published, audit=lambda conn, changes: True)
     assert done is not None and done.mode == "incremental"
+
+
+def test_the_audit_runs_beside_the_copy_which_is_published_only_once_it_passed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from orchestration.warehouse import publish
+
+    warehouse, published = tmp_path / "w.duckdb", tmp_path / "pub" / "pressroom.duckdb"
+    _build(warehouse)
+    publish_copy(warehouse, published)
+    with duckdb.connect(str(warehouse)) as conn:
+        _new_day(conn)
+    synced = threading.Event()
+    sync = publish._sync
+
+    def sync_and_tell(*args, **kwargs) -> None:
+        sync(*args, **kwargs)
+        synced.set()
+
+    monkeypatch.setattr(publish, "_sync", sync_and_tell)
+    seen: list[bool] = []
+
+    def wait_for_the_copy(conn: duckdb.DuckDBPyConnection, changes: Changes) -> bool:
+        seen.append(synced.wait(30))  # the slices were replaced while the audit ran
+        with duckdb.connect(str(published), read_only=True) as reader:  # not swapped in yet
+            seen.append(reader.execute("select count(*) from raw.releases").fetchone()[0] == 3000)
+        return True
+
+    done = publish_copy(warehouse, published, audit=wait_for_the_copy)
+    assert done is not None and done.mode == "incremental" and done.slices_replaced > 0
+    assert seen == [True, True]
+    with duckdb.connect(str(published), read_only=True) as reader:
+        assert reader.execute("select count(*) from raw.releases").fetchone()[0] == 3015
+
+
+def test_a_refusing_audit_stops_a_full_copy_midway(tmp_path: Path) -> None:
+    warehouse, published = tmp_path / "w.duckdb", tmp_path / "pub" / "pressroom.duckdb"
+    _build(warehouse)
+    with duckdb.connect(str(warehouse)) as conn:  # a copy that takes seconds
+        conn.execute("""create table marts.big as select range as id,
+            repeat(md5(range::varchar), 20) as text from range(300000)""")
+    started = time.monotonic()
+    assert publish_copy(warehouse, published, audit=lambda conn, changes: False) is None
+    refused_s = time.monotonic() - started
+    started = time.monotonic()
+    assert publish_copy(warehouse, published) is not None
+    copied_s = time.monotonic() - started
+    assert refused_s < copied_s / 2, (refused_s, copied_s)
+
+
+def test_an_audit_that_fails_leaves_the_published_copy_and_no_staging_file(
+    tmp_path: Path,
+) -> None:
+    warehouse, published = tmp_path / "w.duckdb", tmp_path / "pub" / "pressroom.duckdb"
+    _build(warehouse)
+    publish_copy(warehouse, published)
+    before = _digest(published)
+    with duckdb.connect(str(warehouse)) as conn:
+        _new_day(conn)
+
+    def broken(conn: duckdb.DuckDBPyConnection, changes: Changes) -> bool:
+        raise RuntimeError("the audit broke")
+
+    with pytest.raises(RuntimeError, match="the audit broke"):
+        publish_copy(warehouse, published, audit=broken)
+    assert _digest(published) == before
+    assert not list(published.parent.glob("*.next*"))
 
 
 SAMPLE_CONFIG = Path(__file__).resolve().parents[2] / "orchestration/sources/sample/sources.yaml"
