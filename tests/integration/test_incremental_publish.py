@@ -388,19 +388,35 @@ def test_the_audit_runs_beside_the_copy_which_is_published_only_once_it_passed(
         assert reader.execute("select count(*) from raw.releases").fetchone()[0] == 3015
 
 
-def test_a_refusing_audit_stops_a_full_copy_midway(tmp_path: Path) -> None:
+def test_a_refusing_audit_stops_the_copy(tmp_path: Path) -> None:
+    """A full copy waits for the audit (nothing is copied); an incremental one, written beside
+    the audit, stops before its next table or in the statement it is running."""
     warehouse, published = tmp_path / "w.duckdb", tmp_path / "pub" / "pressroom.duckdb"
     _build(warehouse)
-    with duckdb.connect(str(warehouse)) as conn:  # a copy that takes seconds
+    with duckdb.connect(str(warehouse)) as conn:  # a table that takes a second to copy
         conn.execute("""create table marts.big as select range as id,
             repeat(md5(range::varchar), 20) as text from range(300000)""")
     started = time.monotonic()
     assert publish_copy(warehouse, published, audit=lambda conn, changes: False) is None
     refused_s = time.monotonic() - started
+    assert not published.exists() and not list(published.parent.glob("*.next*"))
     started = time.monotonic()
-    assert publish_copy(warehouse, published) is not None
+    assert publish_copy(warehouse, published).mode == "full"
     copied_s = time.monotonic() - started
     assert refused_s < copied_s / 2, (refused_s, copied_s)
+
+    before = _digest(published)
+    with duckdb.connect(str(warehouse)) as conn:  # a new table: the incremental copy adds it
+        conn.execute("create table marts.bigger as select * from marts.big")
+    started = time.monotonic()
+    assert publish_copy(warehouse, published, audit=lambda conn, changes: False) is None
+    refused_s = time.monotonic() - started
+    assert _digest(published) == before and not list(published.parent.glob("*.next*"))
+    started = time.monotonic()
+    done = publish_copy(warehouse, published)
+    assert done.mode == "incremental" and "marts.bigger" in done.tables_rewritten
+    copied_s = time.monotonic() - started
+    assert refused_s < 0.7 * copied_s, (refused_s, copied_s)
 
 
 def test_an_audit_that_fails_leaves_the_published_copy_and_no_staging_file(
