@@ -34,8 +34,14 @@ def _serve(requests: Connection) -> None:
     # a parent started with SIGTERM ignored passes that on through exec: the worker would
     # then outlive multiprocessing's terminate() at exit, and the parent wait for it forever
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    from tqdm import tqdm
+
     from orchestration.quality.gx_runner import _gx, _validate
 
+    # GX's (silenced) progress bars would make tqdm create a multiprocessing lock, a named
+    # semaphore that the worker's kill leaves behind: Python then warned of a "leaked
+    # semaphore" at the end of every run. One process needs no more than a thread lock.
+    tqdm.set_lock(threading.RLock())
     _gx()
     while True:
         try:
