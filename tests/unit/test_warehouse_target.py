@@ -131,6 +131,8 @@ def test_resources_and_dbt_follow_the_setting(tmp_path: Path) -> None:
         "build",
         "--vars",
         json.dumps({"duckdb_path": str(tmp_path / "warehouse.duckdb")}),
+        "--threads",
+        "1",
         "--exclude",
         "resource_type:unit_test",
     ]
