@@ -378,14 +378,19 @@ def publish_copy(
                 if incremental
                 else (None, "a full copy was asked for")
             )
+        audit_s = 0.0  # an audit before the copy: not the copy's time
         if audit is not None:
             audited = last.tables if last is not None and last.audited else None
+            began = time.monotonic()
             checking = _AuditBeside(
                 driver, audit, Changes(audited, sources), beside=previous is not None
             )
-            if previous is None and not checking.passed():
-                return _refused(driver, copy, staging)
-        left = None if timeout_s is None else max(timeout_s - (time.monotonic() - started), 0.001)
+            if previous is None:
+                audit_s = time.monotonic() - began
+                if not checking.passed():
+                    return _refused(driver, copy, staging)
+        spent = time.monotonic() - started - audit_s
+        left = None if timeout_s is None else max(timeout_s - spent, 0.001)
         try:
             with deadline(what, left, timeout_setting("publish"), stop=driver.interrupt):
                 _write_copy(
@@ -402,7 +407,7 @@ def publish_copy(
             if checking is None or checking.passed():
                 raise
             # refused: the audit stopped the copy, which is not wanted
-        done.seconds = round(time.monotonic() - started, 3)
+        done.seconds = round(time.monotonic() - started - audit_s, 3)
         if checking is not None and not checking.passed():
             return _refused(driver, copy, staging)
         driver.execute("detach source_db")
