@@ -388,7 +388,7 @@ def publish_copy(
             if previous is None:
                 audit_s = time.monotonic() - began
                 if not checking.passed():
-                    return _refused(driver, copy, staging)
+                    return _publish_nothing(driver, copy, staging)
         spent = time.monotonic() - started - audit_s
         left = None if timeout_s is None else max(timeout_s - spent, 0.001)
         try:
@@ -409,7 +409,7 @@ def publish_copy(
             # refused: the audit stopped the copy, which is not wanted
         done.seconds = round(time.monotonic() - started - audit_s, 3)
         if checking is not None and not checking.passed():
-            return _refused(driver, copy, staging)
+            return _publish_nothing(driver, copy, staging)
         driver.execute("detach source_db")
     except BaseException:
         if checking is not None:
@@ -429,7 +429,9 @@ def publish_copy(
     return done
 
 
-def _refused(driver: duckdb.DuckDBPyConnection, copy: _FileCopy | None, staging: Path) -> None:
+def _publish_nothing(
+    driver: duckdb.DuckDBPyConnection, copy: _FileCopy | None, staging: Path
+) -> None:
     """Nothing is published: close, wait for the file copy, remove the staging file."""
     driver.close()
     if copy is not None:

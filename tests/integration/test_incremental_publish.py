@@ -332,15 +332,21 @@ def test_a_reader_of_the_old_copy_is_not_disturbed(tmp_path: Path) -> None:
         assert fresh.execute("select count(*) from raw.releases").fetchone()[0] == count + 15
 
 
-def test_a_failed_audit_publishes_nothing_and_reads_the_warehouse_under_its_plain_names(
-    tmp_path: Path,
-) -> None:
+def _published_then_a_new_day(tmp_path: Path) -> tuple[Path, Path]:
+    """A warehouse published once, then given a new day: (warehouse, published file)."""
     warehouse, published = tmp_path / "w.duckdb", tmp_path / "pub" / "pressroom.duckdb"
     _build(warehouse)
     publish_copy(warehouse, published)
-    before = _digest(published)
     with duckdb.connect(str(warehouse)) as conn:
         _new_day(conn)
+    return warehouse, published
+
+
+def test_a_failed_audit_publishes_nothing_and_reads_the_warehouse_under_its_plain_names(
+    tmp_path: Path,
+) -> None:
+    warehouse, published = _published_then_a_new_day(tmp_path)
+    before = _digest(published)
     seen: list[int] = []
 
     def refuse(conn: duckdb.DuckDBPyConnection, changes: Changes) -> bool:
@@ -360,11 +366,7 @@ def test_the_audit_runs_beside_the_copy_which_is_published_only_once_it_passed(
 ) -> None:
     from orchestration.warehouse import publish
 
-    warehouse, published = tmp_path / "w.duckdb", tmp_path / "pub" / "pressroom.duckdb"
-    _build(warehouse)
-    publish_copy(warehouse, published)
-    with duckdb.connect(str(warehouse)) as conn:
-        _new_day(conn)
+    warehouse, published = _published_then_a_new_day(tmp_path)
     synced = threading.Event()
     sync = publish._sync
 
@@ -422,12 +424,8 @@ def test_a_refusing_audit_stops_the_copy(tmp_path: Path) -> None:
 def test_an_audit_that_fails_leaves_the_published_copy_and_no_staging_file(
     tmp_path: Path,
 ) -> None:
-    warehouse, published = tmp_path / "w.duckdb", tmp_path / "pub" / "pressroom.duckdb"
-    _build(warehouse)
-    publish_copy(warehouse, published)
+    warehouse, published = _published_then_a_new_day(tmp_path)
     before = _digest(published)
-    with duckdb.connect(str(warehouse)) as conn:
-        _new_day(conn)
 
     def broken(conn: duckdb.DuckDBPyConnection, changes: Changes) -> bool:
         raise RuntimeError("the audit broke")
